@@ -1,0 +1,121 @@
+#include "bot/app/config.hpp"
+
+#include <toml++/toml.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "bot/core/schedule.hpp"
+
+namespace kith::app {
+namespace {
+constexpr std::int64_t max_int = 1'000'000'000;
+
+BotConfig read_bot(TomlReader r) {
+  BotConfig c;
+  c.name = r.string("name", c.name);
+  if (c.name.empty()) r.fail("name", "must not be empty");
+  c.data_dir = r.string("data_dir", c.data_dir);
+  c.time_zone = r.string("timezone", c.time_zone);
+  if (!is_known_time_zone(c.time_zone)) {
+    r.fail("timezone", "unknown time zone \"" + c.time_zone + "\"; use an IANA name such as \"Europe/Berlin\"");
+  }
+  c.adapter = r.choice("adapter", c.adapter, {"shell", "mattermost", "matrix"});
+  c.log_level = r.choice("log_level", c.log_level, {"trace", "debug", "info", "warn", "error"});
+  r.reject_unknown_keys();
+  return c;
+}
+
+PrivacyConfig read_privacy(TomlReader r) {
+  PrivacyConfig c;
+  c.min_group_size = static_cast<int>(r.integer("min_group_size", c.min_group_size, 5, 1000));
+  c.org_min_group_size = static_cast<int>(r.integer("org_min_group_size", c.org_min_group_size, 5, 100000));
+  if (c.org_min_group_size < c.min_group_size) {
+    r.fail("org_min_group_size", "must be at least min_group_size (" + std::to_string(c.min_group_size) + ")");
+  }
+  c.retention_days = static_cast<int>(r.integer("retention_days", c.retention_days, 7, 3650));
+  c.pseudonym_key_file = r.string("pseudonym_key_file", c.pseudonym_key_file);
+  c.laplace_epsilon = r.real("laplace_epsilon", c.laplace_epsilon, 0.0, 100.0);
+  r.reject_unknown_keys();
+  return c;
+}
+
+void require_url(TomlReader& r, const std::string& key, const std::string& value) {
+  if (value.rfind("http://", 0) != 0 && value.rfind("https://", 0) != 0) {
+    r.fail(key, "expected an http:// or https:// URL, got \"" + value + "\"");
+  }
+}
+
+MattermostConfig read_mattermost(TomlReader r) {
+  MattermostConfig c;
+  c.url = r.string("url", "");
+  require_url(r, "url", c.url);
+  c.token_file = r.string("token_file", "");
+  c.listen = r.string("listen", c.listen);
+  if (c.listen.find(':') == std::string::npos) r.fail("listen", "expected \"address:port\", got \"" + c.listen + "\"");
+  c.public_url = r.string("public_url", "");
+  if (!c.public_url.empty()) require_url(r, "public_url", c.public_url);
+  c.command_token_files = r.strings("command_token_files", {});
+  r.reject_unknown_keys();
+  return c;
+}
+
+MatrixConfig read_matrix(TomlReader r) {
+  MatrixConfig c;
+  c.homeserver = r.string("homeserver", "");
+  require_url(r, "homeserver", c.homeserver);
+  c.user_id = r.string("user_id", "");
+  if (c.user_id.size() < 4 || c.user_id[0] != '@' || c.user_id.find(':') == std::string::npos) {
+    r.fail("user_id", "expected a Matrix user id such as \"@kith:example.org\", got \"" + c.user_id + "\"");
+  }
+  c.token_file = r.string("token_file", "");
+  c.password_file = r.string("password_file", "");
+  c.accept_invites_from = r.strings("accept_invites_from", {});
+  c.messages_per_second = r.real("messages_per_second", c.messages_per_second, 0.01, 1000.0);
+  r.reject_unknown_keys();
+  return c;
+}
+}  // namespace
+
+Config parse_config(const std::string& text, const std::string& name) {
+  toml::table root;
+  try {
+    root = toml::parse(text, name);
+  } catch (const toml::parse_error& e) {
+    const auto& where = e.source().begin;
+    throw ConfigError(name + ":" + std::to_string(where.line) + ":" + std::to_string(where.column) +
+                      ": not valid TOML: " + std::string(e.description()));
+  }
+  Config config;
+  config.source = name;
+  TomlReader top(&root, name, "top level");
+  config.bot = read_bot(TomlReader(top.table("bot"), name, "bot"));
+  config.privacy = read_privacy(TomlReader(top.table("privacy"), name, "privacy"));
+  if (const auto* t = top.table("mattermost")) config.mattermost = read_mattermost(TomlReader(t, name, "mattermost"));
+  if (const auto* t = top.table("matrix")) config.matrix = read_matrix(TomlReader(t, name, "matrix"));
+  top.reject_unknown_keys();
+  if (config.bot.adapter == "mattermost" && !config.mattermost) {
+    top.fail("bot", "adapter = \"mattermost\" needs a [mattermost] section");
+  }
+  if (config.bot.adapter == "matrix" && !config.matrix) top.fail("bot", "adapter = \"matrix\" needs a [matrix] section");
+  return config;
+}
+
+Config load_config(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw ConfigError(path + ": cannot open the configuration file: check the path and permissions");
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return parse_config(buffer.str(), path);
+}
+
+Config demo_config(const std::string& data_dir) {
+  Config config;
+  config.source = "(demo defaults)";
+  config.bot.data_dir = data_dir;
+  config.bot.adapter = "shell";
+  config.bot.time_zone = "Europe/Berlin";
+  return config;
+}
+
+}  // namespace kith::app

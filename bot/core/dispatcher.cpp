@@ -1,0 +1,78 @@
+#include "bot/core/dispatcher.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "bot/core/command_text.hpp"
+
+namespace kith {
+
+Dispatcher::Dispatcher(std::string bot_name, std::vector<Ritual*> rituals, Transactions& transactions,
+                       EventLedger& ledger, StateStore& state, DirectoryStore& directory,
+                       std::shared_ptr<spdlog::logger> log)
+    : bot_name_(std::move(bot_name)),
+      rituals_(std::move(rituals)),
+      transactions_(transactions),
+      ledger_(ledger),
+      state_(state),
+      directory_(directory),
+      log_(std::move(log)) {}
+
+bool is_own_or_notice(const Event& event, const UserId& self) {
+  if (const auto* posted = std::get_if<MessagePosted>(&event.body)) {
+    return posted->author == self || posted->is_notice;
+  }
+  if (const auto* edited = std::get_if<MessageEdited>(&event.body)) return edited->author == self;
+  if (const auto* added = std::get_if<ReactionAdded>(&event.body)) return added->user == self;
+  if (const auto* removed = std::get_if<ReactionRemoved>(&event.body)) return removed->user == self;
+  if (const auto* command = std::get_if<CommandInvoked>(&event.body)) return command->user == self;
+  if (const auto* choice = std::get_if<ChoiceMade>(&event.body)) return choice->user == self;
+  return false;
+}
+
+void Dispatcher::apply(const EventBatch& batch, RitualContext& ctx) {
+  transactions_.atomically([&] {
+    for (const auto& event : batch.events) apply_one(event, ctx);
+    if (!batch.cursor_name.empty()) state_.put(cursor_namespace, batch.cursor_name, batch.cursor_value);
+  });
+}
+
+void Dispatcher::update_directory(const Event& event) {
+  if (const auto* profile = std::get_if<ProfileUpdated>(&event.body)) {
+    directory_.upsert_profile(profile->profile);
+  } else if (const auto* listed = std::get_if<ChannelMembersListed>(&event.body)) {
+    directory_.replace_members(listed->channel, listed->members);
+  } else if (const auto* joined = std::get_if<MemberJoined>(&event.body)) {
+    directory_.add_member(joined->channel, joined->user);
+  } else if (const auto* left = std::get_if<MemberLeft>(&event.body)) {
+    directory_.remove_member(left->channel, left->user);
+  }
+}
+
+void Dispatcher::apply_one(const Event& event, RitualContext& ctx) {
+  if (!event.key.empty() && !ledger_.record_once(event.key, event.at)) {
+    log_->debug("skipping already processed event {}", event.key);
+    return;
+  }
+  update_directory(event);
+  if (is_own_or_notice(event, ctx.self)) return;
+  if (const auto* posted = std::get_if<MessagePosted>(&event.body)) {
+    if (auto command = command_from_message(*posted, bot_name_)) {
+      deliver_to_rituals(Event{event.key, event.at, std::move(*command)}, ctx);
+      return;
+    }
+  }
+  deliver_to_rituals(event, ctx);
+}
+
+void Dispatcher::deliver_to_rituals(const Event& event, RitualContext& ctx) {
+  for (auto* ritual : rituals_) {
+    try {
+      transactions_.atomically([&] { ritual->on_event(event, ctx); });
+    } catch (const std::exception& e) {
+      log_->error("ritual {} failed on {} event {}: {}", ritual->name(), event_kind_name(event.body), event.key,
+                  e.what());
+    }
+  }
+}
+
+}  // namespace kith

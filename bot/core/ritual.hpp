@@ -1,0 +1,59 @@
+#pragma once
+// A ritual is a feature of Kith (recognition, the quiz, pairings, digests). It reacts to events
+// and to its scheduled jobs, synchronously, on the logic thread, inside a transaction.
+#include <chrono>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "bot/core/clock.hpp"
+#include "bot/core/event.hpp"
+#include "bot/core/schedule.hpp"
+
+namespace spdlog {
+class logger;
+}
+
+namespace kith {
+
+class Messenger;
+class Random;
+class DirectoryStore;
+
+/// Services injected into every ritual call; rituals reach for nothing global.
+struct RitualContext {
+  Messenger& messenger;
+  const Clock& clock;
+  Random& random;
+  DirectoryStore& directory;
+  UserId self;  ///< The bot's own user id.
+};
+
+struct ScheduledJob {
+  std::string name;  ///< Unique within the ritual, stable across releases (it keys the stored state).
+  ScheduleSpec schedule;
+  /// A slot missed while Kith was down is run on start if it is at most this old; older ones
+  /// are skipped (and on_job_skipped is told).
+  std::chrono::seconds catch_up_window = std::chrono::hours(6);
+};
+
+class Ritual {
+ public:
+  virtual ~Ritual() = default;
+  [[nodiscard]] virtual std::string_view name() const noexcept = 0;
+  [[nodiscard]] virtual std::vector<ScheduledJob> jobs() const { return {}; }
+
+  /// Called for every event except the bot's own. Throwing rolls back this ritual's work for
+  /// the event only; other rituals still see it.
+  virtual void on_event(const Event& event, RitualContext& ctx) = 0;
+  /// Runs job `job` for the scheduled instant `slot`.
+  virtual void on_job(const std::string& job, TimePoint slot, RitualContext& ctx) {
+    (void)job, (void)slot, (void)ctx;
+  }
+  /// A slot was missed for longer than its catch-up window and will not run.
+  virtual void on_job_skipped(const std::string& job, TimePoint slot, RitualContext& ctx) {
+    (void)job, (void)slot, (void)ctx;
+  }
+};
+
+}  // namespace kith

@@ -1,0 +1,70 @@
+#pragma once
+// The running bot: one io_context for all network I/O, and one logic thread for rituals and the
+// store, so SQLite and ritual work never block the event loop. Events flow adapter -> logic
+// thread (Dispatcher, in a transaction) -> outbox -> adapter.
+#include <atomic>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <memory>
+
+#include "bot/core/chat_adapter.hpp"
+#include "bot/core/dispatcher.hpp"
+#include "bot/core/messenger.hpp"
+#include "bot/core/random.hpp"
+#include "bot/core/scheduler.hpp"
+
+namespace kith {
+
+struct RuntimeServices {
+  Transactions& transactions;
+  StateStore& state;
+  EventLedger& ledger;
+  ScheduleStore& schedules;
+  OutboxStore& outbox;
+  DirectoryStore& directory;
+  const Clock& clock;
+  Random& random;
+};
+
+class BotRuntime final : public EventSink {
+ public:
+  BotRuntime(boost::asio::io_context& io, std::string bot_name, ChatAdapter& adapter, std::vector<Ritual*> rituals,
+             RuntimeServices services, std::shared_ptr<spdlog::logger> log);
+  ~BotRuntime() override;
+
+  /// Starts the adapter, the scheduler tick and the outbox delivery on the io_context.
+  /// A fatal adapter error (refused token) stops the runtime and is reported by fatal_error().
+  void start();
+  /// Stops the adapter and the loops; the io_context then runs out of work.
+  void stop();
+  [[nodiscard]] const std::string& fatal_error() const noexcept { return fatal_error_; }
+
+  // kith::EventSink
+  boost::asio::awaitable<void> deliver(EventBatch batch) override;
+  boost::asio::awaitable<std::string> cursor(std::string name) override;
+
+ private:
+  /// Runs `work` on the logic thread and resumes on the event loop with its result.
+  template <class F>
+  boost::asio::awaitable<std::invoke_result_t<F>> on_logic(F work);
+  boost::asio::awaitable<void> run_adapter();
+  boost::asio::awaitable<void> tick_loop();
+  boost::asio::awaitable<void> outbox_loop();
+  RitualContext context();
+
+  boost::asio::io_context& io_;
+  boost::asio::thread_pool logic_{1};
+  ChatAdapter& adapter_;
+  RuntimeServices services_;
+  OutboxMessenger messenger_;
+  Dispatcher dispatcher_;
+  Scheduler scheduler_;
+  std::shared_ptr<spdlog::logger> log_;
+  boost::asio::steady_timer outbox_wake_;
+  boost::asio::steady_timer tick_timer_;
+  std::atomic<bool> stopping_{false};
+  std::string fatal_error_;
+};
+
+}  // namespace kith

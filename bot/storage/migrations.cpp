@@ -1,0 +1,74 @@
+#include "bot/storage/migrations.hpp"
+
+#include <array>
+
+namespace kith::storage {
+namespace {
+// clang-format off
+constexpr std::array migrations{
+  Migration{1, "core: state, event ledger, schedules, outbox, directory", R"sql(
+    CREATE TABLE state (ns TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (ns, key)) STRICT;
+    CREATE TABLE event_ledger (key TEXT PRIMARY KEY, at INTEGER NOT NULL) STRICT, WITHOUT ROWID;
+    CREATE INDEX event_ledger_at ON event_ledger (at);
+    CREATE TABLE schedule_jobs (name TEXT PRIMARY KEY, anchor INTEGER NOT NULL, last_slot INTEGER) STRICT;
+    CREATE TABLE outbox (
+      id INTEGER PRIMARY KEY AUTOINCREMENT,
+      key TEXT NOT NULL UNIQUE,
+      item TEXT NOT NULL,
+      image BLOB,
+      status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'delivered', 'failed')),
+      attempts INTEGER NOT NULL DEFAULT 0,
+      not_before INTEGER NOT NULL,
+      created_at INTEGER NOT NULL,
+      delivered_at INTEGER,
+      message_id TEXT,
+      reason TEXT) STRICT;
+    CREATE INDEX outbox_pending ON outbox (status, not_before, id);
+    CREATE TABLE people (
+      user_id TEXT PRIMARY KEY,
+      username TEXT NOT NULL,
+      display_name TEXT NOT NULL,
+      is_bot INTEGER NOT NULL,
+      has_custom_avatar INTEGER NOT NULL,
+      avatar_ref TEXT NOT NULL,
+      title TEXT) STRICT;
+    CREATE INDEX people_username ON people (username);
+    CREATE TABLE channel_members (channel_id TEXT NOT NULL, user_id TEXT NOT NULL,
+      PRIMARY KEY (channel_id, user_id)) STRICT, WITHOUT ROWID;
+  )sql"},
+};
+// clang-format on
+}  // namespace
+
+std::span<const Migration> kith_migrations() { return migrations; }
+
+int schema_version(Database& db) {
+  auto stmt = db.prepare("PRAGMA user_version");
+  return stmt.step() ? static_cast<int>(stmt.int64(0)) : 0;
+}
+
+int migrate(Database& db, std::span<const Migration> list) {
+  const int before = schema_version(db);
+  const int newest = list.empty() ? 0 : list.back().version;
+  if (before > newest) {
+    throw DatabaseError("database " + db.path() + " is at schema version " + std::to_string(before) +
+                        ", written by a newer Kith; this Kith knows versions up to " + std::to_string(newest) +
+                        ". Run the newer Kith, or restore a backup made by this version.");
+  }
+  for (const auto& migration : list) {
+    if (migration.version <= before) continue;
+    try {
+      db.atomically([&] {
+        db.exec(migration.sql);
+        db.exec("PRAGMA user_version = " + std::to_string(migration.version));
+      });
+    } catch (const DatabaseError& e) {
+      throw DatabaseError("migration " + std::to_string(migration.version) + " (" + migration.description +
+                          ") failed on " + db.path() + "; the database was left at version " +
+                          std::to_string(schema_version(db)) + ": " + e.what());
+    }
+  }
+  return before;
+}
+
+}  // namespace kith::storage
