@@ -1,0 +1,151 @@
+#include "analytics/event_aggregate.hpp"
+
+#include <algorithm>
+#include <bit>
+#include <limits>
+#include <numeric>
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+namespace kith::analytics {
+namespace {
+
+/// Pair key -> row in the weekly count table. Open addressing on 64-bit keys; key 0 is free to mean
+/// "empty" because a pair (0, 0) is a self-interaction, which is dropped before it gets here.
+class PairTable {
+ public:
+  explicit PairTable(int weeks) : weeks_(static_cast<std::size_t>(weeks)) { rehash(1u << 16); }
+
+  void add(std::uint64_t key, int week) {
+    if ((rows_ + 1) * 2 > keys_.size()) rehash(keys_.size() * 2);
+    std::size_t slot = hash(key) & mask_;
+    while (keys_[slot] != 0 && keys_[slot] != key) slot = (slot + 1) & mask_;
+    if (keys_[slot] == 0) {
+      keys_[slot] = key;
+      rows_of_[slot] = static_cast<std::uint32_t>(rows_++);
+      counts_.resize(rows_ * weeks_, 0);
+      row_keys_.push_back(key);
+    }
+    std::uint16_t& c = counts_[rows_of_[slot] * weeks_ + static_cast<std::size_t>(week)];
+    if (c != std::numeric_limits<std::uint16_t>::max()) ++c;
+  }
+
+  std::size_t rows() const { return rows_; }
+  std::uint64_t row_key(std::size_t row) const { return row_keys_[row]; }
+  const std::uint16_t* row_counts(std::size_t row) const { return &counts_[row * weeks_]; }
+
+ private:
+  static std::size_t hash(std::uint64_t key) { return static_cast<std::size_t>((key * 0x9E3779B97F4A7C15ull) >> 20); }
+
+  void rehash(std::size_t slots) {
+    std::vector<std::uint64_t> keys(slots, 0);
+    std::vector<std::uint32_t> rows_of(slots, 0);
+    mask_ = slots - 1;
+    for (std::size_t row = 0; row < rows_; ++row) {
+      std::size_t slot = hash(row_keys_[row]) & mask_;
+      while (keys[slot] != 0) slot = (slot + 1) & mask_;
+      keys[slot] = row_keys_[row];
+      rows_of[slot] = static_cast<std::uint32_t>(row);
+    }
+    keys_ = std::move(keys);
+    rows_of_ = std::move(rows_of);
+  }
+
+  std::size_t weeks_;
+  std::vector<std::uint64_t> keys_;
+  std::vector<std::uint32_t> rows_of_;
+  std::vector<std::uint64_t> row_keys_;
+  std::vector<std::uint16_t> counts_;
+  std::size_t rows_ = 0;
+  std::size_t mask_ = 0;
+};
+
+}  // namespace
+
+EventAggregate EventAggregate::collect(const InteractionSource& source, const PersonIndex& people,
+                                       const AggregateRequest& request) {
+  if (request.weeks <= 0 || request.weeks > 32) {
+    throw std::invalid_argument(fmt::format("aggregate over {} weeks: must be 1..32", request.weeks));
+  }
+  const auto n = static_cast<std::size_t>(people.size());
+  if (request.team_of.size() != n || request.joiner_start_hour.size() != n) {
+    throw std::invalid_argument("aggregate request: team_of and joiner_start_hour need one entry per person");
+  }
+  EventAggregate out;
+  out.weeks_ = request.weeks;
+  const auto weeks = static_cast<std::size_t>(request.weeks);
+  out.active_.assign(n, 0);
+  out.recognition_given_.assign(n * weeks, 0);
+  out.recognition_received_.assign(n * weeks, 0);
+  out.first_contacts_.resize(n);
+
+  const std::int64_t end_hour = request.first_bucket_hour + request.weeks * kHoursPerWeek;
+  std::int64_t read_from = request.first_bucket_hour;
+  for (const std::int64_t start : request.joiner_start_hour) {
+    if (start >= 0) read_from = std::min(read_from, start);
+  }
+
+  PairTable table(request.weeks);
+  source.for_each_between(read_from, end_hour, [&](const Interaction& event) {
+    const std::int32_t from = people.find(event.from);
+    const std::int32_t to = people.find(event.to);
+    if (from < 0 || to < 0 || from == to || event.hour < read_from || event.hour >= end_hour) return;
+    const auto f = static_cast<std::size_t>(from);
+    const auto t = static_cast<std::size_t>(to);
+    if (request.joiner_start_hour[f] >= 0 && event.hour >= request.joiner_start_hour[f]) {
+      out.first_contacts_[f].push_back({to, event.hour});
+    }
+    if (request.joiner_start_hour[t] >= 0 && event.hour >= request.joiner_start_hour[t]) {
+      out.first_contacts_[t].push_back({from, event.hour});
+    }
+    if (event.hour < request.first_bucket_hour) return;  // read only for the joiners above
+    const int week = static_cast<int>((event.hour - request.first_bucket_hour) / kHoursPerWeek);
+    const auto w = static_cast<std::size_t>(week);
+    out.active_[f] |= 1u << week;
+    if (event.kind == InteractionKind::recognition && request.team_of[f] != request.team_of[t]) {
+      ++out.recognition_given_[f * weeks + w];
+      ++out.recognition_received_[t * weeks + w];
+    }
+    const auto a = static_cast<std::uint64_t>(std::min(from, to));
+    const auto b = static_cast<std::uint64_t>(std::max(from, to));
+    table.add((a << 32) | b, week);
+  });
+
+  // Sort pairs so ties, and therefore igraph edge ids and every result, do not depend on hash order.
+  std::vector<std::size_t> order(table.rows());
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  std::sort(order.begin(), order.end(),
+            [&](std::size_t x, std::size_t y) { return table.row_key(x) < table.row_key(y); });
+  out.pairs_.reserve(order.size());
+  out.counts_.reserve(order.size() * weeks);
+  for (const std::size_t row : order) {
+    const std::uint64_t key = table.row_key(row);
+    out.pairs_.emplace_back(static_cast<std::int32_t>(key >> 32), static_cast<std::int32_t>(key & 0xffffffffu));
+    out.counts_.insert(out.counts_.end(), table.row_counts(row), table.row_counts(row) + weeks);
+  }
+
+  for (auto& contacts : out.first_contacts_) {
+    std::sort(contacts.begin(), contacts.end(), [](const FirstContact& x, const FirstContact& y) {
+      return x.other != y.other ? x.other < y.other : x.hour < y.hour;
+    });
+    contacts.erase(std::unique(contacts.begin(), contacts.end(),
+                               [](const FirstContact& x, const FirstContact& y) { return x.other == y.other; }),
+                   contacts.end());
+  }
+  return out;
+}
+
+std::uint32_t EventAggregate::recognition_given_cross_team(std::int32_t v, int w) const {
+  return recognition_given_[static_cast<std::size_t>(v) * static_cast<std::size_t>(weeks_) + static_cast<std::size_t>(w)];
+}
+
+std::uint32_t EventAggregate::recognition_received_cross_team(std::int32_t v, int w) const {
+  return recognition_received_[static_cast<std::size_t>(v) * static_cast<std::size_t>(weeks_) + static_cast<std::size_t>(w)];
+}
+
+const std::vector<FirstContact>& EventAggregate::first_contacts(std::int32_t v) const {
+  return first_contacts_[static_cast<std::size_t>(v)];
+}
+
+}  // namespace kith::analytics

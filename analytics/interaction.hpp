@@ -1,0 +1,30 @@
+// One pseudonymous interaction edge. It carries no text and no channel name: only who reached whom, how,
+// and in which hour. This is everything analytics is ever told about a conversation.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+#include "analytics/pseudonym.hpp"
+
+namespace kith::analytics {
+
+enum class InteractionKind : std::uint8_t { mention, reply, reaction, recognition, pairing_met, quiz_learned };
+
+/// Stable lowercase names ("mention", "pairing_met", ...); the storage layer persists these strings.
+std::string_view to_string(InteractionKind kind);
+std::optional<InteractionKind> interaction_kind_from_string(std::string_view name);
+
+struct Interaction {
+  Pseudonym from;
+  Pseudonym to;
+  InteractionKind kind = InteractionKind::mention;
+  std::int64_t hour = 0;  ///< Hours since the Unix epoch, UTC; coarse on purpose.
+  Pseudonym channel;      ///< Pseudonymised channel; lets storage de-duplicate, unused by the metrics.
+};
+
+inline constexpr std::int64_t kHoursPerDay = 24;
+inline constexpr std::int64_t kHoursPerWeek = 7 * kHoursPerDay;
+
+}  // namespace kith::analytics
