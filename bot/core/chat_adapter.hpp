@@ -33,12 +33,14 @@ struct EventBatch {
 };
 
 /// Where an adapter hands its events. Completes when the batch is durably applied.
+/// Coroutine parameters in Kith are references to named objects, never temporaries: GCC 12
+/// destroys temporaries in a co_await expression while the callee still uses them.
 class EventSink {
  public:
   virtual ~EventSink() = default;
-  virtual boost::asio::awaitable<void> deliver(EventBatch batch) = 0;
+  virtual boost::asio::awaitable<void> deliver(const EventBatch& batch) = 0;
   /// The last stored value of a cursor (empty when none), read before the first connect.
-  [[nodiscard]] virtual boost::asio::awaitable<std::string> cursor(std::string name) = 0;
+  [[nodiscard]] virtual boost::asio::awaitable<std::string> cursor(const std::string& name) = 0;
 };
 
 /// Thread safety: every member is called on the event loop's executor.
@@ -60,8 +62,8 @@ class ChatAdapter {
   /// must not post twice. Returns where the message landed (empty ids for reactions).
   virtual boost::asio::awaitable<Result<Delivered>> deliver(const OutgoingItem& item) = 0;
 
-  virtual boost::asio::awaitable<Result<UserProfile>> profile(UserId user) = 0;
-  virtual boost::asio::awaitable<Result<std::vector<UserId>>> channel_members(ChannelId channel) = 0;
+  virtual boost::asio::awaitable<Result<UserProfile>> profile(const UserId& user) = 0;
+  virtual boost::asio::awaitable<Result<std::vector<UserId>>> channel_members(const ChannelId& channel) = 0;
 };
 
 }  // namespace kith

@@ -4,6 +4,10 @@
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
+#include <optional>
+#include <variant>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
@@ -40,10 +44,31 @@ BotRuntime::BotRuntime(asio::io_context& io, std::string bot_name, ChatAdapter& 
 BotRuntime::~BotRuntime() { logic_.join(); }
 
 template <class F>
-asio::awaitable<std::invoke_result_t<F>> BotRuntime::on_logic(F work) {
-  using R = std::invoke_result_t<F>;
-  co_return co_await asio::co_spawn(
-      logic_, [w = std::move(work)]() mutable -> asio::awaitable<R> { co_return w(); }, asio::use_awaitable);
+asio::awaitable<BotRuntime::LogicResult<F>> BotRuntime::on_logic(F& work) {
+  // Runs `work` on the logic thread while this coroutine waits on a timer that the logic thread
+  // cancels (through the event loop, since timers are not thread-safe) when the work is done.
+  // Everything lives in this frame: GCC 12 mishandles non-trivial temporaries handed to
+  // coroutines, including the arguments Asio's use_awaitable initiation would take.
+  auto executor = co_await asio::this_coro::executor;
+  asio::steady_timer done(executor, asio::steady_timer::time_point::max());
+  std::optional<LogicResult<F>> value;
+  std::exception_ptr error;
+  asio::post(logic_, [&] {
+    try {
+      if constexpr (std::is_void_v<std::invoke_result_t<F&>>) {
+        work();
+        value.emplace();
+      } else {
+        value.emplace(work());
+      }
+    } catch (...) {
+      error = std::current_exception();
+    }
+    asio::post(executor, [&] { done.cancel(); });
+  });
+  co_await done.async_wait(asio::as_tuple(asio::use_awaitable));
+  if (error) std::rethrow_exception(error);
+  co_return std::move(*value);
 }
 
 RitualContext BotRuntime::context() {
@@ -73,34 +98,48 @@ asio::awaitable<void> BotRuntime::run_adapter() {
   stop();
 }
 
-asio::awaitable<void> BotRuntime::deliver(EventBatch batch) {
+// The lambdas below capture by reference: on_logic keeps the calling coroutine suspended until
+// the logic thread has finished with them.
+asio::awaitable<void> BotRuntime::deliver(const EventBatch& batch) {
   auto ctx = context();
-  co_await on_logic([this, ctx, b = std::move(batch)]() mutable { dispatcher_.apply(b, ctx); });
+  auto apply = [&] { dispatcher_.apply(batch, ctx); };
+  co_await on_logic(apply);
   outbox_wake_.cancel();
 }
 
-asio::awaitable<std::string> BotRuntime::cursor(std::string name) {
-  co_return co_await on_logic([this, n = std::move(name)] {
-    return services_.state.get(Dispatcher::cursor_namespace, n).value_or("");
-  });
+asio::awaitable<std::string> BotRuntime::cursor(const std::string& name) {
+  auto read = [&] { return services_.state.get(Dispatcher::cursor_namespace, name).value_or(""); };
+  co_return co_await on_logic(read);
+}
+
+asio::awaitable<void> BotRuntime::run_due_jobs() {
+  auto ctx = context();
+  auto tick = [&] {
+    scheduler_.tick(ctx);
+    // Redelivery happens within minutes or hours; a month of event keys is ample.
+    services_.ledger.forget_before(ctx.clock.now() - std::chrono::days(30));
+  };
+  co_await on_logic(tick);
+  outbox_wake_.cancel();
+}
+
+asio::awaitable<std::size_t> BotRuntime::outbox_pending() {
+  auto count = [&] { return services_.outbox.pending_count(); };
+  co_return co_await on_logic(count);
 }
 
 asio::awaitable<void> BotRuntime::tick_loop() {
   while (!stopping_) {
-    auto ctx = context();
-    co_await on_logic([this, ctx]() mutable {
-      scheduler_.tick(ctx);
-      services_.ledger.forget_before(ctx.clock.now() - std::chrono::days(30));
-    });
-    outbox_wake_.cancel();
+    co_await run_due_jobs();
     tick_timer_.expires_after(tick_interval);
     co_await tick_timer_.async_wait(asio::as_tuple(asio::use_awaitable));
   }
 }
 
 asio::awaitable<void> BotRuntime::outbox_loop() {
+  auto fetch_due = [&] { return services_.outbox.due(services_.clock.now(), outbox_batch); };
   while (!stopping_) {
-    const auto due = co_await on_logic([this] { return services_.outbox.due(services_.clock.now(), outbox_batch); });
+    const auto due = co_await on_logic(fetch_due);
     for (const auto& entry : due) {
       if (stopping_) co_return;
       const auto& key = key_of(entry.item);
@@ -108,31 +147,33 @@ asio::awaitable<void> BotRuntime::outbox_loop() {
       if (result) {
         auto ctx = context();
         const auto delivered = *result;
-        co_await on_logic([this, ctx, delivered, id = entry.id, key]() mutable {
+        auto record = [&] {
+          // Marking the entry delivered and telling the rituals happen in one transaction.
           services_.transactions.atomically([&] {
-            services_.outbox.mark_delivered(id, delivered.message, ctx.clock.now());
+            services_.outbox.mark_delivered(entry.id, delivered.message, ctx.clock.now());
             if (delivered.message.empty()) return;
             EventBatch batch;
             batch.events.push_back(Event{"delivered:" + key, ctx.clock.now(),
                                          MessageDelivered{key, delivered.message, delivered.channel}});
             dispatcher_.apply(batch, ctx);
           });
-        });
+        };
+        co_await on_logic(record);
         continue;
       }
       const auto ec = result.error();
       if (retrying_cannot_help(ec)) {
         log_->error("giving up on outgoing {}: {}", key, ec.message());
-        co_await on_logic([this, id = entry.id, reason = ec.message()] { services_.outbox.give_up(id, reason); });
+        auto give_up = [&] { services_.outbox.give_up(entry.id, ec.message()); };
+        co_await on_logic(give_up);
         continue;
       }
       // Keep order: stop this pass and retry the same entry later with a growing delay.
       const auto delay = std::chrono::seconds(std::min(600, 2 << std::min(entry.attempts, 8)));
       log_->warn("could not deliver {} (attempt {}): {}; retrying in {}s", key, entry.attempts + 1, ec.message(),
                  delay.count());
-      co_await on_logic([this, id = entry.id, delay, reason = ec.message()] {
-        services_.outbox.postpone(id, services_.clock.now() + delay, reason);
-      });
+      auto postpone = [&] { services_.outbox.postpone(entry.id, services_.clock.now() + delay, ec.message()); };
+      co_await on_logic(postpone);
       break;
     }
     if (!due.empty() && due.size() == outbox_batch) continue;

@@ -7,6 +7,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <memory>
+#include <variant>
 
 #include "bot/core/chat_adapter.hpp"
 #include "bot/core/dispatcher.hpp"
@@ -40,14 +41,24 @@ class BotRuntime final : public EventSink {
   void stop();
   [[nodiscard]] const std::string& fatal_error() const noexcept { return fatal_error_; }
 
+  /// Runs due scheduled jobs now instead of at the next tick (the scripted demo advances time).
+  boost::asio::awaitable<void> run_due_jobs();
+  /// Outbox entries not yet delivered.
+  boost::asio::awaitable<std::size_t> outbox_pending();
+
   // kith::EventSink
-  boost::asio::awaitable<void> deliver(EventBatch batch) override;
-  boost::asio::awaitable<std::string> cursor(std::string name) override;
+  boost::asio::awaitable<void> deliver(const EventBatch& batch) override;
+  boost::asio::awaitable<std::string> cursor(const std::string& name) override;
 
  private:
   /// Runs `work` on the logic thread and resumes on the event loop with its result.
+  /// The result type of on_logic: what `work` returns, or std::monostate for void.
   template <class F>
-  boost::asio::awaitable<std::invoke_result_t<F>> on_logic(F work);
+  using LogicResult =
+      std::conditional_t<std::is_void_v<std::invoke_result_t<F&>>, std::monostate, std::invoke_result_t<F&>>;
+  /// `work` must be a named object (see the note in chat_adapter.hpp on coroutine parameters).
+  template <class F>
+  boost::asio::awaitable<LogicResult<F>> on_logic(F& work);
   boost::asio::awaitable<void> run_adapter();
   boost::asio::awaitable<void> tick_loop();
   boost::asio::awaitable<void> outbox_loop();

@@ -1,0 +1,42 @@
+// kith: the one executable. Parses the command line and hands over to one function per subcommand.
+#include <CLI/CLI.hpp>
+#include <unistd.h>
+
+#include <iostream>
+
+#include "bot/app/demo/demo_session.hpp"
+#include "bot/app/run_command.hpp"
+
+int main(int argc, char** argv) {
+  using namespace kith;
+  CLI::App app{"Kith: helps the people of an organisation know and connect with each other.", "kith"};
+  app.set_version_flag("--version", std::string("kith ") + KITH_VERSION);
+  app.require_subcommand(1);
+
+  std::string config_path;
+  auto* run = app.add_subcommand("run", "Connect to the configured chat server and run the rituals");
+  run->add_option("--config,-c", config_path, "Configuration file (TOML)")->required()->check(CLI::ExistingFile);
+
+  std::string check_path;
+  auto* check = app.add_subcommand("check-config", "Validate a configuration file without connecting anywhere");
+  check->add_option("file", check_path, "Configuration file (TOML)")->required();
+
+  demo::DemoOptions demo_options;
+  demo_options.scripted = !::isatty(0);
+  auto* demo_cmd = app.add_subcommand("demo", "Run Kith in the terminal against a simulated organisation");
+  demo_cmd->add_option("--data-dir", demo_options.data_dir, "Where the demo keeps its database")->capture_default_str();
+  demo_cmd->add_option("--speed", demo_options.speed, "Simulated seconds per real second")->capture_default_str()
+      ->check(CLI::Range(1.0, 100000.0));
+  demo_cmd->add_flag("--script", demo_options.scripted, "Run the scripted session even on a terminal");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? app::exit_ok : app::exit_usage;
+  }
+  if (*run) return app::run_kith(config_path);
+  if (*check) return app::check_config(check_path);
+  if (*demo_cmd) return demo::run_demo(demo_options);
+  return app::exit_usage;
+}

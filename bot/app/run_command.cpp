@@ -1,0 +1,71 @@
+#include "bot/app/run_command.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <iostream>
+
+#include "bot/app/adapter_factory.hpp"
+#include "bot/app/config.hpp"
+#include "bot/app/logging.hpp"
+#include "bot/app/wiring.hpp"
+#include "bot/core/runtime.hpp"
+
+namespace kith::app {
+
+int check_config(const std::string& config_path) {
+  try {
+    const auto config = load_config(config_path);
+    std::cout << config_path << ": OK (adapter " << config.bot.adapter << ", time zone " << config.bot.time_zone
+              << ", data in " << config.bot.data_dir << ", minimum group size " << config.privacy.min_group_size
+              << ")\n";
+    return exit_ok;
+  } catch (const ConfigError& e) {
+    std::cerr << "kith: " << e.what() << "\n";
+    return exit_usage;
+  }
+}
+
+int run_kith(const std::string& config_path) {
+  Config config;
+  try {
+    config = load_config(config_path);
+  } catch (const ConfigError& e) {
+    std::cerr << "kith: " << e.what() << "\n";
+    return exit_usage;
+  }
+  auto log = make_logger(config.bot.log_level);
+  try {
+    storage::SqliteStores stores(database_path(config));
+    boost::asio::io_context io;
+    SystemClock clock;
+    SeededRandom random(std::random_device{}());
+    auto adapter = make_adapter(config, io, log);
+    auto rituals = make_rituals(config, stores);
+    BotRuntime runtime(io, config.bot.name, *adapter, rituals.pointers(),
+                       RuntimeServices{stores.db, stores.state, stores.ledger, stores.schedules, stores.outbox,
+                                       stores.directory, clock, random},
+                       log);
+    boost::asio::signal_set signals(io, SIGINT, SIGTERM);
+    signals.async_wait([&](const boost::system::error_code& ec, int signal) {
+      if (ec) return;
+      log->info("received signal {}, stopping", signal);
+      runtime.stop();
+    });
+    log->info("kith {} starting with the {} adapter", KITH_VERSION, adapter->name());
+    runtime.start();
+    io.run();
+    if (!runtime.fatal_error().empty()) {
+      std::cerr << "kith: " << runtime.fatal_error() << "\n";
+      return exit_unauthorized;
+    }
+    return exit_ok;
+  } catch (const std::exception& e) {
+    log->critical("{}", e.what());
+    std::cerr << "kith: " << e.what() << "\n";
+    return exit_failure;
+  }
+}
+
+}  // namespace kith::app

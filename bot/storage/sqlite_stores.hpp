@@ -1,0 +1,25 @@
+#pragma once
+// Opens Kith's database (creating and migrating it) and owns one instance of every store on it.
+#include <string>
+
+#include "bot/storage/migrations.hpp"
+#include "bot/storage/sqlite_core_stores.hpp"
+
+namespace kith::storage {
+
+class SqliteStores {
+ public:
+  /// Opens `path` (":memory:" for tests) and applies every pending migration. Throws
+  /// DatabaseError naming the file when it cannot be opened, is newer than this Kith, or a
+  /// migration fails.
+  explicit SqliteStores(const std::string& path) : db(path) { migrate(db, kith_migrations()); }
+
+  Database db;
+  SqliteStateStore state{db};
+  SqliteEventLedger ledger{db};
+  SqliteScheduleStore schedules{db};
+  SqliteOutboxStore outbox{db};
+  SqliteDirectoryStore directory{db};
+};
+
+}  // namespace kith::storage
