@@ -13,52 +13,69 @@ namespace {
 
 /// Pair key -> row in the weekly count table. Open addressing on 64-bit keys; key 0 is free to mean
 /// "empty" because a pair (0, 0) is a self-interaction, which is dropped before it gets here.
+/// With millions of pairs every lookup is a cache miss, so callers queue keys and the table prefetches the
+/// slots of keys a few places ahead (add_batch): that overlaps the misses instead of paying them in turn.
 class PairTable {
  public:
   explicit PairTable(int weeks) : weeks_(static_cast<std::size_t>(weeks)) { rehash(1u << 16); }
 
-  void add(std::uint64_t key, int week) {
-    if ((rows_ + 1) * 2 > keys_.size()) rehash(keys_.size() * 2);
-    std::size_t slot = hash(key) & mask_;
-    while (keys_[slot] != 0 && keys_[slot] != key) slot = (slot + 1) & mask_;
-    if (keys_[slot] == 0) {
-      keys_[slot] = key;
-      rows_of_[slot] = static_cast<std::uint32_t>(rows_++);
-      counts_.resize(rows_ * weeks_, 0);
-      row_keys_.push_back(key);
+  struct Pending {
+    std::uint64_t key;
+    int week;
+  };
+
+  void add_batch(const std::vector<Pending>& batch) {
+    constexpr std::size_t kAhead = 16;
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      if (i + kAhead < batch.size()) __builtin_prefetch(&slots_[home(batch[i + kAhead].key)]);
+      add(batch[i].key, batch[i].week);
     }
-    std::uint16_t& c = counts_[rows_of_[slot] * weeks_ + static_cast<std::size_t>(week)];
-    if (c != std::numeric_limits<std::uint16_t>::max()) ++c;
   }
 
-  std::size_t rows() const { return rows_; }
+  std::size_t rows() const { return row_keys_.size(); }
   std::uint64_t row_key(std::size_t row) const { return row_keys_[row]; }
   const std::uint16_t* row_counts(std::size_t row) const { return &counts_[row * weeks_]; }
 
  private:
-  static std::size_t hash(std::uint64_t key) { return static_cast<std::size_t>((key * 0x9E3779B97F4A7C15ull) >> 20); }
+  struct Slot {
+    std::uint64_t key = 0;
+    std::uint32_t row = 0;
+  };
 
-  void rehash(std::size_t slots) {
-    std::vector<std::uint64_t> keys(slots, 0);
-    std::vector<std::uint32_t> rows_of(slots, 0);
-    mask_ = slots - 1;
-    for (std::size_t row = 0; row < rows_; ++row) {
-      std::size_t slot = hash(row_keys_[row]) & mask_;
-      while (keys[slot] != 0) slot = (slot + 1) & mask_;
-      keys[slot] = row_keys_[row];
-      rows_of[slot] = static_cast<std::uint32_t>(row);
+  /// Fibonacci hashing: the top bits of the product depend on every bit of the key.
+  std::size_t home(std::uint64_t key) const { return static_cast<std::size_t>((key * 0x9E3779B97F4A7C15ull) >> shift_); }
+
+  void add(std::uint64_t key, int week) {
+    if ((rows() + 1) * 2 > slots_.size()) rehash(slots_.size() * 2);
+    std::size_t at = home(key);
+    while (slots_[at].key != 0 && slots_[at].key != key) at = (at + 1) & mask_;
+    if (slots_[at].key == 0) {
+      slots_[at] = {key, static_cast<std::uint32_t>(rows())};
+      row_keys_.push_back(key);
+      counts_.resize(rows() * weeks_, 0);
     }
-    keys_ = std::move(keys);
-    rows_of_ = std::move(rows_of);
+    std::uint16_t& c = counts_[slots_[at].row * weeks_ + static_cast<std::size_t>(week)];
+    if (c != std::numeric_limits<std::uint16_t>::max()) ++c;
+  }
+
+  void rehash(std::size_t size) {
+    std::vector<Slot> slots(size);
+    mask_ = size - 1;
+    shift_ = 64 - std::countr_zero(size);
+    for (std::size_t row = 0; row < row_keys_.size(); ++row) {
+      std::size_t at = home(row_keys_[row]);
+      while (slots[at].key != 0) at = (at + 1) & mask_;
+      slots[at] = {row_keys_[row], static_cast<std::uint32_t>(row)};
+    }
+    slots_ = std::move(slots);
   }
 
   std::size_t weeks_;
-  std::vector<std::uint64_t> keys_;
-  std::vector<std::uint32_t> rows_of_;
+  std::vector<Slot> slots_;
   std::vector<std::uint64_t> row_keys_;
   std::vector<std::uint16_t> counts_;
-  std::size_t rows_ = 0;
   std::size_t mask_ = 0;
+  int shift_ = 64;
 };
 
 }  // namespace
@@ -87,6 +104,9 @@ EventAggregate EventAggregate::collect(const InteractionSource& source, const Pe
   }
 
   PairTable table(request.weeks);
+  std::vector<PairTable::Pending> pending;
+  constexpr std::size_t kBatch = 4096;
+  pending.reserve(kBatch);
   source.for_each_between(read_from, end_hour, [&](const Interaction& event) {
     const std::int32_t from = people.find(event.from);
     const std::int32_t to = people.find(event.to);
@@ -109,8 +129,13 @@ EventAggregate EventAggregate::collect(const InteractionSource& source, const Pe
     }
     const auto a = static_cast<std::uint64_t>(std::min(from, to));
     const auto b = static_cast<std::uint64_t>(std::max(from, to));
-    table.add((a << 32) | b, week);
+    pending.push_back({(a << 32) | b, week});
+    if (pending.size() == kBatch) {
+      table.add_batch(pending);
+      pending.clear();
+    }
   });
+  table.add_batch(pending);
 
   // Sort pairs so ties, and therefore igraph edge ids and every result, do not depend on hash order.
   std::vector<std::size_t> order(table.rows());

@@ -26,6 +26,7 @@ void MetricOptions::validate() const {
               new_joiner_targets[1] <= new_joiner_targets[2],
           "new_joiner_targets", "non-negative and non-decreasing");
   require(max_links >= 0, "max_links", "non-negative");
+  require(threads >= 0 && threads <= 256, "threads", "between 0 (one per core) and 256");
 }
 
 }  // namespace kith::analytics

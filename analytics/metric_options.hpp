@@ -22,6 +22,7 @@ struct MetricOptions {
   std::array<int, 3> new_joiner_targets{4, 8, 12};
   std::uint64_t leiden_seed = 1;  ///< Leiden is randomised; a fixed seed makes digests reproducible.
   int max_links = 5;              ///< Other teams listed per team in TeamDigest::links_to_other_teams.
+  int threads = 0;                ///< Worker threads for the neighbourhood pass; 0 = one per core.
 
   /// Throws std::invalid_argument naming the first option out of range.
   void validate() const;

@@ -27,21 +27,6 @@ std::vector<double> local_clustering(const TieGraph& graph) {
   return res.to_std();
 }
 
-std::vector<double> burt_constraint(const TieGraph& graph) {
-  RealVector res;
-  igraph_check(igraph_constraint(&graph.native().graph, &res.v, igraph_vss_all(), &graph.native().weights.v),
-               "constraint");
-  return res.to_std();
-}
-
-std::vector<double> tie_neighbourhood_overlap(const TieGraph& graph) {
-  RealVector res;
-  igraph_check(igraph_similarity_jaccard_es(&graph.native().graph, &res.v, igraph_ess_all(IGRAPH_EDGEORDER_ID),
-                                            IGRAPH_ALL, /*loops=*/false),
-               "similarity_jaccard_es");
-  return res.to_std();
-}
-
 double modularity(const TieGraph& graph, const std::vector<std::int32_t>& membership) {
   require_partition_of(graph, membership);
   const IntVector groups(membership);

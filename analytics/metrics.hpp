@@ -1,4 +1,4 @@
-// Whole-graph metrics, one igraph call each, returned per vertex or per tie so the digest can aggregate
+// Whole-graph metrics, one igraph call each (constraint and tie overlap: see neighbourhood.hpp), returned per vertex or per tie so the digest can aggregate
 // them by team in a single pass. Internal to analytics: these vectors are per person and never leave the
 // library (see digest.hpp for what does).
 #pragma once
@@ -13,14 +13,6 @@ namespace kith::analytics {
 /// Local clustering coefficient per vertex, 0 for vertices with fewer than two ties (NetworkX's
 /// convention). Unweighted: igraph_transitivity_local_undirected(..., IGRAPH_TRANSITIVITY_ZERO).
 std::vector<double> local_clustering(const TieGraph& graph);
-
-/// Burt's constraint per vertex with tie weights (igraph_constraint); NaN for vertices without ties.
-/// Low constraint = the person's contacts are not connected to each other, i.e. they broker.
-std::vector<double> burt_constraint(const TieGraph& graph);
-
-/// Jaccard similarity of the two endpoints' neighbourhoods, per tie in TieGraph::ties() order
-/// (igraph_similarity_jaccard_es, loops not added). High = a tie inside a closed circle, low = a bridge.
-std::vector<double> tie_neighbourhood_overlap(const TieGraph& graph);
 
 /// Weighted modularity of a partition (igraph_modularity, resolution 1). membership[v] is a group id >= 0.
 double modularity(const TieGraph& graph, const std::vector<std::int32_t>& membership);

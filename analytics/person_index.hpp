@@ -20,9 +20,18 @@ class PersonIndex {
   std::int32_t size() const { return size_; }
 
  private:
-  std::vector<Pseudonym> keys_;
-  std::vector<std::int32_t> values_;  ///< -1 marks an empty slot.
+  struct Slot {
+    std::uint64_t lo = 0;  ///< The pseudonym's two halves, compared as words rather than with memcmp.
+    std::uint64_t hi = 0;
+    std::int32_t value = -1;  ///< -1 marks an empty slot.
+  };
+  static Slot key_of(const Pseudonym& person);
+  /// Fibonacci hashing: the top bits of a multiplication, so even non-random pseudonyms spread out.
+  std::size_t home(std::uint64_t lo) const { return static_cast<std::size_t>((lo * 0x9E3779B97F4A7C15ull) >> shift_); }
+
+  std::vector<Slot> slots_;
   std::size_t mask_ = 0;
+  int shift_ = 64;
   std::int32_t size_ = 0;
 };
 

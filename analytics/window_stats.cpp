@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "analytics/metrics.hpp"
+#include "analytics/neighbourhood.hpp"
 
 namespace kith::analytics {
 namespace {
@@ -82,8 +83,9 @@ WindowStats compute_window_stats(const EventAggregate& events, int last_week, co
   const TieGraph graph(roster.person_count(), ties_in_window(events, last_week, options));
   const auto& ties = graph.ties();
   const std::vector<double> clustering = local_clustering(graph);
-  const std::vector<double> constraint = burt_constraint(graph);
-  const std::vector<double> overlap = tie_neighbourhood_overlap(graph);
+  const NeighbourhoodMetrics neighbourhood = neighbourhood_metrics(graph, options.threads);
+  const std::vector<double>& constraint = neighbourhood.constraint;
+  const std::vector<double>& overlap = neighbourhood.tie_overlap;
   const std::vector<std::int32_t> communities = leiden_communities(graph, options.leiden_seed);
 
   WindowStats stats;

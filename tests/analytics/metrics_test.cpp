@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "analytics/metrics.hpp"
+#include "analytics/neighbourhood.hpp"
 #include "analytics/tie_graph.hpp"
 #include "fixtures.hpp"
 
@@ -38,14 +39,14 @@ TEST_CASE("local clustering equals networkx.clustering") {
 
 TEST_CASE("burt constraint equals networkx.constraint") {
   // nx.constraint(G, weight="weight"); NaN for the person without ties
-  check_close(burt_constraint(test::reference_graph()),
+  check_close(neighbourhood_metrics(test::reference_graph()).constraint,
               {0.7275555555555555, 0.7669821673525377, 0.5880790123456792, 0.4729684499314129, 0.625,
                0.5601281835048068, 0.5518776597449991, 0.6335660690066616, 0.563801652892562, 1.0, NAN});
 }
 
 TEST_CASE("tie neighbourhood overlap equals networkx.jaccard_coefficient") {
   // nx.jaccard_coefficient(G, edges) in the order of kReferenceEdges
-  check_close(tie_neighbourhood_overlap(test::reference_graph()),
+  check_close(neighbourhood_metrics(test::reference_graph()).tie_overlap,
               {0.5, 0.4, 0.4, 0.4, 0.4, 1.0 / 3, 0.0, 0.0, 1.0 / 6, 0.2, 0.4, 1.0 / 6, 0.2, 0.0, 0.0});
 }
 
