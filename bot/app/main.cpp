@@ -29,6 +29,17 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1.0, 100000.0));
   demo_cmd->add_flag("--script", demo_options.scripted, "Run the scripted session even on a terminal");
 
+  // CLI11 would only say "A subcommand is required"; name the word that was not understood.
+  const auto known = [&](const std::string& word) {
+    for (const auto* sub : app.get_subcommands({})) {
+      if (sub->get_name() == word) return true;
+    }
+    return false;
+  };
+  if (argc > 1 && argv[1][0] != '-' && !known(argv[1])) {
+    std::cerr << "kith: unknown command '" << argv[1] << "'; run kith --help to see the commands\n";
+    return app::exit_usage;
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -1,0 +1,100 @@
+#include <catch2/catch.hpp>
+
+#include "bot/app/config.hpp"
+#include "bot/app/secret.hpp"
+#include "support/temp_dir.hpp"
+
+#include <cstdlib>
+#include <fstream>
+
+using namespace kith::app;
+
+namespace {
+std::string error_of(const std::string& text) {
+  try {
+    (void)parse_config(text, "kith.toml");
+  } catch (const ConfigError& e) {
+    return e.what();
+  }
+  return "(accepted)";
+}
+}  // namespace
+
+TEST_CASE("the documented example configuration is accepted") {
+  const auto config = load_config(std::string(KITH_SOURCE_DIR) + "/config/kith.example.toml");
+  CHECK(config.bot.name == "kith");
+  CHECK(config.privacy.min_group_size == 5);
+  CHECK(config.privacy.retention_days == 182);
+}
+
+TEST_CASE("an empty file gives every default") {
+  const auto config = parse_config("", "kith.toml");
+  CHECK(config.bot.adapter == "shell");
+  CHECK(config.bot.time_zone == "UTC");
+  CHECK(config.privacy.org_min_group_size == 25);
+  CHECK_FALSE(config.mattermost);
+}
+
+TEST_CASE("an unknown key is named with its line, not ignored") {
+  CHECK(error_of("[bot]\nnmae = \"kith\"\n") ==
+        "kith.toml:2:8: [bot] nmae: unknown key; check its spelling against config/kith.example.toml");
+  CHECK_THAT(error_of("[bots]\nname = \"x\"\n"), Catch::Contains("[top level] bots: unknown key"));
+}
+
+TEST_CASE("a minimum group size below 5 is refused") {
+  CHECK(error_of("[privacy]\nmin_group_size = 3\n") ==
+        "kith.toml:2:18: [privacy] min_group_size: expected an integer from 5 to 1000, got 3");
+}
+
+TEST_CASE("an unknown time zone is refused") {
+  CHECK_THAT(error_of("[bot]\ntimezone = \"Europe/Atlantis\"\n"),
+             Catch::StartsWith("kith.toml:2:12: [bot] timezone: unknown time zone \"Europe/Atlantis\""));
+}
+
+TEST_CASE("a value of the wrong type says what was expected and what was found") {
+  CHECK(error_of("[privacy]\nretention_days = \"long\"\n") ==
+        "kith.toml:2:18: [privacy] retention_days: expected an integer, got a string");
+  CHECK_THAT(error_of("[bot]\nadapter = \"slack\"\n"),
+             Catch::Contains("expected one of \"shell\", \"mattermost\", \"matrix\", got \"slack\""));
+}
+
+TEST_CASE("out-of-range and inconsistent values are refused") {
+  CHECK_THAT(error_of("[privacy]\nretention_days = -1\n"), Catch::Contains("retention_days: expected an integer from 7"));
+  CHECK_THAT(error_of("[privacy]\nmin_group_size = 10\norg_min_group_size = 8\n"),
+             Catch::Contains("org_min_group_size: must be at least min_group_size (10)"));
+}
+
+TEST_CASE("broken TOML is reported at its line") {
+  CHECK_THAT(error_of("[bot]\nname = \"unterminated\n"), Catch::StartsWith("kith.toml:2:") && Catch::Contains("not valid TOML"));
+}
+
+TEST_CASE("adapter sections are validated when present and required when chosen") {
+  CHECK_THAT(error_of("[bot]\nadapter = \"mattermost\"\n"), Catch::Contains("needs a [mattermost] section"));
+  CHECK_THAT(error_of("[mattermost]\nurl = \"chat.example.org\"\n"),
+             Catch::Contains("[mattermost] url: expected an http:// or https:// URL"));
+  CHECK_THAT(error_of("[matrix]\nhomeserver = \"https://m.org\"\nuser_id = \"kith\"\n"),
+             Catch::Contains("[matrix] user_id: expected a Matrix user id"));
+  CHECK_THAT(error_of("[mattermost]\nurl = \"https://c.org\"\ntoken = \"abc\"\n"),
+             Catch::Contains("[mattermost] token: unknown key"));
+}
+
+TEST_CASE("a missing file is named") {
+  CHECK_THROWS_WITH(load_config("/nonexistent/kith.toml"), Catch::Contains("/nonexistent/kith.toml") &&
+                                                                Catch::Contains("cannot open"));
+}
+
+TEST_CASE("secrets come from the environment or a file, and errors never contain them") {
+  kith::test::TempDir dir;
+  {
+    std::ofstream(dir.file("token")) << "s3cret-token\n";
+  }
+  ::unsetenv("KITH_TEST_TOKEN");
+  CHECK(load_secret("KITH_TEST_TOKEN", dir.file("token"), "the test token").reveal() == "s3cret-token");
+  ::setenv("KITH_TEST_TOKEN", "from-env", 1);
+  CHECK(load_secret("KITH_TEST_TOKEN", dir.file("token"), "the test token").reveal() == "from-env");
+  ::unsetenv("KITH_TEST_TOKEN");
+  CHECK_THROWS_WITH(load_secret("KITH_TEST_TOKEN", "", "the test token"),
+                    Catch::Contains("KITH_TEST_TOKEN") && Catch::Contains("token_file"));
+  CHECK_THROWS_WITH(load_secret("KITH_TEST_TOKEN", dir.file("missing"), "the test token"),
+                    Catch::Contains(dir.file("missing")));
+}

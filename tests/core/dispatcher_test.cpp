@@ -1,0 +1,121 @@
+#include <catch2/catch.hpp>
+#include <stdexcept>
+
+#include "bot/core/dispatcher.hpp"
+#include "bot/core/random.hpp"
+#include "bot/storage/sqlite_stores.hpp"
+#include "support/fake_clock.hpp"
+#include "support/null_logger.hpp"
+#include "support/recording_messenger.hpp"
+
+using namespace kith;
+using kith::test::utc;
+
+namespace {
+/// Records every event it sees and writes one state row per event (to observe rollbacks).
+class CountingRitual final : public Ritual {
+ public:
+  CountingRitual(std::string name, StateStore& state, bool fail) : name_(std::move(name)), state_(state), fail_(fail) {}
+  [[nodiscard]] std::string_view name() const noexcept override { return name_; }
+  void on_event(const Event& event, RitualContext&) override {
+    state_.put(name_, event.key, "seen");
+    if (fail_) throw std::runtime_error("boom");
+    seen.push_back(event);
+  }
+  std::vector<Event> seen;
+
+ private:
+  std::string name_;
+  StateStore& state_;
+  bool fail_;
+};
+
+Event posted(std::string key, std::string author, std::string text = "hello") {
+  MessagePosted m;
+  m.id = MessageId(key);
+  m.channel = ChannelId("c1");
+  m.author = UserId(std::move(author));
+  m.text = std::move(text);
+  return Event{std::move(key), utc(2026, 1, 1), std::move(m)};
+}
+
+struct Fixture {
+  storage::SqliteStores stores{":memory:"};
+  test::FakeClock clock{utc(2026, 1, 1)};
+  SeededRandom random{1};
+  test::RecordingMessenger messenger;
+  test::CapturingLogger logger;
+  RitualContext ctx{messenger, clock, random, stores.directory, UserId("bot")};
+};
+}  // namespace
+
+TEST_CASE("a failing ritual is isolated: others still see the event, its writes are rolled back") {
+  Fixture f;
+  CountingRitual broken("broken", f.stores.state, true);
+  CountingRitual healthy("healthy", f.stores.state, false);
+  Dispatcher dispatcher("kith", {&broken, &healthy}, f.stores.db, f.stores.ledger, f.stores.state,
+                        f.stores.directory, f.logger.log);
+  dispatcher.apply(EventBatch{{posted("p1", "alice")}, "", ""}, f.ctx);
+  CHECK(healthy.seen.size() == 1);
+  CHECK(f.stores.state.get("healthy", "p1") == "seen");
+  CHECK_FALSE(f.stores.state.get("broken", "p1"));
+  CHECK_THAT(f.logger.out.str(), Catch::Contains("ritual broken failed") && Catch::Contains("boom"));
+}
+
+TEST_CASE("the bot's own messages and notices never reach rituals") {
+  Fixture f;
+  CountingRitual ritual("r", f.stores.state, false);
+  Dispatcher dispatcher("kith", {&ritual}, f.stores.db, f.stores.ledger, f.stores.state, f.stores.directory,
+                        f.logger.log);
+  auto notice = posted("p3", "alice");
+  std::get<MessagePosted>(notice.body).is_notice = true;
+  dispatcher.apply(EventBatch{{posted("p1", "bot"), posted("p2", "alice"), notice}, "", ""}, f.ctx);
+  REQUIRE(ritual.seen.size() == 1);
+  CHECK(ritual.seen[0].key == "p2");
+}
+
+TEST_CASE("an event delivered twice is processed once") {
+  Fixture f;
+  CountingRitual ritual("r", f.stores.state, false);
+  Dispatcher dispatcher("kith", {&ritual}, f.stores.db, f.stores.ledger, f.stores.state, f.stores.directory,
+                        f.logger.log);
+  dispatcher.apply(EventBatch{{posted("p1", "alice"), posted("p1", "alice")}, "", ""}, f.ctx);
+  dispatcher.apply(EventBatch{{posted("p1", "alice")}, "", ""}, f.ctx);
+  CHECK(ritual.seen.size() == 1);
+}
+
+TEST_CASE("the batch cursor is stored with the batch's effects") {
+  Fixture f;
+  CountingRitual ritual("r", f.stores.state, false);
+  Dispatcher dispatcher("kith", {&ritual}, f.stores.db, f.stores.ledger, f.stores.state, f.stores.directory,
+                        f.logger.log);
+  dispatcher.apply(EventBatch{{posted("p1", "alice")}, "sync", "batch_7"}, f.ctx);
+  CHECK(f.stores.state.get(Dispatcher::cursor_namespace, "sync") == "batch_7");
+}
+
+TEST_CASE("a message addressed to the bot reaches rituals as a command") {
+  Fixture f;
+  CountingRitual ritual("r", f.stores.state, false);
+  Dispatcher dispatcher("kith", {&ritual}, f.stores.db, f.stores.ledger, f.stores.state, f.stores.directory,
+                        f.logger.log);
+  dispatcher.apply(EventBatch{{posted("p1", "alice", "@kith quiz")}, "", ""}, f.ctx);
+  REQUIRE(ritual.seen.size() == 1);
+  const auto* command = std::get_if<CommandInvoked>(&ritual.seen[0].body);
+  REQUIRE(command);
+  CHECK(command->text == "quiz");
+  CHECK(command->user == UserId("alice"));
+}
+
+TEST_CASE("directory events keep people and channel members current") {
+  Fixture f;
+  Dispatcher dispatcher("kith", {}, f.stores.db, f.stores.ledger, f.stores.state, f.stores.directory, f.logger.log);
+  UserProfile alice{UserId("alice"), "alice", "Alice A", false, true, "a.png", std::nullopt};
+  dispatcher.apply(EventBatch{{Event{"", {}, ProfileUpdated{alice}},
+                               Event{"", {}, ChannelMembersListed{ChannelId("c1"), {UserId("alice"), UserId("bob")}}},
+                               Event{"j", {}, MemberJoined{ChannelId("c1"), UserId("carol")}},
+                               Event{"l", {}, MemberLeft{ChannelId("c1"), UserId("bob")}}},
+                              "", ""},
+                   f.ctx);
+  CHECK(f.stores.directory.profile(UserId("alice")) == alice);
+  CHECK(f.stores.directory.members(ChannelId("c1")) == std::vector<UserId>{UserId("alice"), UserId("carol")});
+}

@@ -1,0 +1,123 @@
+#include <catch2/catch.hpp>
+#include <csignal>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "bot/storage/sqlite_stores.hpp"
+#include "support/fake_clock.hpp"
+#include "support/temp_dir.hpp"
+
+using namespace kith;
+using kith::test::utc;
+
+namespace {
+OutgoingMessage message(std::string key, std::string text) {
+  return OutgoingMessage{std::move(key), ToChannel{ChannelId("c1"), MessageId("root")}, RichText(std::move(text)),
+                         {}, std::nullopt, std::nullopt};
+}
+}  // namespace
+
+TEST_CASE("an outbox key is queued once") {
+  storage::SqliteStores s(":memory:");
+  CHECK(s.outbox.enqueue(message("k1", "a"), utc(2026, 1, 1)));
+  CHECK_FALSE(s.outbox.enqueue(message("k1", "b"), utc(2026, 1, 1)));
+  CHECK(s.outbox.pending_count() == 1);
+}
+
+TEST_CASE("outbox items round-trip with every field, in order") {
+  storage::SqliteStores s(":memory:");
+  auto rich = message("k1", "");
+  rich.text = RichText().text("Hi ").mention(UserId("u1"), "Alice <b>").bold("*now*").line().code("x");
+  rich.choices = {{"a", "Alice"}, {"b", "Bob"}};
+  rich.avatar_of = UserId("u2");
+  rich.image = Image{"chart.png", "image/png", {0x89, 'P', 'N', 'G', 0, 1, 2}};
+  const auto to_group = OutgoingMessage{"k2", ToGroup{{UserId("a"), UserId("b")}}, RichText("g"), {}, std::nullopt,
+                                        std::nullopt};
+  const OutgoingReaction reaction{"k3", ChannelId("c"), MessageId("m"), "taco"};
+  s.outbox.enqueue(rich, utc(2026, 1, 1));
+  s.outbox.enqueue(to_group, utc(2026, 1, 1));
+  s.outbox.enqueue(reaction, utc(2026, 1, 1));
+  const auto due = s.outbox.due(utc(2026, 1, 1), 10);
+  REQUIRE(due.size() == 3);
+  CHECK(std::get<OutgoingMessage>(due[0].item) == rich);
+  CHECK(std::get<OutgoingMessage>(due[1].item) == to_group);
+  CHECK(std::get<OutgoingReaction>(due[2].item) == reaction);
+}
+
+TEST_CASE("a postponed entry holds back everything queued after it") {
+  storage::SqliteStores s(":memory:");
+  s.outbox.enqueue(message("k1", "a"), utc(2026, 1, 1));
+  s.outbox.enqueue(message("k2", "b"), utc(2026, 1, 1));
+  const auto first = s.outbox.due(utc(2026, 1, 1), 10).front();
+  s.outbox.postpone(first.id, utc(2026, 1, 1, 0, 5), "429");
+  CHECK(s.outbox.due(utc(2026, 1, 1, 0, 1), 10).empty());
+  const auto later = s.outbox.due(utc(2026, 1, 1, 0, 5), 10);
+  REQUIRE(later.size() == 2);
+  CHECK(later[0].attempts == 1);
+}
+
+TEST_CASE("delivered and failed entries leave the queue and delivered ones can be looked up by key") {
+  storage::SqliteStores s(":memory:");
+  s.outbox.enqueue(message("k1", "a"), utc(2026, 1, 1));
+  s.outbox.enqueue(message("k2", "b"), utc(2026, 1, 1));
+  const auto due = s.outbox.due(utc(2026, 1, 1), 10);
+  s.outbox.mark_delivered(due[0].id, MessageId("server-1"), utc(2026, 1, 1));
+  s.outbox.give_up(due[1].id, "403");
+  CHECK(s.outbox.pending_count() == 0);
+  CHECK(s.outbox.delivered_message("k1") == MessageId("server-1"));
+  CHECK_FALSE(s.outbox.delivered_message("k2"));
+}
+
+TEST_CASE("what was committed survives kill -9 of the writing process") {
+  test::TempDir dir;
+  const auto path = dir.file("k.db");
+  { storage::SqliteStores create(path); }
+  int ack[2];
+  REQUIRE(pipe(ack) == 0);
+  const pid_t child = fork();
+  if (child == 0) {
+    storage::SqliteStores s(path);
+    for (int i = 0;; ++i) {
+      s.db.atomically([&] { s.outbox.enqueue(message("k" + std::to_string(i), "x"), utc(2026, 1, 1)); });
+      const char byte = 1;  // acknowledged only after the commit returned
+      if (write(ack[1], &byte, 1) != 1) _exit(1);
+    }
+  }
+  close(ack[1]);
+  int acknowledged = 0;
+  char byte = 0;
+  while (acknowledged < 50 && read(ack[0], &byte, 1) == 1) ++acknowledged;
+  kill(child, SIGKILL);
+  waitpid(child, nullptr, 0);
+  while (read(ack[0], &byte, 1) == 1) ++acknowledged;
+  close(ack[0]);
+  storage::SqliteStores after(path);
+  CHECK(after.outbox.pending_count() >= static_cast<std::size_t>(acknowledged));
+  CHECK(acknowledged >= 50);
+}
+
+TEST_CASE("state and ledger behave as documented") {
+  storage::SqliteStores s(":memory:");
+  s.state.put("ns", "k", "v1");
+  s.state.put("ns", "k", "v2");
+  CHECK(s.state.get("ns", "k") == "v2");
+  s.state.erase("ns", "k");
+  CHECK_FALSE(s.state.get("ns", "k"));
+  CHECK(s.ledger.record_once("e1", utc(2026, 1, 1)));
+  CHECK_FALSE(s.ledger.record_once("e1", utc(2026, 1, 1)));
+  s.ledger.forget_before(utc(2026, 1, 2));
+  CHECK(s.ledger.record_once("e1", utc(2026, 1, 3)));
+}
+
+TEST_CASE("nested transactions roll back only the inner work") {
+  storage::SqliteStores s(":memory:");
+  s.db.atomically([&] {
+    s.state.put("ns", "outer", "1");
+    CHECK_THROWS(s.db.atomically([&] {
+      s.state.put("ns", "inner", "1");
+      throw std::runtime_error("inner fails");
+    }));
+  });
+  CHECK(s.state.get("ns", "outer") == "1");
+  CHECK_FALSE(s.state.get("ns", "inner"));
+}
