@@ -10,9 +10,9 @@
 namespace kith::shell {
 namespace asio = boost::asio;
 
-ShellAdapter::ShellAdapter(asio::io_context& io, std::ostream& out, ShellWorkspace workspace,
+ShellAdapter::ShellAdapter(asio::io_context& io, const Clock& clock, std::ostream& out, ShellWorkspace workspace,
                            std::filesystem::path image_dir)
-    : io_(io), out_(out), workspace_(std::move(workspace)), image_dir_(std::move(image_dir)), wake_(io) {
+    : io_(io), clock_(clock), out_(out), workspace_(std::move(workspace)), image_dir_(std::move(image_dir)), wake_(io) {
   // Message ids must not repeat across demo sessions sharing one data directory.
   session_ = std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(
                                 std::chrono::system_clock::now().time_since_epoch())
@@ -85,7 +85,7 @@ MessageId ShellAdapter::post(const UserId& author, const ChannelId& channel, std
   const auto* c = find_channel(channel);
   const auto kind = c ? c->kind : ChannelKind::public_channel;
   const auto id = next_message_id();
-  const auto now = std::chrono::floor<Seconds>(std::chrono::system_clock::now());
+  const auto now = clock_.now();
   // A bare number answers the latest choices shown here, like a numbered reaction would.
   if (const auto latest = latest_choices_.find(channel); latest != latest_choices_.end()) {
     const auto [word, rest] = split_first_word(text);
@@ -120,7 +120,7 @@ MessageId ShellAdapter::post(const UserId& author, const ChannelId& channel, std
 void ShellAdapter::react(const UserId& user, const MessageId& message, std::string emoji) {
   const auto found = messages_.find(message);
   if (found == messages_.end()) return;
-  const auto now = std::chrono::floor<Seconds>(std::chrono::system_clock::now());
+  const auto now = clock_.now();
   enqueue(Event{"reaction:" + message.str() + ":" + user.str() + ":" + emoji, now,
                 ReactionAdded{message, found->second.channel, user, std::move(emoji), found->second.author}});
 }
@@ -129,12 +129,12 @@ void ShellAdapter::join(const UserId& user, const ChannelId& channel) {
   for (auto& c : workspace_.channels) {
     if (c.id == channel) c.members.push_back(user);
   }
-  const auto now = std::chrono::floor<Seconds>(std::chrono::system_clock::now());
+  const auto now = clock_.now();
   enqueue(Event{"joined:" + channel.str() + ":" + user.str() + ":" + session_, now, MemberJoined{channel, user}});
 }
 
 void ShellAdapter::add_person(UserProfile profile) {
-  const auto now = std::chrono::floor<Seconds>(std::chrono::system_clock::now());
+  const auto now = clock_.now();
   workspace_.people.push_back(profile);
   enqueue(Event{"profile:" + profile.id.str() + ":" + session_, now, ProfileUpdated{std::move(profile)}});
 }
@@ -165,7 +165,7 @@ asio::awaitable<void> ShellAdapter::run(EventSink& sink) {
 std::optional<MessageId> ShellAdapter::latest_message(const ChannelId& channel) const {
   std::optional<MessageId> latest;
   for (const auto& [id, message] : messages_) {
-    if (message.channel == channel) latest = id;  // ids of one session sort by creation
+    if (message.channel == channel && message.author != workspace_.bot) latest = id;  // ids sort by creation
   }
   return latest;
 }

@@ -28,8 +28,9 @@ struct ShellWorkspace {
 
 class ShellAdapter final : public ChatAdapter {
  public:
-  /// Prints to `out`; attached images are written under `image_dir`.
-  ShellAdapter(boost::asio::io_context& io, std::ostream& out, ShellWorkspace workspace,
+  /// Prints to `out`; attached images are written under `image_dir`. Events are stamped with
+  /// `clock`'s time, so the demo's accelerated clock applies to everything.
+  ShellAdapter(boost::asio::io_context& io, const Clock& clock, std::ostream& out, ShellWorkspace workspace,
                std::filesystem::path image_dir);
 
   // Inbound traffic, as typed by a person or the simulation. Call on the io_context's thread.
@@ -46,7 +47,7 @@ class ShellAdapter final : public ChatAdapter {
   [[nodiscard]] std::optional<UserId> user_named(std::string_view username) const;
   /// True when every inbound event has been applied by the core.
   [[nodiscard]] bool idle() const noexcept { return inbound_.empty() && !delivering_; }
-  /// The latest message in `channel` (for "/react" in the demo).
+  /// The latest message a person (not the bot) wrote in `channel` (for "/react" in the demo).
   [[nodiscard]] std::optional<MessageId> latest_message(const ChannelId& channel) const;
 
   // kith::ChatAdapter
@@ -73,6 +74,7 @@ class ShellAdapter final : public ChatAdapter {
   MessageId next_message_id();
 
   boost::asio::io_context& io_;
+  const Clock& clock_;
   std::ostream& out_;
   ShellWorkspace workspace_;
   std::filesystem::path image_dir_;

@@ -13,6 +13,6 @@ class logger;
 namespace kith::app {
 
 [[nodiscard]] std::unique_ptr<ChatAdapter> make_adapter(const Config& config, boost::asio::io_context& io,
-                                                        std::shared_ptr<spdlog::logger> log);
+                                                        const Clock& clock, std::shared_ptr<spdlog::logger> log);
 
 }  // namespace kith::app

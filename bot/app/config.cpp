@@ -22,6 +22,7 @@ BotConfig read_bot(TomlReader r) {
   }
   c.adapter = r.choice("adapter", c.adapter, {"shell", "mattermost", "matrix"});
   c.log_level = r.choice("log_level", c.log_level, {"trace", "debug", "info", "warn", "error"});
+  c.admins = r.strings("admins", {});
   r.reject_unknown_keys();
   return c;
 }
@@ -44,6 +45,35 @@ void require_url(TomlReader& r, const std::string& key, const std::string& value
   if (value.rfind("http://", 0) != 0 && value.rfind("https://", 0) != 0) {
     r.fail(key, "expected an http:// or https:// URL, got \"" + value + "\"");
   }
+}
+
+rituals::RecognitionSettings read_recognition(TomlReader r, const BotConfig& bot) {
+  rituals::RecognitionSettings c;
+  c.enabled = r.boolean("enabled", c.enabled);
+  c.daily_budget = static_cast<int>(r.integer("daily_budget", c.daily_budget, 1, 100));
+  c.thanks_words = r.strings("thanks_words", c.thanks_words);
+  c.emoji = r.string("emoji", c.emoji);
+  if (c.emoji.empty() || c.emoji.find(':') != std::string::npos) {
+    r.fail("emoji", "expected an emoji name without colons, such as \"taco\"");
+  }
+  c.values = r.strings("values", c.values);
+  const auto mode = r.choice("values_mode", "optional", {"off", "optional", "required"});
+  c.values_mode = mode == "off"        ? rituals::RecognitionSettings::ValuesMode::off
+                  : mode == "required" ? rituals::RecognitionSettings::ValuesMode::required
+                                       : rituals::RecognitionSettings::ValuesMode::optional;
+  if (c.values_mode == rituals::RecognitionSettings::ValuesMode::required && c.values.empty()) {
+    r.fail("values_mode", "\"required\" needs at least one entry in values");
+  }
+  for (auto& v : c.values) {
+    if (!v.empty() && v.front() == '#') v.erase(0, 1);
+  }
+  c.recap_channel = r.string("recap_channel", "");
+  c.recap_weekday = r.weekday("recap_weekday", "friday");
+  c.recap_time = std::chrono::minutes(r.time_of_day("recap_time", "16:00"));
+  c.time_zone = bot.time_zone;
+  c.admins = bot.admins;
+  r.reject_unknown_keys();
+  return c;
 }
 
 MattermostConfig read_mattermost(TomlReader r) {
@@ -91,6 +121,7 @@ Config parse_config(const std::string& text, const std::string& name) {
   TomlReader top(&root, name, "top level");
   config.bot = read_bot(TomlReader(top.table("bot"), name, "bot"));
   config.privacy = read_privacy(TomlReader(top.table("privacy"), name, "privacy"));
+  config.recognition = read_recognition(TomlReader(top.table("recognition"), name, "recognition"), config.bot);
   if (const auto* t = top.table("mattermost")) config.mattermost = read_mattermost(TomlReader(t, name, "mattermost"));
   if (const auto* t = top.table("matrix")) config.matrix = read_matrix(TomlReader(t, name, "matrix"));
   top.reject_unknown_keys();
@@ -115,6 +146,11 @@ Config demo_config(const std::string& data_dir) {
   config.bot.data_dir = data_dir;
   config.bot.adapter = "shell";
   config.bot.time_zone = "Europe/Berlin";
+  config.bot.admins = {"ada"};
+  config.recognition.time_zone = config.bot.time_zone;
+  config.recognition.admins = config.bot.admins;
+  config.recognition.values = {"ownership", "curiosity", "kindness"};
+  config.recognition.recap_channel = "c-general";
   return config;
 }
 

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "bot/app/toml_reader.hpp"
+#include "bot/rituals/recognition/recognition_settings.hpp"
 
 namespace kith::app {
 
@@ -16,6 +17,7 @@ struct BotConfig {
   std::string time_zone = "UTC";
   std::string adapter = "shell";  ///< "shell", "mattermost" or "matrix".
   std::string log_level = "info";
+  std::vector<std::string> admins;  ///< Usernames allowed to use admin commands.
 };
 
 struct PrivacyConfig {
@@ -49,6 +51,7 @@ struct Config {
   PrivacyConfig privacy;
   std::optional<MattermostConfig> mattermost;
   std::optional<MatrixConfig> matrix;
+  rituals::RecognitionSettings recognition;
 };
 
 /// Parses and validates `path`. Throws ConfigError whose message names the file, the line and

@@ -41,7 +41,7 @@ int run_kith(const std::string& config_path) {
     boost::asio::io_context io;
     SystemClock clock;
     SeededRandom random(std::random_device{}());
-    auto adapter = make_adapter(config, io, log);
+    auto adapter = make_adapter(config, io, clock, log);
     auto rituals = make_rituals(config, stores);
     BotRuntime runtime(io, config.bot.name, *adapter, rituals.pointers(),
                        RuntimeServices{stores.db, stores.state, stores.ledger, stores.schedules, stores.outbox,

@@ -2,6 +2,8 @@
 
 #include <toml++/toml.h>
 
+#include <algorithm>
+
 namespace kith::app {
 namespace {
 std::string type_name(const toml::node& node) {
@@ -117,6 +119,14 @@ int TomlReader::time_of_day(const std::string& key, const std::string& fallback)
     return h * 60 + m;
   }
   fail(key, "expected a 24-hour time \"HH:MM\", got \"" + value + "\"");
+}
+
+std::chrono::weekday TomlReader::weekday(const std::string& key, const std::string& fallback) {
+  static const std::vector<std::string> names{"sunday", "monday", "tuesday", "wednesday", "thursday", "friday",
+                                              "saturday"};
+  const auto value = choice(key, fallback, names);
+  const auto at = std::find(names.begin(), names.end(), value) - names.begin();
+  return std::chrono::weekday(static_cast<unsigned>(at));
 }
 
 std::vector<const toml::table*> TomlReader::tables(const std::string& key) {

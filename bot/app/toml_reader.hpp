@@ -1,6 +1,7 @@
 #pragma once
 // Reads one TOML table into typed values while remembering which keys were used, so that an
 // unknown key (a typo such as "nmae") is an error naming the key and its line, never ignored.
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <set>
@@ -37,6 +38,8 @@ class TomlReader {
   std::string choice(const std::string& key, const std::string& fallback, const std::vector<std::string>& allowed);
   /// "HH:MM", 24-hour; returns minutes after midnight.
   int time_of_day(const std::string& key, const std::string& fallback);
+  /// "monday" … "sunday".
+  std::chrono::weekday weekday(const std::string& key, const std::string& fallback);
   /// Sub-tables of an array of tables ([[section.key]]).
   std::vector<const toml::table*> tables(const std::string& key);
   /// A nested table ([section.key]), or null.

@@ -2,7 +2,9 @@
 
 #include <filesystem>
 
+#include "bot/rituals/capture/interaction_capture.hpp"
 #include "bot/rituals/help/help_ritual.hpp"
+#include "bot/rituals/recognition/recognition_ritual.hpp"
 
 namespace kith::app {
 
@@ -13,9 +15,25 @@ std::vector<Ritual*> RitualSet::pointers() const {
 }
 
 RitualSet make_rituals(const Config& config, storage::SqliteStores& stores) {
-  (void)stores;
   RitualSet set;
-  std::vector<const rituals::CommandProvider*> providers;
+  set.pseudonymizer =
+      std::make_unique<privacy::Pseudonymizer>(privacy::Pseudonymizer::from_key_file(pseudonym_key_path(config)));
+  set.recorder = std::make_unique<privacy::InteractionRecorder>(*set.pseudonymizer, stores.consent, stores.interactions);
+  std::vector<const CommandProvider*> providers;
+  const auto add = [&](auto ritual) {
+    if constexpr (std::is_base_of_v<CommandProvider, typename decltype(ritual)::element_type>) {
+      providers.push_back(ritual.get());
+    }
+    set.owned.push_back(std::move(ritual));
+  };
+  add(std::make_unique<rituals::InteractionCapture>(*set.recorder));
+  add(std::make_unique<rituals::RecognitionRitual>(config.recognition, stores.recognitions, stores.consent,
+                                                   *set.recorder));
+  auto privacy_ritual = std::make_unique<privacy::PrivacyRitual>(
+      privacy::PrivacySettings{config.privacy.retention_days, config.bot.time_zone}, *set.pseudonymizer,
+      stores.consent, stores.interactions, stores.org, std::vector<PersonalData*>{&stores.recognitions});
+  set.privacy = privacy_ritual.get();
+  add(std::move(privacy_ritual));
   set.owned.push_back(std::make_unique<rituals::HelpRitual>(config.bot.name, providers));
   return set;
 }
@@ -31,6 +49,11 @@ std::string database_path(const Config& config) {
     throw std::runtime_error("data directory " + dir.string() + " cannot be created: check [bot] data_dir");
   }
   return (dir / "kith.sqlite3").string();
+}
+
+std::string pseudonym_key_path(const Config& config) {
+  if (!config.privacy.pseudonym_key_file.empty()) return config.privacy.pseudonym_key_file;
+  return (std::filesystem::path(config.bot.data_dir) / "pseudonym.key").string();
 }
 
 }  // namespace kith::app

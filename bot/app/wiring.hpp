@@ -1,22 +1,31 @@
 #pragma once
-// The composition root's one piece of assembly: which rituals a configuration runs.
+// The composition root's one piece of assembly: which rituals a configuration runs, and the
+// privacy layer they record through.
 #include <memory>
 #include <vector>
 
 #include "bot/app/config.hpp"
 #include "bot/core/ritual.hpp"
+#include "bot/privacy/interaction_recorder.hpp"
+#include "bot/privacy/privacy_ritual.hpp"
 #include "bot/storage/sqlite_stores.hpp"
 
 namespace kith::app {
 
 struct RitualSet {
+  std::unique_ptr<privacy::Pseudonymizer> pseudonymizer;
+  std::unique_ptr<privacy::InteractionRecorder> recorder;
   std::vector<std::unique_ptr<Ritual>> owned;
+  privacy::PrivacyRitual* privacy = nullptr;  ///< For the command-line privacy tools.
   [[nodiscard]] std::vector<Ritual*> pointers() const;
 };
 
+/// Builds every enabled ritual over `stores`. Creates the pseudonym key file on first run.
 [[nodiscard]] RitualSet make_rituals(const Config& config, storage::SqliteStores& stores);
 
 /// <data_dir>/kith.sqlite3, creating the directory (mode 0700) if needed.
 [[nodiscard]] std::string database_path(const Config& config);
+/// The pseudonym key file: [privacy] pseudonym_key_file, or <data_dir>/pseudonym.key.
+[[nodiscard]] std::string pseudonym_key_path(const Config& config);
 
 }  // namespace kith::app

@@ -50,6 +50,9 @@ class Ritual {
   virtual void on_job(const std::string& job, TimePoint slot, RitualContext& ctx) {
     (void)job, (void)slot, (void)ctx;
   }
+  /// Called every runtime tick (about once a second): for deadlines such as a quiz round's
+  /// timeout. Must be cheap when nothing is due.
+  virtual void on_tick(RitualContext& ctx) { (void)ctx; }
   /// A slot was missed for longer than its catch-up window and will not run.
   virtual void on_job_skipped(const std::string& job, TimePoint slot, RitualContext& ctx) {
     (void)job, (void)slot, (void)ctx;

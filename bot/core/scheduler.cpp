@@ -21,6 +21,7 @@ Scheduler::Scheduler(ScheduleStore& store, Transactions& transactions, std::shar
     : store_(store), transactions_(transactions), log_(std::move(log)) {}
 
 void Scheduler::add(Ritual& ritual) {
+  rituals_.push_back(&ritual);
   for (auto& job : ritual.jobs()) {
     auto key = std::string(ritual.name()) + "/" + job.name;
     entries_.push_back(Entry{&ritual, std::move(job), std::move(key), {}});
@@ -37,6 +38,13 @@ ScheduleStore::JobState Scheduler::state_of(const Entry& entry, TimePoint now) {
 
 void Scheduler::tick(RitualContext& ctx) {
   for (auto& entry : entries_) tick_one(entry, ctx);
+  for (auto* ritual : rituals_) {
+    try {
+      transactions_.atomically([&] { ritual->on_tick(ctx); });
+    } catch (const std::exception& e) {
+      log_->error("ritual {} failed on tick: {}", ritual->name(), e.what());
+    }
+  }
 }
 
 void Scheduler::tick_one(Entry& entry, RitualContext& ctx) {

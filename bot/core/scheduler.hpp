@@ -19,8 +19,8 @@ class Scheduler {
   /// Registers every job of `ritual`; the stored state key is "<ritual>/<job>".
   void add(Ritual& ritual);
 
-  /// Runs or skips every job whose slot has come by ctx.clock.now(). Call it often (the runtime
-  /// calls it every second); it is cheap when nothing is due.
+  /// Runs or skips every job whose slot has come by ctx.clock.now(), then gives every ritual its
+  /// on_tick. Call it often (the runtime calls it every second); it is cheap when nothing is due.
   void tick(RitualContext& ctx);
 
   /// The next instant any job is due (for tests and the demo's status line).
@@ -40,6 +40,7 @@ class Scheduler {
   Transactions& transactions_;
   std::shared_ptr<spdlog::logger> log_;
   std::vector<Entry> entries_;
+  std::vector<Ritual*> rituals_;
 };
 
 }  // namespace kith

@@ -36,6 +36,25 @@ constexpr std::array migrations{
     CREATE TABLE channel_members (channel_id TEXT NOT NULL, user_id TEXT NOT NULL,
       PRIMARY KEY (channel_id, user_id)) STRICT, WITHOUT ROWID;
   )sql"},
+  Migration{2, "privacy: pseudonymous interactions, consent, organisation structure", R"sql(
+    -- Appended in time order; no unique index, so capture stays fast (the event ledger already
+    -- guarantees each event is recorded once).
+    CREATE TABLE interactions (hour INTEGER NOT NULL, kind INTEGER NOT NULL, src BLOB NOT NULL,
+      dst BLOB NOT NULL, channel BLOB NOT NULL) STRICT;
+    CREATE INDEX interactions_hour ON interactions (hour);
+    CREATE TABLE consent (user_id TEXT NOT NULL, scope TEXT NOT NULL, opted_out INTEGER NOT NULL,
+      PRIMARY KEY (user_id, scope)) STRICT, WITHOUT ROWID;
+    CREATE TABLE org_people (user_id TEXT PRIMARY KEY, team TEXT NOT NULL, is_lead INTEGER NOT NULL,
+      start_day INTEGER, manager TEXT) STRICT;
+    CREATE INDEX org_people_team ON org_people (team);
+  )sql"},
+  Migration{3, "recognition: recognitions and recap spotlights", R"sql(
+    CREATE TABLE recognitions (source_key TEXT PRIMARY KEY, giver TEXT NOT NULL, receiver TEXT NOT NULL,
+      channel TEXT NOT NULL, value TEXT, weight REAL NOT NULL, at INTEGER NOT NULL) STRICT;
+    CREATE INDEX recognitions_giver ON recognitions (giver, at);
+    CREATE INDEX recognitions_at ON recognitions (at);
+    CREATE TABLE recognition_spotlights (slot INTEGER PRIMARY KEY, user_id TEXT NOT NULL) STRICT;
+  )sql"},
 };
 // clang-format on
 }  // namespace

@@ -4,6 +4,8 @@
 
 #include "bot/storage/migrations.hpp"
 #include "bot/storage/sqlite_core_stores.hpp"
+#include "bot/storage/sqlite_people_stores.hpp"
+#include "bot/storage/sqlite_recognition_store.hpp"
 
 namespace kith::storage {
 
@@ -20,6 +22,10 @@ class SqliteStores {
   SqliteScheduleStore schedules{db};
   SqliteOutboxStore outbox{db};
   SqliteDirectoryStore directory{db};
+  SqliteInteractionStore interactions{db};
+  SqliteConsentStore consent{db};
+  SqliteOrgStore org{db};
+  SqliteRecognitionStore recognitions{db};
 };
 
 }  // namespace kith::storage

@@ -59,7 +59,7 @@ TEST_CASE("a message goes through adapter, logic thread, ritual, outbox and back
   {
     storage::SqliteStores stores(dir.file("k.db"));
     boost::asio::io_context io;
-    shell::ShellAdapter adapter(io, out, workspace(), dir.path());
+    shell::ShellAdapter adapter(io, clock, out, workspace(), dir.path());
     EchoRitual echo;
     BotRuntime runtime(io, "kith", adapter, {&echo},
                        RuntimeServices{stores.db, stores.state, stores.ledger, stores.schedules, stores.outbox,
@@ -77,7 +77,7 @@ TEST_CASE("a message goes through adapter, logic thread, ritual, outbox and back
   storage::SqliteStores stores(dir.file("k.db"));
   CHECK(stores.outbox.pending_count() == 0);
   boost::asio::io_context io;
-  shell::ShellAdapter adapter(io, out2, workspace(), dir.path());
+  shell::ShellAdapter adapter(io, clock, out2, workspace(), dir.path());
   EchoRitual echo;
   BotRuntime runtime(io, "kith", adapter, {&echo},
                      RuntimeServices{stores.db, stores.state, stores.ledger, stores.schedules, stores.outbox,

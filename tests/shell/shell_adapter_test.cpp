@@ -6,6 +6,7 @@
 #include <boost/asio/io_context.hpp>
 
 #include "adapters/shell/shell_adapter.hpp"
+#include "support/fake_clock.hpp"
 #include "support/temp_dir.hpp"
 
 using namespace kith;
@@ -44,7 +45,8 @@ struct Harness {
   kith::test::TempDir dir;
   asio::io_context io;
   std::ostringstream out;
-  shell::ShellAdapter adapter{io, out, workspace(), dir.path()};
+  kith::test::FakeClock clock{kith::test::utc(2026, 1, 1)};
+  shell::ShellAdapter adapter{io, clock, out, workspace(), dir.path()};
   CollectingSink sink;
   Harness() { asio::co_spawn(io, adapter.run(sink), asio::detached); }
   void settle() {

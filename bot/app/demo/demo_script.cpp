@@ -10,7 +10,22 @@ const std::vector<std::string>& demo_script() {
       "# Bilal asks Kith for something it does not know.",
       "/as @bilal",
       "@kith dance",
-      "/wait 1d",
+      "# Recognition: thanks in public, a private note about the budget.",
+      "/as @ada",
+      "/in #team-platform",
+      "Thanks @femi for the quick review #ownership",
+      "/as @kemi",
+      "/react taco",
+      "/as @femi",
+      "+1 @femi",
+      "/kith thanks @kemi for pairing on the incident",
+      "/kith leaderboard week",
+      "# Ada checks what Kith knows about her.",
+      "/as @ada",
+      "/kith privacy whatdoyouknow",
+      "# Friday afternoon: the weekly recognition recap appears in #general.",
+      "/wait 4d",
+      "/wait 8h",
   };
   return script;
 }

@@ -21,6 +21,7 @@
 #include "bot/app/wiring.hpp"
 #include "bot/core/command_text.hpp"
 #include "bot/core/runtime.hpp"
+#include "bot/core/schedule.hpp"
 
 namespace kith::demo {
 namespace asio = boost::asio;
@@ -132,7 +133,10 @@ class DemoSession {
         out_ << "(say how long, e.g. /wait 2d, /wait 3h, /wait 1w)\n";
       }
     } else if (word == "/react") {
-      if (auto message = adapter_.latest_message(channel_)) adapter_.react(speaker_, *message, rest);
+      if (auto message = adapter_.latest_message(channel_)) {
+        out_ << "[" << channel_name() << "] " << name_of(speaker_) << " reacted :" << rest << ": to the latest message\n";
+        adapter_.react(speaker_, *message, rest);
+      }
     } else {
       out_ << "[" << channel_name() << "] " << name_of(speaker_) << ": " << line << "\n";
       adapter_.post(speaker_, channel_, line);
@@ -183,9 +187,16 @@ int run_demo(const DemoOptions& options) {
   storage::SqliteStores stores(db_path);
   auto org = make_synthetic_org(std::filesystem::path(options.data_dir) / "avatars");
   asio::io_context io;
-  shell::ShellAdapter adapter(io, std::cout, org.workspace, std::filesystem::path(options.data_dir) / "charts");
-  DemoClock clock(std::chrono::floor<Seconds>(std::chrono::system_clock::now()),
-                  options.scripted ? 0.0 : options.speed);
+  // The demo week starts on this week's Monday at 08:30 in the demo's time zone, so the script's
+  // "/wait" steps land on the same scheduled rituals every time.
+  ScheduleSpec monday_morning;
+  monday_morning.weekday = std::chrono::Monday;
+  monday_morning.time_of_day = std::chrono::hours(8) + std::chrono::minutes(30);
+  monday_morning.time_zone = config.bot.time_zone;
+  const auto start =
+      next_slot_after(monday_morning, std::chrono::floor<Seconds>(std::chrono::system_clock::now()) - std::chrono::days(7));
+  DemoClock clock(start, options.scripted ? 0.0 : options.speed);
+  shell::ShellAdapter adapter(io, clock, std::cout, org.workspace, std::filesystem::path(options.data_dir) / "charts");
   SeededRandom random(options.seed);
   auto rituals = app::make_rituals(config, stores);
   BotRuntime runtime(io, config.bot.name, adapter, rituals.pointers(),

@@ -4,23 +4,10 @@
 #include <string>
 #include <vector>
 
+#include "bot/core/command_provider.hpp"
 #include "bot/core/ritual.hpp"
 
 namespace kith::rituals {
-
-struct CommandHelp {
-  std::string usage;    ///< e.g. "quiz stats"
-  std::string summary;  ///< One line.
-};
-
-/// Implemented by rituals that answer commands, so help and "unknown command" stay complete.
-class CommandProvider {
- public:
-  virtual ~CommandProvider() = default;
-  [[nodiscard]] virtual std::vector<CommandHelp> commands() const = 0;
-  /// True when the ritual handles commands starting with `word`.
-  [[nodiscard]] virtual bool handles(const std::string& word) const = 0;
-};
 
 class HelpRitual final : public Ritual {
  public:

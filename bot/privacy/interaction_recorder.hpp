@@ -1,0 +1,27 @@
+#pragma once
+// The one place where real ids become pseudonymous interaction edges.
+#include "bot/core/consent_store.hpp"
+#include "bot/core/interaction_log.hpp"
+#include "bot/core/interaction_store.hpp"
+#include "bot/privacy/pseudonymizer.hpp"
+
+namespace kith::privacy {
+
+class InteractionRecorder final : public InteractionLog {
+ public:
+  InteractionRecorder(const Pseudonymizer& pseudonymizer, ConsentStore& consent, InteractionStore& sink)
+      : pseudonymizer_(pseudonymizer), consent_(consent), sink_(sink) {}
+
+  void record(InteractionKind kind, const UserId& from, const UserId& to, const ChannelId& channel,
+              TimePoint at) override;
+
+  /// The scope people opt out of to keep their interactions out of analytics.
+  static constexpr const char* consent_scope = "analytics";
+
+ private:
+  const Pseudonymizer& pseudonymizer_;
+  ConsentStore& consent_;
+  InteractionStore& sink_;
+};
+
+}  // namespace kith::privacy

@@ -1,0 +1,115 @@
+#include "bot/privacy/privacy_ritual.hpp"
+
+#include <algorithm>
+#include <array>
+
+#include "bot/core/command_text.hpp"
+#include "bot/core/messenger.hpp"
+#include "bot/core/stores.hpp"
+
+namespace kith::privacy {
+namespace {
+constexpr std::array scopes{"all", "quiz", "pairings", "leaderboards", "analytics"};
+
+bool known_scope(const std::string& s) { return std::find(scopes.begin(), scopes.end(), s) != scopes.end(); }
+
+std::string scope_list() {
+  std::string list;
+  for (const auto* s : scopes) list += (list.empty() ? "" : ", ") + std::string(s);
+  return list;
+}
+}  // namespace
+
+std::vector<ScheduledJob> PrivacyRitual::jobs() const {
+  ScheduleSpec spec;
+  spec.cadence = ScheduleSpec::Cadence::daily;
+  spec.time_of_day = std::chrono::hours(3);
+  spec.time_zone = settings_.time_zone;
+  // Retention must not be skipped: a missed run catches up whenever Kith is back.
+  return {ScheduledJob{"retention", spec, std::chrono::days(3650)}};
+}
+
+std::vector<CommandHelp> PrivacyRitual::commands() const {
+  return {{"optout [" + std::string("all|quiz|pairings|leaderboards|analytics") + "]",
+           "stop taking part (\"all\" also erases everything Kith stored about you)"},
+          {"optin <what>", "take part again"},
+          {"privacy whatdoyouknow", "everything Kith stores about you, privately"}};
+}
+
+bool PrivacyRitual::handles(const std::string& word) const {
+  return word == "optout" || word == "optin" || word == "privacy";
+}
+
+void PrivacyRitual::erase_everything(const UserId& user) {
+  for (auto* data : personal_data_) data->erase(user);
+  interactions_.erase(pseudonymizer_.of(user));
+  org_.remove(user);
+}
+
+void PrivacyRitual::enforce_retention(TimePoint now) {
+  const auto cutoff = now - std::chrono::days(settings_.retention_days);
+  for (auto* data : personal_data_) data->expire(cutoff);
+  interactions_.expire_before(std::chrono::floor<std::chrono::hours>(cutoff).time_since_epoch().count());
+}
+
+std::vector<std::string> PrivacyRitual::what_do_you_know(const UserId& user, DirectoryStore& directory) {
+  std::vector<std::string> lines;
+  if (const auto p = directory.profile(user)) {
+    lines.push_back("your profile as the chat server shows it: " + p->display_name + " (@" + p->username + ")" +
+                    (p->has_custom_avatar ? ", with a profile picture" : ""));
+  }
+  if (const auto o = org_.person(user)) {
+    lines.push_back("your team: " + o->team + (o->is_lead ? " (lead)" : "") +
+                    (o->start_date ? ", start date on record" : "") + (o->manager ? ", manager on record" : ""));
+  }
+  for (const auto& c : consent_.choices(user)) lines.push_back("your choice: " + c);
+  for (auto* data : personal_data_) {
+    for (auto& line : data->describe(user)) lines.push_back(data->data_name() + ": " + line);
+  }
+  lines.push_back("analytics: " + std::to_string(interactions_.count(pseudonymizer_.of(user))) +
+                  " interactions under a keyed pseudonym (who reached whom and the hour; no text, no channel names)");
+  lines.push_back("everything is deleted after " + std::to_string(settings_.retention_days) + " days");
+  return lines;
+}
+
+void PrivacyRitual::on_event(const Event& event, RitualContext& ctx) {
+  const auto* command = std::get_if<CommandInvoked>(&event.body);
+  if (!command) return;
+  const auto [word, rest] = split_first_word(command->text);
+  const auto reply = [&](RichText text) {
+    ctx.messenger.send(OutgoingMessage{"privacy:" + event.key, ToDirect{command->user}, std::move(text), {},
+                                       std::nullopt, std::nullopt});
+  };
+  if (word == "privacy") {
+    RichText text;
+    text.bold("What Kith stores about you");
+    for (const auto& line : what_do_you_know(command->user, ctx.directory)) text.line().text("• " + line);
+    text.line().text("To stop and erase it all: ").code("optout all");
+    return reply(text);
+  }
+  if (word != "optout" && word != "optin") return;
+  const auto scope = rest.empty() ? std::string(consent_all) : split_first_word(rest).first;
+  if (!known_scope(scope)) {
+    return reply(RichText().text("I can't opt you ").text(word == "optout" ? "out of " : "in to ").code(scope).text(
+        ". Choose one of: " + scope_list() + "."));
+  }
+  consent_.set(command->user, scope, word == "optout");
+  if (word == "optin") {
+    if (scope == consent_all) consent_.set(command->user, consent_all, false);
+    return reply(RichText("Welcome back! You take part in " + scope + " again."));
+  }
+  if (scope == consent_all) {
+    erase_everything(command->user);
+    return reply(RichText("Done: you are opted out of everything, and everything Kith stored about you has been "
+                          "erased. Say \"optin all\" if you change your mind."));
+  }
+  if (scope == "analytics") interactions_.erase(pseudonymizer_.of(command->user));
+  reply(RichText("Done: you are opted out of " + scope + "."));
+}
+
+void PrivacyRitual::on_job(const std::string& job, TimePoint slot, RitualContext& ctx) {
+  (void)slot;
+  if (job == "retention") enforce_retention(ctx.clock.now());
+}
+
+}  // namespace kith::privacy

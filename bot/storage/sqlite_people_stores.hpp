@@ -1,0 +1,50 @@
+#pragma once
+// SQLite stores for what Kith knows about people: pseudonymous interaction edges, consent choices
+// and the organisation's structure.
+#include "bot/core/consent_store.hpp"
+#include "bot/core/interaction_store.hpp"
+#include "bot/core/org_store.hpp"
+#include "bot/storage/sqlite_db.hpp"
+
+namespace kith::storage {
+
+class SqliteInteractionStore final : public InteractionStore {
+ public:
+  explicit SqliteInteractionStore(Database& db) : db_(db) {}
+  void append(const analytics::Interaction& interaction) override;
+  void erase(const analytics::Pseudonym& person) override;
+  void expire_before(std::int64_t hour) override;
+  void clear() override;
+  [[nodiscard]] std::int64_t count(const analytics::Pseudonym& person) const override;
+  void for_each_between(std::int64_t from_hour, std::int64_t to_hour,
+                        const std::function<void(const analytics::Interaction&)>& fn) const override;
+
+ private:
+  Database& db_;
+};
+
+class SqliteConsentStore final : public ConsentStore {
+ public:
+  explicit SqliteConsentStore(Database& db) : db_(db) {}
+  bool opted_out(const UserId& user, const std::string& scope) override;
+  bool opted_in(const UserId& user, const std::string& scope) override;
+  void set(const UserId& user, const std::string& scope, bool opted_out) override;
+  std::vector<std::string> choices(const UserId& user) override;
+
+ private:
+  Database& db_;
+};
+
+class SqliteOrgStore final : public OrgStore {
+ public:
+  explicit SqliteOrgStore(Database& db) : db_(db) {}
+  void upsert(const OrgPerson& person) override;
+  void remove(const UserId& user) override;
+  std::optional<OrgPerson> person(const UserId& user) override;
+  std::vector<OrgPerson> everyone() override;
+
+ private:
+  Database& db_;
+};
+
+}  // namespace kith::storage
