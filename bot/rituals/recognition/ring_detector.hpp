@@ -15,7 +15,7 @@ struct Ring {
 
 struct RingPolicy {
   int min_count = 4;       ///< No cycle with an edge given fewer times than this is ever flagged.
-  double above_normal = 5;  ///< Every edge must reach this multiple of the median directed pair count.
+  double above_normal = 3;  ///< Every edge must reach this multiple of the median directed pair count.
 };
 
 /// The rings among `recognitions` (typically the last 30 days), strongest first.

@@ -1,0 +1,124 @@
+#include <catch2/catch.hpp>
+#include <sys/stat.h>
+
+#include "bot/privacy/interaction_recorder.hpp"
+#include "bot/privacy/privacy_ritual.hpp"
+#include "support/ritual_harness.hpp"
+#include "support/temp_dir.hpp"
+
+using namespace kith;
+using kith::test::message_event;
+using kith::test::utc;
+
+TEST_CASE("the pseudonym key file is created with mode 0600 and pseudonyms are stable for a key") {
+  test::TempDir dir;
+  const auto path = dir.path() / "pseudonym.key";
+  const auto first = privacy::Pseudonymizer::from_key_file(path);
+  struct stat info {};
+  REQUIRE(::stat(path.c_str(), &info) == 0);
+  CHECK((info.st_mode & 0777) == 0600);
+  CHECK(std::filesystem::file_size(path) == 32);
+  const auto again = privacy::Pseudonymizer::from_key_file(path);
+  CHECK(first.of(UserId("alice")) == again.of(UserId("alice")));
+  CHECK(first.of(UserId("alice")) != first.of(UserId("bob")));
+  // Users and channels live in separate domains.
+  CHECK(first.of(UserId("x")) != first.of(ChannelId("x")));
+}
+
+TEST_CASE("rotating the key breaks every old link") {
+  test::TempDir dir;
+  const auto path = dir.path() / "pseudonym.key";
+  const auto before = privacy::Pseudonymizer::from_key_file(path).of(UserId("alice"));
+  privacy::Pseudonymizer::rotate_key_file(path);
+  CHECK(privacy::Pseudonymizer::from_key_file(path).of(UserId("alice")) != before);
+}
+
+TEST_CASE("a key file readable by others is refused, naming the file but not the key") {
+  test::TempDir dir;
+  const auto path = dir.path() / "pseudonym.key";
+  (void)privacy::Pseudonymizer::from_key_file(path);
+  ::chmod(path.c_str(), 0644);
+  CHECK_THROWS_WITH(privacy::Pseudonymizer::from_key_file(path),
+                    Catch::Contains(path.string()) && Catch::Contains("chmod 600"));
+}
+
+namespace {
+struct Privacy : test::RitualHarness {
+  Privacy()
+      : pseudonymizer(privacy::Pseudonymizer::Key{1, 2, 3}),
+        recorder(pseudonymizer, stores.consent, stores.interactions),
+        ritual({30, "UTC"}, pseudonymizer, stores.consent, stores.interactions, stores.org,
+               {&stores.recognitions}) {
+    add_person("alice");
+    add_person("bob");
+    rituals = {&ritual};
+  }
+  std::int64_t edges(const std::string& who) { return stores.interactions.count(pseudonymizer.of(UserId("u-" + who))); }
+  privacy::Pseudonymizer pseudonymizer;
+  privacy::InteractionRecorder recorder;
+  privacy::PrivacyRitual ritual;
+};
+}  // namespace
+
+TEST_CASE("recorded edges hold pseudonyms and the hour only") {
+  Privacy p;
+  p.recorder.record(InteractionKind::mention, UserId("u-alice"), UserId("u-bob"), ChannelId("c1"),
+                    utc(2026, 11, 23, 9, 41, 17));
+  std::vector<analytics::Interaction> seen;
+  p.stores.interactions.for_each_between(0, std::numeric_limits<std::int64_t>::max(),
+                                         [&](const analytics::Interaction& i) { seen.push_back(i); });
+  REQUIRE(seen.size() == 1);
+  CHECK(seen[0].from == p.pseudonymizer.of(UserId("u-alice")));
+  CHECK(seen[0].channel == p.pseudonymizer.of(ChannelId("c1")));
+  CHECK(seen[0].hour * 3600 == (utc(2026, 11, 23, 9)).time_since_epoch().count());
+  // No column in the database holds a real id or any text.
+  auto stmt = p.stores.db.prepare("SELECT count(*) FROM interactions WHERE CAST(src AS TEXT) LIKE '%alice%'");
+  stmt.step();
+  CHECK(stmt.int64(0) == 0);
+}
+
+TEST_CASE("opting out of everything erases a person's data and keeps them out") {
+  Privacy p;
+  p.recorder.record(InteractionKind::mention, UserId("u-alice"), UserId("u-bob"), ChannelId("c1"), p.clock.now());
+  p.recorder.record(InteractionKind::mention, UserId("u-bob"), UserId("u-alice"), ChannelId("c1"), p.clock.now());
+  p.stores.recognitions.add(Recognition{"k", UserId("u-alice"), UserId("u-bob"), ChannelId("c1"), {}, 1, p.clock.now()});
+  p.stores.org.upsert(OrgPerson{UserId("u-alice"), "design", false, std::nullopt, std::nullopt});
+  p.apply({message_event("m1", "alice", "@kith optout", {"kith"}, p.clock.now())});
+  CHECK(p.edges("alice") == 0);
+  CHECK(p.stores.recognitions.given_since(UserId("u-alice"), TimePoint{}) == 0);
+  CHECK_FALSE(p.stores.org.person(UserId("u-alice")));
+  CHECK_THAT(p.told("alice").back(), Catch::Contains("erased"));
+  p.recorder.record(InteractionKind::mention, UserId("u-bob"), UserId("u-alice"), ChannelId("c1"), p.clock.now());
+  CHECK(p.edges("alice") == 0);
+  CHECK(p.edges("bob") == 0);
+}
+
+TEST_CASE("what do you know lists every kind of data kept about the person") {
+  Privacy p;
+  p.recorder.record(InteractionKind::reply, UserId("u-alice"), UserId("u-bob"), ChannelId("c1"), p.clock.now());
+  p.stores.org.upsert(OrgPerson{UserId("u-alice"), "design", true, std::nullopt, std::nullopt});
+  p.apply({message_event("m1", "alice", "@kith privacy whatdoyouknow", {"kith"}, p.clock.now())});
+  const auto text = p.told("alice").back();
+  CHECK_THAT(text, Catch::Contains("Alice (@alice)") && Catch::Contains("your team: design (lead)") &&
+                       Catch::Contains("recognitions you gave: 0") && Catch::Contains("analytics: 1 interactions"));
+}
+
+TEST_CASE("an unknown opt-out scope is explained") {
+  Privacy p;
+  p.apply({message_event("m1", "alice", "@kith optout karaoke", {"kith"}, p.clock.now())});
+  CHECK_THAT(p.told("alice").back(), Catch::Contains("karaoke") && Catch::Contains("quiz, pairings"));
+}
+
+TEST_CASE("retention deletes interactions and ritual data older than the period") {
+  Privacy p;  // retention 30 days
+  const auto now = p.clock.now();
+  p.recorder.record(InteractionKind::mention, UserId("u-alice"), UserId("u-bob"), ChannelId("c1"),
+                    now - std::chrono::days(31));
+  p.recorder.record(InteractionKind::mention, UserId("u-alice"), UserId("u-bob"), ChannelId("c1"),
+                    now - std::chrono::days(29));
+  p.stores.recognitions.add(Recognition{"old", UserId("u-alice"), UserId("u-bob"), ChannelId("c1"), {}, 1,
+                                        now - std::chrono::days(40)});
+  p.ritual.on_job("retention", now, p.ctx);
+  CHECK(p.edges("alice") == 1);
+  CHECK(p.stores.recognitions.given_since(UserId("u-alice"), TimePoint{}) == 0);
+}

@@ -1,0 +1,253 @@
+#include <catch2/catch.hpp>
+
+#include "bot/rituals/recognition/kudos_parser.hpp"
+#include "bot/rituals/recognition/recognition_ritual.hpp"
+#include "bot/rituals/recognition/ring_detector.hpp"
+#include "support/ritual_harness.hpp"
+
+using namespace kith;
+using namespace kith::rituals;
+using kith::test::message_event;
+using kith::test::utc;
+
+namespace {
+struct Recognising : test::RitualHarness {
+  explicit Recognising(RecognitionSettings settings = {}, TimePoint start = utc(2026, 11, 23, 9))
+      : test::RitualHarness(start), ritual(make(std::move(settings)), stores.recognitions, stores.consent, interactions) {
+    for (const auto* name : {"alice", "bob", "carol", "dan", "erin", "frank"}) add_person(name);
+    add_person("kith", true);
+    add_person("deploybot", true);
+    rituals = {&ritual};
+  }
+  static RecognitionSettings make(RecognitionSettings s) {
+    if (s.values.empty()) s.values = {"ownership", "kindness"};
+    return s;
+  }
+  void thank(const std::string& id, const std::string& from, const std::string& to, const std::string& text = "thanks") {
+    apply({message_event(id, from, text + " @" + to, {to}, clock.now())});
+  }
+  int received(const std::string& who) {
+    int n = 0;
+    for (const auto& r : stores.recognitions.between(TimePoint{}, clock.now() + std::chrono::hours(1), std::nullopt)) {
+      n += r.receiver == UserId("u-" + who);
+    }
+    return n;
+  }
+  RecognitionRitual ritual;
+};
+}  // namespace
+
+TEST_CASE("giving is recognised from +1, ++, thanks words and the kudos emoji, not from look-alikes") {
+  const std::vector<std::string> words{"thanks", "thank you"};
+  CHECK(parse_kudos("+1 @bob", words, "taco").gives);
+  CHECK(parse_kudos("@bob++ great work", words, "taco").gives);
+  CHECK(parse_kudos("Thank you @bob!", words, "taco").gives);
+  CHECK(parse_kudos(":taco: @bob", words, "taco").gives);
+  CHECK_FALSE(parse_kudos("+10 degrees @bob", words, "taco").gives);
+  CHECK_FALSE(parse_kudos("@bob thanksgiving plans?", words, "taco").gives);
+  CHECK(parse_kudos("thanks @bob #Ownership and #kindness", words, "taco").values ==
+        std::vector<std::string>{"ownership", "kindness"});
+}
+
+TEST_CASE("a recognition is stored, acknowledged publicly and the budget told privately") {
+  Recognising r;
+  r.thank("m1", "alice", "bob", "thanks for the review #ownership");
+  REQUIRE(r.received("bob") == 1);
+  REQUIRE(r.messenger.reactions.size() == 1);
+  CHECK(r.messenger.reactions[0].emoji == "taco");
+  CHECK(r.told("alice") == std::vector<std::string>{"Recognition for Bob recorded. You have 4 left today."});
+  REQUIRE(r.interactions.recorded.size() == 1);
+  CHECK(r.interactions.recorded[0].kind == InteractionKind::recognition);
+  const auto stored = r.stores.recognitions.between(TimePoint{}, r.clock.now() + Seconds(1), std::nullopt);
+  CHECK(stored[0].value == "ownership");
+}
+
+TEST_CASE("self-recognition and recognition of bots are refused with a friendly private note") {
+  Recognising r;
+  r.thank("m1", "alice", "alice");
+  r.thank("m2", "alice", "deploybot");
+  CHECK(r.received("alice") == 0);
+  CHECK(r.received("deploybot") == 0);
+  const auto told = r.told("alice");
+  REQUIRE(told.size() == 2);
+  CHECK_THAT(told[0], Catch::Contains("can't give it to yourself"));
+  CHECK_THAT(told[1], Catch::Contains("Bots don't need recognition"));
+}
+
+TEST_CASE("the same message delivered twice or edited counts once") {
+  Recognising r;
+  r.thank("m1", "alice", "bob");
+  r.thank("m1", "alice", "bob");  // redelivered with the same event key
+  MessageEdited edit{MessageId("m1"), ChannelId("c1"), ChannelKind::public_channel, UserId("u-alice"),
+                     "thanks a lot @bob", {UserId("u-bob")}};
+  r.apply({Event{"edit:m1:1", r.clock.now(), edit}});
+  CHECK(r.received("bob") == 1);
+  CHECK(r.stores.recognitions.given_since(UserId("u-alice"), TimePoint{}) == 1);
+}
+
+TEST_CASE("an edit that adds thanks to a plain message counts once") {
+  Recognising r;
+  r.apply({message_event("m1", "alice", "@bob see you later", {"bob"}, r.clock.now())});
+  CHECK(r.received("bob") == 0);
+  MessageEdited edit{MessageId("m1"), ChannelId("c1"), ChannelKind::public_channel, UserId("u-alice"),
+                     "@bob see you later, and thanks!", {UserId("u-bob")}};
+  r.apply({Event{"edit:m1:1", r.clock.now(), edit}, Event{"edit:m1:2", r.clock.now(), edit}});
+  CHECK(r.received("bob") == 1);
+}
+
+TEST_CASE("removing a kudos reaction undoes its recognition and returns the budget") {
+  Recognising r;
+  ReactionAdded added{MessageId("m9"), ChannelId("c1"), UserId("u-alice"), "taco", UserId("u-bob")};
+  r.apply({Event{"reaction:m9:alice:taco", r.clock.now(), added}});
+  CHECK(r.received("bob") == 1);
+  ReactionRemoved removed{MessageId("m9"), ChannelId("c1"), UserId("u-alice"), "taco", UserId("u-bob")};
+  r.apply({Event{"unreaction:m9:alice:taco", r.clock.now(), removed}});
+  CHECK(r.received("bob") == 0);
+  CHECK(r.stores.recognitions.given_since(UserId("u-alice"), TimePoint{}) == 0);
+}
+
+TEST_CASE("a required company value is asked for and an unknown tag does not count as one") {
+  RecognitionSettings s;
+  s.values_mode = RecognitionSettings::ValuesMode::required;
+  Recognising r(s);
+  r.thank("m1", "alice", "bob", "thanks #teamwork");
+  CHECK(r.received("bob") == 0);
+  CHECK_THAT(r.told("alice").at(0), Catch::Contains("#ownership") && Catch::Contains("#kindness"));
+  r.thank("m2", "alice", "bob", "thanks #kindness");
+  CHECK(r.received("bob") == 1);
+}
+
+TEST_CASE("repeated giving to the same person within a week has diminishing weight") {
+  Recognising r;
+  for (int i = 0; i < 3; ++i) r.thank("m" + std::to_string(i), "alice", "bob");
+  const auto all = r.stores.recognitions.between(TimePoint{}, r.clock.now() + Seconds(1), std::nullopt);
+  REQUIRE(all.size() == 3);
+  CHECK(all[0].weight == Approx(1.0));
+  CHECK(all[1].weight == Approx(0.5));
+  CHECK(all[2].weight == Approx(1.0 / 3));
+  r.clock.advance(std::chrono::days(8));
+  r.thank("m9", "alice", "bob");
+  CHECK(r.stores.recognitions.between(r.clock.now(), r.clock.now() + Seconds(1), std::nullopt)[0].weight == Approx(1.0));
+}
+
+namespace {
+/// Gives until refused; returns how many were accepted.
+int spend_budget(Recognising& r, const std::string& prefix) {
+  const auto before = r.stores.recognitions.given_since(UserId("u-alice"), TimePoint{});
+  for (int i = 0; i < 7; ++i) r.thank(prefix + std::to_string(i), "alice", i % 2 ? "bob" : "carol");
+  return r.stores.recognitions.given_since(UserId("u-alice"), TimePoint{}) - before;
+}
+}  // namespace
+
+TEST_CASE("the daily budget resets at local midnight in Berlin, also on the DST change") {
+  RecognitionSettings s;
+  s.time_zone = "Europe/Berlin";
+  // 2026-10-24 23:30 Berlin (CEST, UTC+2) is 21:30 UTC; the clocks go back that night.
+  Recognising r(s, utc(2026, 10, 24, 21, 30));
+  CHECK(spend_budget(r, "a") == 5);
+  CHECK_THAT(r.told("alice").back(), Catch::Contains("used all 5"));
+  r.clock.set(utc(2026, 10, 24, 21, 59));  // 23:59 Berlin: still the same day
+  CHECK(spend_budget(r, "b") == 0);
+  r.clock.set(utc(2026, 10, 24, 22, 1));  // 00:01 Berlin on the 25th: a new day
+  CHECK(spend_budget(r, "c") == 5);
+  // The 25th has 25 hours: 23:30 that evening (CET, UTC+1) is 22:30 UTC — still the 25th.
+  r.clock.set(utc(2026, 10, 25, 22, 30));
+  CHECK(spend_budget(r, "d") == 0);
+  r.clock.set(utc(2026, 10, 25, 23, 1));  // 00:01 Berlin on the 26th
+  CHECK(spend_budget(r, "e") == 5);
+}
+
+TEST_CASE("the daily budget resets at local midnight in New York, also on the DST change") {
+  RecognitionSettings s;
+  s.time_zone = "America/New_York";
+  // 2026-03-08: New York springs forward; midnight that day is 05:00 UTC (EST).
+  Recognising r(s, utc(2026, 3, 8, 4, 30));  // 23:30 on the 7th
+  CHECK(spend_budget(r, "a") == 5);
+  r.clock.set(utc(2026, 3, 8, 5, 1));  // 00:01 on the 8th
+  CHECK(spend_budget(r, "b") == 5);
+  r.clock.set(utc(2026, 3, 9, 3, 59));  // 23:59 on the 8th (EDT, UTC-4)
+  CHECK(spend_budget(r, "c") == 0);
+  r.clock.set(utc(2026, 3, 9, 4, 1));  // 00:01 on the 9th
+  CHECK(spend_budget(r, "d") == 5);
+}
+
+TEST_CASE("a reciprocal pair and a triangle far above normal are detected") {
+  std::vector<Recognition> rs;
+  const auto add = [&](const char* a, const char* b, int n) {
+    for (int i = 0; i < n; ++i) rs.push_back(Recognition{"", UserId(a), UserId(b), ChannelId("c"), {}, 1, {}});
+  };
+  // A normal team: everyone thanks a few colleagues once or twice.
+  const std::vector<const char*> team{"p1", "p2", "p3", "p4", "p5", "p6", "p7", "p8"};
+  for (std::size_t i = 0; i < team.size(); ++i) {
+    add(team[i], team[(i + 1) % team.size()], 1);
+    add(team[i], team[(i + 3) % team.size()], 2);
+  }
+  CHECK(detect_rings(rs).empty());
+  add("a", "b", 9);
+  add("b", "a", 8);
+  add("x", "y", 7);
+  add("y", "z", 7);
+  add("z", "x", 6);
+  const auto rings = detect_rings(rs);
+  REQUIRE(rings.size() == 2);
+  CHECK(rings[0].members == std::vector<UserId>{UserId("a"), UserId("b")});
+  CHECK(rings[0].min_count == 8);
+  CHECK(rings[1].members.size() == 3);
+}
+
+TEST_CASE("ring alerts reach admins only, in private") {
+  RecognitionSettings s;
+  s.admins = {"frank"};
+  s.daily_budget = 50;
+  Recognising r(s);
+  // Ordinary recognitions set what is normal here.
+  r.thank("n1", "carol", "dan");
+  r.thank("n2", "dan", "erin");
+  r.thank("n3", "erin", "frank");
+  r.thank("n4", "frank", "carol");
+  r.thank("n5", "carol", "erin");
+  for (int i = 0; i < 6; ++i) {
+    r.thank("ab" + std::to_string(i), "alice", "bob");
+    r.thank("ba" + std::to_string(i), "bob", "alice");
+  }
+  r.apply({message_event("q1", "carol", "@kith recognition rings", {"kith"}, r.clock.now())});
+  CHECK_THAT(r.told("carol").back(), Catch::Contains("Only Kith's admins"));
+  r.apply({message_event("q2", "frank", "@kith recognition rings", {"kith"}, r.clock.now())});
+  const auto& last = r.messenger.messages.back();
+  CHECK(std::holds_alternative<ToDirect>(last.to));
+  CHECK_THAT(last.text.plain(), Catch::Contains("Alice → Bob → Alice"));
+  for (const auto& p : r.posted()) CHECK_THAT(p, !Catch::Contains("trading"));
+}
+
+TEST_CASE("leaderboards rank by weight and leave out people who opted out") {
+  Recognising r;
+  r.thank("m1", "alice", "bob");
+  r.thank("m2", "carol", "bob");
+  r.thank("m3", "alice", "dan");
+  r.stores.consent.set(UserId("u-dan"), RecognitionRitual::leaderboard_scope, true);
+  r.apply({message_event("q", "erin", "@kith leaderboard week received", {"kith"}, r.clock.now())});
+  const auto board = r.posted().back();
+  CHECK_THAT(board, Catch::Contains("1. Bob — 2"));
+  CHECK_THAT(board, !Catch::Contains("Dan"));
+}
+
+TEST_CASE("the weekly recap never spotlights the same person twice within five recaps") {
+  RecognitionSettings s;
+  s.recap_channel = "c-general";
+  s.daily_budget = 100;
+  Recognising r(s);
+  std::vector<UserId> spotlit;
+  for (int week = 0; week < 5; ++week) {
+    int n = 0;
+    for (const auto* who : {"bob", "carol", "dan", "erin", "frank"}) {
+      r.thank("w" + std::to_string(week) + "-" + std::to_string(n++), "alice", who);
+    }
+    const auto slot = r.clock.now() + std::chrono::hours(1);
+    r.ritual.on_job("weekly-recap", slot, r.ctx);
+    spotlit.push_back(r.stores.recognitions.recent_spotlights(1).at(0));
+    r.clock.advance(std::chrono::days(7));
+  }
+  std::sort(spotlit.begin(), spotlit.end());
+  CHECK(std::unique(spotlit.begin(), spotlit.end()) == spotlit.end());  // five different people
+  CHECK_THAT(r.posted().back(), Catch::Contains("Spotlight:"));
+}

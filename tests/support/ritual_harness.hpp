@@ -1,0 +1,90 @@
+#pragma once
+// Everything a ritual needs, real where it matters: SQLite (in memory), a fake clock, a seeded
+// random source, a messenger that records, and a directory of people.
+#include <vector>
+
+#include "bot/core/dispatcher.hpp"
+#include "bot/core/random.hpp"
+#include "bot/storage/sqlite_stores.hpp"
+#include "support/fake_clock.hpp"
+#include "support/null_logger.hpp"
+#include "support/recording_messenger.hpp"
+
+namespace kith::test {
+
+/// Keeps recorded interactions in memory, with real ids (tests only).
+struct RecordedInteraction {
+  InteractionKind kind;
+  UserId from;
+  UserId to;
+};
+class RecordingInteractionLog final : public InteractionLog {
+ public:
+  void record(InteractionKind kind, const UserId& from, const UserId& to, const ChannelId&, TimePoint) override {
+    if (from != to) recorded.push_back({kind, from, to});
+  }
+  std::vector<RecordedInteraction> recorded;
+};
+
+struct RitualHarness {
+  explicit RitualHarness(TimePoint start = utc(2026, 11, 23, 9)) : clock(start) {}
+
+  void add_person(const std::string& username, bool is_bot = false, bool avatar = true) {
+    stores.directory.upsert_profile(UserProfile{UserId("u-" + username), username,
+                                                std::string(1, static_cast<char>(std::toupper(username[0]))) +
+                                                    username.substr(1),
+                                                is_bot, avatar, avatar ? username + ".png" : "", std::nullopt});
+  }
+  /// Applies events through the real dispatcher (ledger, commands, self-filter).
+  void apply(std::vector<Event> events) { dispatcher().apply(EventBatch{std::move(events), "", ""}, ctx); }
+  Dispatcher& dispatcher() {
+    if (!dispatcher_) {
+      dispatcher_.emplace("kith", rituals, stores.db, stores.ledger, stores.state, stores.directory, logger.log);
+    }
+    return *dispatcher_;
+  }
+  /// Messages sent privately or directly to `username`.
+  [[nodiscard]] std::vector<std::string> told(const std::string& username) const {
+    std::vector<std::string> texts;
+    const UserId user("u-" + username);
+    for (const auto& m : messenger.messages) {
+      const auto* p = std::get_if<ToPrivately>(&m.to);
+      const auto* d = std::get_if<ToDirect>(&m.to);
+      if ((p && p->user == user) || (d && d->user == user)) texts.push_back(m.text.plain());
+    }
+    return texts;
+  }
+  /// Messages posted in channels.
+  [[nodiscard]] std::vector<std::string> posted() const {
+    std::vector<std::string> texts;
+    for (const auto& m : messenger.messages) {
+      if (std::holds_alternative<ToChannel>(m.to)) texts.push_back(m.text.plain());
+    }
+    return texts;
+  }
+
+  storage::SqliteStores stores{":memory:"};
+  FakeClock clock;
+  SeededRandom random{7};
+  RecordingMessenger messenger;
+  CapturingLogger logger;
+  RecordingInteractionLog interactions;
+  RitualContext ctx{messenger, clock, random, stores.directory, UserId("u-kith")};
+  std::vector<Ritual*> rituals;
+
+ private:
+  std::optional<Dispatcher> dispatcher_;
+};
+
+inline Event message_event(const std::string& id, const std::string& author, const std::string& text,
+                           std::vector<std::string> mentions, TimePoint at, const std::string& channel = "c1") {
+  MessagePosted m;
+  m.id = MessageId(id);
+  m.channel = ChannelId(channel);
+  m.author = UserId("u-" + author);
+  m.text = text;
+  for (const auto& u : mentions) m.mentions.emplace_back("u-" + u);
+  return Event{"posted:" + id, at, std::move(m)};
+}
+
+}  // namespace kith::test
