@@ -55,6 +55,18 @@ constexpr std::array migrations{
     CREATE INDEX recognitions_at ON recognitions (at);
     CREATE TABLE recognition_spotlights (slot INTEGER PRIMARY KEY, user_id TEXT NOT NULL) STRICT;
   )sql"},
+  Migration{4, "quiz: rounds, answers and memory cards", R"sql(
+    CREATE TABLE quiz_rounds (id INTEGER PRIMARY KEY AUTOINCREMENT, channel TEXT NOT NULL, subject TEXT NOT NULL,
+      offered TEXT NOT NULL, asked_by TEXT, opened_at INTEGER NOT NULL, closes_at INTEGER NOT NULL,
+      message_id TEXT, closed INTEGER NOT NULL DEFAULT 0) STRICT;
+    CREATE INDEX quiz_rounds_open ON quiz_rounds (closed, closes_at);
+    CREATE INDEX quiz_rounds_message ON quiz_rounds (message_id);
+    CREATE TABLE quiz_answers (round_id INTEGER NOT NULL REFERENCES quiz_rounds (id) ON DELETE CASCADE,
+      player TEXT NOT NULL, correct INTEGER NOT NULL, at INTEGER NOT NULL, PRIMARY KEY (round_id, player)) STRICT;
+    CREATE TABLE quiz_cards (player TEXT NOT NULL, subject TEXT NOT NULL, box INTEGER NOT NULL,
+      due_at INTEGER NOT NULL, correct INTEGER NOT NULL, wrong INTEGER NOT NULL, last_correct INTEGER NOT NULL,
+      first_correct_at INTEGER, PRIMARY KEY (player, subject)) STRICT, WITHOUT ROWID;
+  )sql"},
 };
 // clang-format on
 }  // namespace
