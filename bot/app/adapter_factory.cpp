@@ -3,13 +3,26 @@
 #include <iostream>
 #include <stdexcept>
 
+#include "adapters/mattermost/mattermost_adapter.hpp"
 #include "adapters/shell/shell_adapter.hpp"
+#include "bot/app/secret.hpp"
 
 namespace kith::app {
 
 std::unique_ptr<ChatAdapter> make_adapter(const Config& config, boost::asio::io_context& io, const Clock& clock,
                                           std::shared_ptr<spdlog::logger> log) {
-  (void)log;
+  if (config.bot.adapter == "mattermost" && config.mattermost) {
+    const auto& mm = *config.mattermost;
+    mattermost::MattermostSettings settings;
+    settings.url = mm.url;
+    settings.token = load_secret("KITH_MATTERMOST_TOKEN", mm.token_file, "the Mattermost bot token").reveal();
+    settings.listen = mm.listen;
+    settings.public_url = mm.public_url;
+    for (const auto& file : mm.command_token_files) {
+      settings.command_tokens.push_back(load_secret({}, file, "the slash-command token").reveal());
+    }
+    return std::make_unique<mattermost::MattermostAdapter>(io, std::move(settings), std::move(log));
+  }
   if (config.bot.adapter == "shell") {
     // `kith run` with the shell adapter serves an empty workspace on the terminal; the demo
     // builds a populated one itself.

@@ -1,0 +1,230 @@
+#include "adapters/mattermost/translate.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+namespace kith::mattermost {
+namespace {
+void add_unique(std::vector<UserId>& ids, UserId id) {
+  if (!id.empty() && std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(std::move(id));
+}
+
+bool username_char(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-';
+}
+
+std::optional<UserId> optional_author(const std::string& post_id, const TranslateContext& ctx) {
+  if (post_id.empty() || !ctx.author_of) return std::nullopt;
+  return ctx.author_of(post_id);
+}
+
+// posted / post_edited: the post and who it mentions.
+void add_post_events(Translated& out, const WirePost& post, ChannelKind kind, std::vector<UserId> mentions,
+                     bool as_edit, const TranslateContext& ctx) {
+  out.position = std::max(out.position, post.latest());
+  out.post_authors.emplace_back(post.id, post.user_id);
+  out.channel_kinds.emplace_back(post.channel_id, kind);
+  // System messages ("x joined the channel") and Kith's own posts are not conversation.
+  if (!post.type.empty() || post.user_id.empty() || UserId(post.user_id) == ctx.self) return;
+  for (auto& id : mentions_in(post.message, ctx)) add_unique(mentions, std::move(id));
+  if (post.delete_at > 0) {
+    out.events.push_back(Event{"mm:deleted:" + post.id, from_millis(post.delete_at),
+                               MessageDeleted{MessageId(post.id), ChannelId(post.channel_id)}});
+    return;
+  }
+  if (!as_edit) {
+    MessagePosted m;
+    m.id = MessageId(post.id);
+    m.channel = ChannelId(post.channel_id);
+    m.channel_kind = kind;
+    m.author = UserId(post.user_id);
+    m.text = post.message;
+    m.mentions = mentions;
+    if (!post.root_id.empty()) {
+      m.thread_root = MessageId(post.root_id);
+      m.replied_to_author = optional_author(post.root_id, ctx);
+    }
+    out.events.push_back(Event{"mm:posted:" + post.id, from_millis(post.create_at), std::move(m)});
+  }
+  if (post.edit_at > 0) {
+    MessageEdited e{MessageId(post.id), ChannelId(post.channel_id), kind, UserId(post.user_id), post.message,
+                    std::move(mentions)};
+    out.events.push_back(
+        Event{"mm:edit:" + post.id + ":" + std::to_string(post.edit_at), from_millis(post.edit_at), std::move(e)});
+  }
+}
+
+ChannelKind kind_or_default(const std::string& channel, const TranslateContext& ctx) {
+  if (ctx.kind_of) {
+    if (auto k = ctx.kind_of(channel)) return *k;
+  }
+  return ChannelKind::public_channel;
+}
+
+std::string data_string(const json& data, const char* key) {
+  const auto it = data.find(key);
+  return it != data.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+}  // namespace
+
+std::vector<UserId> mentions_in(std::string_view message, const TranslateContext& ctx) {
+  std::vector<UserId> out;
+  if (!ctx.user_by_name) return out;
+  for (std::size_t i = 0; i < message.size(); ++i) {
+    if (message[i] != '@') continue;
+    if (i > 0 && username_char(message[i - 1])) continue;  // an e-mail address, not a mention
+    std::size_t end = i + 1;
+    while (end < message.size() && username_char(message[end])) ++end;
+    std::string name(message.substr(i + 1, end - i - 1));
+    std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
+    // "@alice." at the end of a sentence: drop trailing punctuation until a user matches.
+    for (;;) {
+      if (name.empty()) break;
+      if (auto id = ctx.user_by_name(name)) {
+        add_unique(out, *id);
+        break;
+      }
+      if (name.back() != '.' && name.back() != '-' && name.back() != '_') break;
+      name.pop_back();
+    }
+    i = end - 1;
+  }
+  return out;
+}
+
+Translated translate_post(const WirePost& post, ChannelKind kind, const TranslateContext& ctx) {
+  Translated out;
+  add_post_events(out, post, kind, {}, false, ctx);
+  for (const auto& r : post.reactions) {
+    out.position = std::max(out.position, r.create_at);
+    if (UserId(r.user_id) == ctx.self || post.delete_at > 0) continue;
+    ReactionAdded added{MessageId(r.post_id), ChannelId(post.channel_id), UserId(r.user_id), r.emoji_name,
+                        post.user_id.empty() ? std::nullopt : std::optional<UserId>(UserId(post.user_id))};
+    out.events.push_back(Event{"mm:reaction:" + r.post_id + ":" + r.user_id + ":" + r.emoji_name + ":" +
+                                   std::to_string(r.create_at),
+                               from_millis(r.create_at), std::move(added)});
+  }
+  return out;
+}
+
+Translated translate_event(const WsFrame& frame, const TranslateContext& ctx) {
+  Translated out;
+  const auto& e = frame.event;
+  const auto& data = frame.data;
+  const auto seq_suffix = ":" + ctx.connection_id + ":" + std::to_string(frame.seq.value_or(-1));
+
+  if (e == "posted" || e == "post_edited") {
+    const auto post_json = parse_embedded(data, "post");
+    const auto post = post_json ? parse_post(*post_json) : std::nullopt;
+    if (!post) {
+      out.problem = "data.post is missing or not a valid post";
+      return out;
+    }
+    ChannelKind kind = kind_or_default(post->channel_id, ctx);
+    if (auto k = channel_kind(data_string(data, "channel_type"))) kind = *k;
+    std::vector<UserId> mentions;
+    if (data.contains("mentions")) {
+      const auto list = parse_embedded(data, "mentions");
+      if (!list || !list->is_array()) {
+        out.problem = "data.mentions is not a JSON-encoded array";
+        return out;
+      }
+      for (const auto& id : *list) {
+        if (id.is_string()) add_unique(mentions, UserId(id.get<std::string>()));
+      }
+    }
+    add_post_events(out, *post, kind, std::move(mentions), e == "post_edited", ctx);
+    return out;
+  }
+  if (e == "post_deleted") {
+    const auto post_json = parse_embedded(data, "post");
+    const auto post = post_json ? parse_post(*post_json) : std::nullopt;
+    if (!post) {
+      out.problem = "data.post is missing or not a valid post";
+      return out;
+    }
+    out.position = std::max(out.position, post->latest());
+    if (UserId(post->user_id) != ctx.self) {
+      out.events.push_back(Event{"mm:deleted:" + post->id, from_millis(post->latest()),
+                                 MessageDeleted{MessageId(post->id), ChannelId(post->channel_id)}});
+    }
+    return out;
+  }
+  if (e == "reaction_added" || e == "reaction_removed") {
+    const auto reaction_json = parse_embedded(data, "reaction");
+    const auto reaction = reaction_json ? parse_reaction(*reaction_json) : std::nullopt;
+    if (!reaction) {
+      out.problem = "data.reaction is missing or not a valid reaction";
+      return out;
+    }
+    out.position = std::max(out.position, reaction->create_at);
+    const ChannelId channel(frame.broadcast_channel_id);
+    auto author = optional_author(reaction->post_id, ctx);
+    const auto suffix = reaction->post_id + ":" + reaction->user_id + ":" + reaction->emoji_name + ":" +
+                        std::to_string(reaction->create_at);
+    if (e == "reaction_added") {
+      out.events.push_back(Event{"mm:reaction:" + suffix, from_millis(reaction->create_at),
+                                 ReactionAdded{MessageId(reaction->post_id), channel, UserId(reaction->user_id),
+                                               reaction->emoji_name, author}});
+    } else {
+      out.events.push_back(Event{"mm:unreaction:" + suffix + seq_suffix, from_millis(reaction->create_at),
+                                 ReactionRemoved{MessageId(reaction->post_id), channel, UserId(reaction->user_id),
+                                                 reaction->emoji_name, author}});
+    }
+    return out;
+  }
+  if (e == "user_added") {
+    const auto user = data_string(data, "user_id");
+    const auto channel = frame.broadcast_channel_id;
+    if (user.empty() || channel.empty()) {
+      out.problem = "user_added without user_id or channel";
+      return out;
+    }
+    if (UserId(user) == ctx.self) out.self_added_to_channel = true;
+    out.events.push_back(Event{"mm:joined:" + channel + ":" + user + seq_suffix, {},
+                               MemberJoined{ChannelId(channel), UserId(user)}});
+    return out;
+  }
+  if (e == "user_removed") {
+    // Sent to the channel (user_id says who left) and to the removed user (channel_id says where).
+    auto user = data_string(data, "user_id");
+    auto channel = data_string(data, "channel_id");
+    if (user.empty()) user = frame.broadcast_user_id;
+    if (channel.empty()) channel = frame.broadcast_channel_id;
+    if (user.empty() || channel.empty()) {
+      out.problem = "user_removed without user or channel";
+      return out;
+    }
+    out.events.push_back(Event{"mm:left:" + channel + ":" + user + seq_suffix, {},
+                               MemberLeft{ChannelId(channel), UserId(user)}});
+    return out;
+  }
+  if (e == "user_updated") {
+    const auto it = data.find("user");
+    const auto user = it != data.end() ? parse_user(*it) : std::nullopt;
+    if (!user) {
+      out.problem = "user_updated without a valid user";
+      return out;
+    }
+    out.events.push_back(Event{"mm:profile:" + user->id + ":" + std::to_string(user->update_at), {},
+                               ProfileUpdated{to_profile(*user)}});
+    return out;
+  }
+  if (e == "new_user") {
+    const auto user = data_string(data, "user_id");
+    if (user.empty()) {
+      out.problem = "new_user without user_id";
+      return out;
+    }
+    out.users_to_fetch.push_back(user);
+    return out;
+  }
+  if (e == "direct_added" || e == "group_added" || e == "channel_created") {
+    // A conversation Kith is now part of; its posts arrive as "posted" with channel_type.
+    return out;
+  }
+  out.recognised = false;
+  return out;
+}
+
+}  // namespace kith::mattermost

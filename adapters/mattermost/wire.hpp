@@ -1,0 +1,79 @@
+#pragma once
+// Mattermost's JSON, decoded defensively into plain structs. Everything the server sends is
+// untrusted: a missing field reads as empty, a field of the wrong type makes the object invalid,
+// and nothing here throws.
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "bot/core/event.hpp"
+
+namespace kith::mattermost {
+
+using nlohmann::json;
+
+/// Frames and bodies larger than this are not parsed.
+constexpr std::size_t max_json_bytes = 4 * 1024 * 1024;
+
+/// Parses `text` as JSON, or nothing when it is malformed or too large.
+[[nodiscard]] std::optional<json> parse_json(std::string_view text, std::size_t limit = max_json_bytes);
+
+struct WireUser {
+  std::string id, username, first_name, last_name, nickname, position;
+  bool is_bot = false;
+  std::int64_t last_picture_update = 0;
+  std::int64_t update_at = 0;
+  std::int64_t delete_at = 0;
+};
+
+struct WireReaction {
+  std::string user_id, post_id, emoji_name;
+  std::int64_t create_at = 0;
+};
+
+struct WirePost {
+  std::string id, channel_id, user_id, root_id, message, type;
+  std::int64_t create_at = 0, update_at = 0, edit_at = 0, delete_at = 0;
+  std::vector<WireReaction> reactions;  ///< From metadata.reactions, when the server included them.
+  /// The latest of the post's timestamps: how far this post moves a "since" cursor.
+  [[nodiscard]] std::int64_t latest() const;
+};
+
+struct WireChannel {
+  std::string id, type, name, display_name, team_id;
+};
+
+/// One WebSocket frame: a server event (`event`, `data`, `broadcast`, `seq`) or a reply to one
+/// of our actions (`status`, `seq_reply`).
+struct WsFrame {
+  std::string event;  ///< Empty for replies.
+  json data = json::object();
+  std::string broadcast_channel_id;
+  std::string broadcast_user_id;
+  std::optional<std::int64_t> seq;
+  std::optional<std::int64_t> seq_reply;
+  std::string status;
+};
+
+[[nodiscard]] std::optional<WsFrame> parse_frame(std::string_view text);
+[[nodiscard]] std::optional<WireUser> parse_user(const json& j);
+[[nodiscard]] std::optional<WirePost> parse_post(const json& j);
+[[nodiscard]] std::optional<WireReaction> parse_reaction(const json& j);
+[[nodiscard]] std::optional<WireChannel> parse_channel(const json& j);
+/// A field that is itself JSON encoded as a string (posted.data.post, reaction, mentions).
+[[nodiscard]] std::optional<json> parse_embedded(const json& data, const char* key);
+
+/// Channel type letter to kind: O public, P private, D direct, G group.
+[[nodiscard]] std::optional<ChannelKind> channel_kind(std::string_view type);
+
+/// What the directory keeps about a person.
+[[nodiscard]] UserProfile to_profile(const WireUser& user);
+
+/// Milliseconds since the epoch to a core time point.
+[[nodiscard]] TimePoint from_millis(std::int64_t ms);
+
+}  // namespace kith::mattermost

@@ -1,0 +1,221 @@
+#include <catch2/catch.hpp>
+
+#include <fstream>
+#include <sstream>
+
+#include "adapters/mattermost/translate.hpp"
+
+using namespace kith;
+using namespace kith::mattermost;
+
+namespace {
+std::string fixture(const std::string& name) {
+  std::ifstream in(std::string(KITH_SOURCE_DIR) + "/tests/mattermost/fixtures/" + name);
+  REQUIRE(in);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+WsFrame frame(const std::string& name) {
+  auto f = parse_frame(fixture(name));
+  REQUIRE(f.has_value());
+  return *f;
+}
+
+TranslateContext context() {
+  TranslateContext ctx;
+  ctx.self = UserId("ubot");
+  ctx.connection_id = "conn1";
+  ctx.user_by_name = [](std::string_view name) -> std::optional<UserId> {
+    if (name == "bob") return UserId("ubob");
+    if (name == "kith") return UserId("ubot");
+    return std::nullopt;
+  };
+  ctx.author_of = [](const std::string& post) -> std::optional<UserId> {
+    if (post == "p1") return UserId("ualice");
+    return std::nullopt;
+  };
+  ctx.kind_of = [](const std::string& channel) -> std::optional<ChannelKind> {
+    if (channel == "ctown") return ChannelKind::public_channel;
+    return std::nullopt;
+  };
+  return ctx;
+}
+
+template <class T>
+const T& only(const Translated& t) {
+  REQUIRE(t.problem.empty());
+  REQUIRE(t.events.size() == 1);
+  const auto* body = std::get_if<T>(&t.events[0].body);
+  REQUIRE(body != nullptr);
+  return *body;
+}
+}  // namespace
+
+TEST_CASE("hello carries the connection id and seq 0") {
+  const auto f = frame("ws_hello.json");
+  CHECK(f.event == "hello");
+  CHECK(f.seq == 0);
+  CHECK(f.data["connection_id"] == "conn1");
+}
+
+TEST_CASE("posted: the post is parsed a second time, mentions come from data.mentions and @names") {
+  const auto t = translate_event(frame("ws_posted_mentioned.json"), context());
+  const auto& m = only<MessagePosted>(t);
+  CHECK(t.events[0].key == "mm:posted:p1");
+  CHECK(m.id == MessageId("p1"));
+  CHECK(m.channel == ChannelId("ctown"));
+  CHECK(m.channel_kind == ChannelKind::public_channel);
+  CHECK(m.author == UserId("ualice"));
+  CHECK(m.text == "@kith help and hi @Bob.");
+  CHECK(m.mentions == std::vector<UserId>{UserId("ubot"), UserId("ubob")});
+  CHECK_FALSE(m.thread_root);
+  CHECK(t.position == 1700000000000);
+  CHECK(t.events[0].at == from_millis(1700000000000));
+  REQUIRE(t.post_authors.size() == 1);
+  CHECK(t.post_authors[0] == std::pair<std::string, std::string>("p1", "ualice"));
+}
+
+TEST_CASE("posted in a direct channel is a direct message") {
+  const auto t = translate_event(frame("ws_posted_direct.json"), context());
+  CHECK(only<MessagePosted>(t).channel_kind == ChannelKind::direct);
+  REQUIRE(t.channel_kinds.size() == 1);
+  CHECK(t.channel_kinds[0].second == ChannelKind::direct);
+}
+
+TEST_CASE("the bot's own posts and system posts produce no events but move the position") {
+  auto t = translate_event(frame("ws_posted_self.json"), context());
+  CHECK(t.events.empty());
+  CHECK(t.problem.empty());
+  CHECK(t.position == 1700000005000);
+  t = translate_event(frame("ws_posted_system.json"), context());
+  CHECK(t.events.empty());
+  CHECK(t.problem.empty());
+}
+
+TEST_CASE("a reply in a thread names its root and the root's author when known") {
+  const auto t = translate_event(frame("ws_posted_thread.json"), context());
+  const auto& m = only<MessagePosted>(t);
+  CHECK(m.channel_kind == ChannelKind::private_channel);
+  CHECK(m.thread_root == MessageId("p1"));
+  CHECK(m.replied_to_author == UserId("ualice"));
+}
+
+TEST_CASE("edits are keyed by edit time, deletions by post") {
+  auto t = translate_event(frame("ws_post_edited.json"), context());
+  const auto& e = only<MessageEdited>(t);
+  CHECK(t.events[0].key == "mm:edit:p1:1700000009000");
+  CHECK(e.text == "edited @bob");
+  CHECK(e.mentions == std::vector<UserId>{UserId("ubob")});
+  CHECK(e.channel_kind == ChannelKind::public_channel);
+  t = translate_event(frame("ws_post_deleted.json"), context());
+  CHECK(only<MessageDeleted>(t).id == MessageId("p1"));
+  CHECK(t.events[0].key == "mm:deleted:p1");
+}
+
+TEST_CASE("reactions: the embedded reaction, the channel from broadcast, the author when known") {
+  auto t = translate_event(frame("ws_reaction_added.json"), context());
+  const auto& r = only<ReactionAdded>(t);
+  CHECK(t.events[0].key == "mm:reaction:p1:ubob:taco:1700000011000");
+  CHECK(r.channel == ChannelId("ctown"));
+  CHECK(r.user == UserId("ubob"));
+  CHECK(r.emoji == "taco");
+  CHECK(r.message_author == UserId("ualice"));
+  t = translate_event(frame("ws_reaction_removed.json"), context());
+  CHECK(only<ReactionRemoved>(t).emoji == "taco");
+  CHECK(t.events[0].key.rfind("mm:unreaction:p1:ubob:taco:1700000011000", 0) == 0);
+}
+
+TEST_CASE("membership events") {
+  auto t = translate_event(frame("ws_user_added.json"), context());
+  CHECK(only<MemberJoined>(t).user == UserId("ucarol"));
+  CHECK(t.events[0].key == "mm:joined:ctown:ucarol:conn1:12");
+  CHECK_FALSE(t.self_added_to_channel);
+  t = translate_event(frame("ws_user_removed.json"), context());
+  CHECK(only<MemberLeft>(t).channel == ChannelId("ctown"));
+  t = translate_event(frame("ws_new_user.json"), context());
+  CHECK(t.events.empty());
+  CHECK(t.users_to_fetch == std::vector<std::string>{"udan"});
+}
+
+TEST_CASE("the bot being added to a channel asks for the member list") {
+  auto f = frame("ws_user_added.json");
+  f.data["user_id"] = "ubot";
+  CHECK(translate_event(f, context()).self_added_to_channel);
+}
+
+TEST_CASE("unknown and malformed events are skipped with a reason, never thrown") {
+  auto t = translate_event(frame("ws_unknown.json"), context());
+  CHECK_FALSE(t.recognised);
+  CHECK(t.events.empty());
+  t = translate_event(frame("ws_posted_malformed_post.json"), context());
+  CHECK_FALSE(t.problem.empty());
+  CHECK(t.events.empty());
+  t = translate_event(frame("ws_posted_wrong_types.json"), context());
+  CHECK_FALSE(t.problem.empty());
+  auto f = frame("ws_posted_mentioned.json");
+  f.data["mentions"] = "[not json";
+  CHECK_FALSE(translate_event(f, context()).problem.empty());
+  f.data.erase("mentions");
+  f.data["post"] = 42;
+  CHECK_FALSE(translate_event(f, context()).problem.empty());
+}
+
+TEST_CASE("frames that are not JSON objects, too large or mistyped are rejected") {
+  CHECK_FALSE(parse_frame("not json"));
+  CHECK_FALSE(parse_frame("[1,2]"));
+  CHECK_FALSE(parse_frame(R"({"event":"posted","seq":"x"})"));
+  CHECK_FALSE(parse_frame(R"({"event":"posted","data":[]})"));
+  CHECK_FALSE(parse_frame(R"({"event":5})"));
+  CHECK_FALSE(parse_frame(R"({"status":"OK"})"));
+  CHECK_FALSE(parse_frame("{\"event\":\"posted\",\"data\":{\"x\":\"" + std::string(max_json_bytes, 'a') + "\"}}"));
+  const auto reply = parse_frame(R"({"status":"OK","seq_reply":2,"data":{"text":"pong"}})");
+  REQUIRE(reply.has_value());
+  CHECK(reply->seq_reply == 2);
+  CHECK(reply->event.empty());
+}
+
+TEST_CASE("REST posts for catch-up: posted, edited, deleted and reactions, with the same keys as live events") {
+  const auto ctx = context();
+  auto p = parse_post(nlohmann::json::parse(R"({"id":"p1","channel_id":"ctown","user_id":"ualice","message":"hi @bob",
+      "create_at":100,"update_at":300,"edit_at":300,"delete_at":0,"type":"",
+      "metadata":{"reactions":[{"user_id":"ubob","post_id":"p1","emoji_name":"taco","create_at":200},
+                               {"user_id":"ubot","post_id":"p1","emoji_name":"wave","create_at":250}]}})"));
+  REQUIRE(p.has_value());
+  auto t = translate_post(*p, ChannelKind::public_channel, ctx);
+  REQUIRE(t.events.size() == 3);
+  CHECK(t.events[0].key == "mm:posted:p1");
+  CHECK(std::get<MessagePosted>(t.events[0].body).mentions == std::vector<UserId>{UserId("ubob")});
+  CHECK(t.events[1].key == "mm:edit:p1:300");
+  CHECK(t.events[2].key == "mm:reaction:p1:ubob:taco:200");
+  CHECK(t.position == 300);
+  p->delete_at = 400;
+  t = translate_post(*p, ChannelKind::public_channel, ctx);
+  REQUIRE(t.events.size() == 1);
+  CHECK(t.events[0].key == "mm:deleted:p1");
+}
+
+TEST_CASE("profiles: full name, nickname or username; custom pictures; titles") {
+  auto u = parse_user(nlohmann::json::parse(
+      R"({"id":"u1","username":"ada","first_name":"Ada","last_name":"Lovelace","position":"Engineer","last_picture_update":5,"is_bot":false})"));
+  REQUIRE(u.has_value());
+  auto p = to_profile(*u);
+  CHECK(p.display_name == "Ada Lovelace");
+  CHECK(p.has_custom_avatar);
+  CHECK(p.title == "Engineer");
+  u = parse_user(nlohmann::json::parse(R"({"id":"u2","username":"bob","nickname":"Bobby","is_bot":true})"));
+  REQUIRE(u.has_value());
+  p = to_profile(*u);
+  CHECK(p.display_name == "Bobby");
+  CHECK(p.is_bot);
+  CHECK_FALSE(p.has_custom_avatar);
+  CHECK_FALSE(parse_user(nlohmann::json::parse(R"({"id":"u3"})")).has_value());
+  CHECK_FALSE(parse_user(nlohmann::json::parse(R"({"id":"u3","username":7})")).has_value());
+}
+
+TEST_CASE("mentions_in ignores e-mail addresses and unknown names") {
+  const auto ctx = context();
+  CHECK(mentions_in("mail bob@example.org or @nobody", ctx).empty());
+  CHECK(mentions_in("@bob, @BOB and @bob_", ctx) == std::vector<UserId>{UserId("ubob")});
+}
