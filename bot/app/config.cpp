@@ -76,6 +76,28 @@ rituals::RecognitionSettings read_recognition(TomlReader r, const BotConfig& bot
   return c;
 }
 
+rituals::QuizSettings read_quiz(TomlReader r, const std::string& file, const BotConfig& bot) {
+  rituals::QuizSettings c;
+  c.enabled = r.boolean("enabled", c.enabled);
+  c.opt_in = r.choice("participation", "opt-out", {"opt-out", "opt-in"}) == "opt-in";
+  c.min_pool = static_cast<int>(r.integer("min_pool", c.min_pool, 5, 100000));
+  c.answer_window = std::chrono::minutes(r.integer("answer_minutes", c.answer_window.count(), 1, 24 * 60));
+  c.time_zone = bot.time_zone;
+  for (const auto* table : r.tables("schedule")) {
+    TomlReader s(table, file, "quiz.schedule");
+    rituals::QuizSchedule schedule;
+    schedule.channel = s.string("channel", "");
+    if (schedule.channel.empty()) s.fail("channel", "each [[quiz.schedule]] needs the id of the channel to quiz");
+    schedule.daily = s.choice("cadence", "weekly", {"daily", "weekly"}) == "daily";
+    schedule.weekday = s.weekday("weekday", "wednesday");
+    schedule.time = std::chrono::minutes(s.time_of_day("time", "11:00"));
+    s.reject_unknown_keys();
+    c.schedules.push_back(std::move(schedule));
+  }
+  r.reject_unknown_keys();
+  return c;
+}
+
 MattermostConfig read_mattermost(TomlReader r) {
   MattermostConfig c;
   c.url = r.string("url", "");
@@ -122,6 +144,7 @@ Config parse_config(const std::string& text, const std::string& name) {
   config.bot = read_bot(TomlReader(top.table("bot"), name, "bot"));
   config.privacy = read_privacy(TomlReader(top.table("privacy"), name, "privacy"));
   config.recognition = read_recognition(TomlReader(top.table("recognition"), name, "recognition"), config.bot);
+  config.quiz = read_quiz(TomlReader(top.table("quiz"), name, "quiz"), name, config.bot);
   if (const auto* t = top.table("mattermost")) config.mattermost = read_mattermost(TomlReader(t, name, "mattermost"));
   if (const auto* t = top.table("matrix")) config.matrix = read_matrix(TomlReader(t, name, "matrix"));
   top.reject_unknown_keys();
@@ -151,6 +174,8 @@ Config demo_config(const std::string& data_dir) {
   config.recognition.admins = config.bot.admins;
   config.recognition.values = {"ownership", "curiosity", "kindness"};
   config.recognition.recap_channel = "c-general";
+  config.quiz.time_zone = config.bot.time_zone;
+  config.quiz.schedules = {rituals::QuizSchedule{"c-general", false, std::chrono::Wednesday, std::chrono::hours(11)}};
   return config;
 }
 

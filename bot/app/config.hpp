@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "bot/app/toml_reader.hpp"
+#include "bot/rituals/quiz/quiz_settings.hpp"
 #include "bot/rituals/recognition/recognition_settings.hpp"
 
 namespace kith::app {
@@ -52,6 +53,7 @@ struct Config {
   std::optional<MattermostConfig> mattermost;
   std::optional<MatrixConfig> matrix;
   rituals::RecognitionSettings recognition;
+  rituals::QuizSettings quiz;
 };
 
 /// Parses and validates `path`. Throws ConfigError whose message names the file, the line and

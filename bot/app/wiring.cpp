@@ -4,6 +4,7 @@
 
 #include "bot/rituals/capture/interaction_capture.hpp"
 #include "bot/rituals/help/help_ritual.hpp"
+#include "bot/rituals/quiz/quiz_ritual.hpp"
 #include "bot/rituals/recognition/recognition_ritual.hpp"
 
 namespace kith::app {
@@ -29,9 +30,10 @@ RitualSet make_rituals(const Config& config, storage::SqliteStores& stores) {
   add(std::make_unique<rituals::InteractionCapture>(*set.recorder));
   add(std::make_unique<rituals::RecognitionRitual>(config.recognition, stores.recognitions, stores.consent,
                                                    *set.recorder));
+  add(std::make_unique<rituals::QuizRitual>(config.quiz, stores.quiz, stores.consent, stores.org, *set.recorder));
   auto privacy_ritual = std::make_unique<privacy::PrivacyRitual>(
       privacy::PrivacySettings{config.privacy.retention_days, config.bot.time_zone}, *set.pseudonymizer,
-      stores.consent, stores.interactions, stores.org, std::vector<PersonalData*>{&stores.recognitions});
+      stores.consent, stores.interactions, stores.org, std::vector<PersonalData*>{&stores.recognitions, &stores.quiz});
   set.privacy = privacy_ritual.get();
   add(std::move(privacy_ritual));
   set.owned.push_back(std::make_unique<rituals::HelpRitual>(config.bot.name, providers));

@@ -5,6 +5,7 @@
 #include "bot/storage/migrations.hpp"
 #include "bot/storage/sqlite_core_stores.hpp"
 #include "bot/storage/sqlite_people_stores.hpp"
+#include "bot/storage/sqlite_quiz_store.hpp"
 #include "bot/storage/sqlite_recognition_store.hpp"
 
 namespace kith::storage {
@@ -26,6 +27,7 @@ class SqliteStores {
   SqliteConsentStore consent{db};
   SqliteOrgStore org{db};
   SqliteRecognitionStore recognitions{db};
+  SqliteQuizStore quiz{db};
 };
 
 }  // namespace kith::storage

@@ -198,6 +198,12 @@ int run_demo(const DemoOptions& options) {
   DemoClock clock(start, options.scripted ? 0.0 : options.speed);
   shell::ShellAdapter adapter(io, clock, std::cout, org.workspace, std::filesystem::path(options.data_dir) / "charts");
   SeededRandom random(options.seed);
+  // The admin's organisation import, as `kith org import` would do it for a real workspace.
+  for (const auto& c : org.colleagues) {
+    stores.org.upsert(OrgPerson{c.profile.id, c.team, c.is_lead,
+                                std::chrono::floor<std::chrono::days>(start) - std::chrono::days(c.start_days_ago),
+                                std::nullopt});
+  }
   auto rituals = app::make_rituals(config, stores);
   BotRuntime runtime(io, config.bot.name, adapter, rituals.pointers(),
                      RuntimeServices{stores.db, stores.state, stores.ledger, stores.schedules, stores.outbox,
