@@ -1,0 +1,228 @@
+#include <catch2/catch.hpp>
+
+#include "adapters/markup/markup.hpp"
+#include "bot/rituals/quiz/quiz_ritual.hpp"
+#include "bot/rituals/quiz/spaced_repetition.hpp"
+#include "support/ritual_harness.hpp"
+#include "support/temp_dir.hpp"
+
+using namespace kith;
+using namespace kith::rituals;
+using kith::test::message_event;
+using kith::test::utc;
+
+namespace {
+struct Quizzing : test::RitualHarness {
+  explicit Quizzing(const std::string& db = ":memory:", QuizSettings s = {})
+      : stores_file(db), ritual(s, stores_file.quiz, stores_file.consent, stores_file.org, interactions) {
+    rituals = {&ritual};
+  }
+  void person(const std::string& name, bool avatar = true, const std::string& team = "design") {
+    stores_file.directory.upsert_profile(UserProfile{UserId("u-" + name), name, "Name " + name, false, avatar,
+                                                     avatar ? name + ".png" : "", std::nullopt});
+    stores_file.org.upsert(OrgPerson{UserId("u-" + name), team, false, std::nullopt, std::nullopt});
+  }
+  void command(const std::string& who, const std::string& text) {
+    Dispatcher d("kith", rituals, stores_file.db, stores_file.ledger, stores_file.state, stores_file.directory,
+                 logger.log);
+    RitualContext c{messenger, clock, random, stores_file.directory, UserId("u-kith")};
+    d.apply(EventBatch{{message_event("m" + std::to_string(++n), who, "@kith " + text, {"kith"}, clock.now())}, "", ""},
+            c);
+  }
+  void deliver_last_question() {
+    const auto& ask = messenger.messages.back();
+    apply_event(Event{"delivered:" + ask.key, clock.now(), MessageDelivered{ask.key, MessageId("srv-" + ask.key), ChannelId("c1")}});
+  }
+  void choose(const std::string& who, const std::string& choice) {
+    const auto& ask = question();
+    apply_event(Event{"choice:" + who + std::to_string(++n), clock.now(),
+                      ChoiceMade{MessageId("srv-" + ask.key), ChannelId("c1"), UserId("u-" + who), choice}});
+  }
+  void apply_event(Event e) {
+    Dispatcher d("kith", rituals, stores_file.db, stores_file.ledger, stores_file.state, stores_file.directory,
+                 logger.log);
+    RitualContext c{messenger, clock, random, stores_file.directory, UserId("u-kith")};
+    d.apply(EventBatch{{std::move(e)}, "", ""}, c);
+  }
+  const OutgoingMessage& question() const {
+    for (auto it = messenger.messages.rbegin(); it != messenger.messages.rend(); ++it) {
+      if (!it->choices.empty()) return *it;
+    }
+    throw std::logic_error("no question was asked");
+  }
+  void tick() {
+    RitualContext c{messenger, clock, random, stores_file.directory, UserId("u-kith")};
+    ritual.on_tick(c);
+  }
+  storage::SqliteStores stores_file;
+  QuizRitual ritual;
+  int n = 0;
+};
+}  // namespace
+
+TEST_CASE("only consenting people with a real photo are shown, and opted-out people are never named") {
+  Quizzing q;
+  for (const auto* p : {"ann", "ben", "cai", "dee", "eli", "fay"}) q.person(p);
+  q.person("gus", false);  // default picture
+  q.person("hal");
+  q.stores_file.consent.set(UserId("u-hal"), QuizRitual::consent_scope, true);
+  for (int round = 0; round < 30; ++round) {
+    q.command("ann", "quiz");
+    const auto ask = q.question();
+    CHECK(*ask.avatar_of != UserId("u-gus"));
+    CHECK(*ask.avatar_of != UserId("u-hal"));
+    CHECK(*ask.avatar_of != UserId("u-ann"));  // never yourself
+    for (const auto& c : ask.choices) CHECK(c.label != "Name hal");
+    CHECK(ask.choices.size() == 5);
+    CHECK(ask.choices.back().label == "Don't know");
+    q.clock.advance(std::chrono::minutes(11));
+    q.tick();
+  }
+}
+
+TEST_CASE("a pool under five people who can be shown gives a clear private answer and no round") {
+  Quizzing q;
+  for (const auto* p : {"ann", "ben", "cai", "dee"}) q.person(p);
+  q.person("eli", false);
+  q.command("ann", "quiz");
+  CHECK(q.messenger.messages.size() == 1);
+  CHECK_THAT(q.messenger.messages[0].text.plain(), Catch::Contains("at least 5") && Catch::Contains("there are 4"));
+  CHECK(std::holds_alternative<ToPrivately>(q.messenger.messages[0].to));
+}
+
+TEST_CASE("opt-in mode shows only people who opted in") {
+  QuizSettings s;
+  s.opt_in = true;
+  Quizzing q(":memory:", s);
+  for (const auto* p : {"ann", "ben", "cai", "dee", "eli", "fay", "gil"}) q.person(p);
+  q.command("ann", "quiz");
+  CHECK_THAT(q.messenger.messages.back().text.plain(), Catch::Contains("there are 0"));
+  for (const auto* p : {"ben", "cai", "dee", "eli", "fay"}) q.stores_file.consent.set(UserId(std::string("u-") + p), "quiz", false);
+  q.command("ann", "quiz");
+  CHECK(q.question().avatar_of != UserId("u-gil"));
+}
+
+TEST_CASE("distractors come from the subject's team first") {
+  Quizzing q;
+  for (const auto* p : {"ann", "ben", "cai", "dee"}) q.person(p, true, "sales");
+  for (const auto* p : {"eli", "fay", "gil", "hal", "ivy"}) q.person(p, true, "design");
+  for (int i = 0; i < 10; ++i) {
+    q.command("ann", "quiz");
+    const auto ask = q.question();
+    const auto subject_team = q.stores_file.org.person(*ask.avatar_of)->team;
+    int same = 0;
+    for (const auto& c : ask.choices) {
+      if (c.id == QuizRitual::dont_know) continue;
+      same += q.stores_file.org.person(UserId(c.id.substr(5)))->team == subject_team;
+    }
+    CHECK(same == 4);  // both teams have at least four members
+    q.clock.advance(std::chrono::minutes(11));
+    q.tick();
+  }
+}
+
+TEST_CASE("answers are told privately, recorded once, and correct ones become learned ties") {
+  Quizzing q;
+  for (const auto* p : {"ann", "ben", "cai", "dee", "eli", "fay"}) q.person(p);
+  q.command("ann", "quiz");
+  q.deliver_last_question();
+  const auto subject = *q.question().avatar_of;
+  q.choose("ben", "name:" + subject.str());
+  q.choose("ben", QuizRitual::dont_know);  // a second answer does not count
+  q.choose("cai", QuizRitual::dont_know);
+  CHECK_THAT(q.messenger.messages[q.messenger.messages.size() - 3].text.plain(), Catch::StartsWith("Correct!"));
+  CHECK_THAT(q.messenger.messages[q.messenger.messages.size() - 2].text.plain(), Catch::Contains("already answered"));
+  CHECK_THAT(q.messenger.messages.back().text.plain(), Catch::StartsWith("Now you know"));
+  REQUIRE(q.interactions.recorded.size() == 1);
+  CHECK(q.interactions.recorded[0].kind == InteractionKind::quiz_learned);
+  CHECK(q.interactions.recorded[0].from == UserId("u-ben"));
+  CHECK(q.interactions.recorded[0].to == subject);
+}
+
+TEST_CASE("a round survives a restart and closes once with its tally") {
+  test::TempDir dir;
+  const auto path = dir.file("k.db");
+  {
+    Quizzing q(path);
+    for (const auto* p : {"ann", "ben", "cai", "dee", "eli", "fay"}) q.person(p);
+    q.command("ann", "quiz");
+    q.deliver_last_question();
+    q.choose("ben", QuizRitual::dont_know);
+  }
+  Quizzing after(path);
+  after.clock.advance(std::chrono::minutes(5));
+  after.tick();
+  CHECK(after.messenger.messages.empty());  // not yet
+  after.clock.advance(std::chrono::minutes(6));
+  after.tick();
+  after.tick();
+  REQUIRE(after.messenger.messages.size() == 1);
+  CHECK_THAT(after.messenger.messages[0].text.plain(), Catch::StartsWith("Time's up!") && Catch::Contains("0 of 1 knew"));
+  // The answer given before the restart still finds its round.
+  after.messenger.messages.clear();
+  const auto round = after.stores_file.quiz.open_round_in(ChannelId("c1"));
+  CHECK_FALSE(round);
+}
+
+TEST_CASE("spaced repetition: a missed face comes back first, known faces later and later") {
+  QuizCard card;
+  const auto t0 = utc(2026, 1, 1);
+  review(card, true, t0);
+  CHECK(card.due_at == t0 + std::chrono::days(3));
+  review(card, true, t0);
+  CHECK(card.due_at == t0 + std::chrono::days(7));
+  review(card, false, t0);
+  CHECK(card.box == 0);
+  CHECK(card.due_at == t0 + std::chrono::days(1));
+  CHECK(card.first_correct_at == t0);
+
+  // With one missed (due) card and others not yet due, the missed face is chosen.
+  std::vector<Colleague> people;
+  for (const auto* p : {"a", "b", "c"}) {
+    people.push_back(Colleague{UserProfile{UserId(p), p, p, false, true, "", std::nullopt}, std::nullopt, true, true});
+  }
+  std::vector<QuizCard> cards(3);
+  cards[0] = QuizCard{UserId("me"), UserId("a"), 3, t0 + std::chrono::days(10), 3, 0, true, t0};
+  cards[1] = QuizCard{UserId("me"), UserId("b"), 0, t0 - std::chrono::hours(1), 0, 1, false, std::nullopt};
+  cards[2] = QuizCard{UserId("me"), UserId("c"), 1, t0 + std::chrono::days(2), 1, 0, true, t0};
+  SeededRandom random(1);
+  CHECK(choose_subject(people, UserId("me"), cards, {}, t0, random) == UserId("b"));
+  // Nothing due and everyone known: the face due soonest.
+  cards[1].due_at = t0 + std::chrono::days(5);
+  CHECK(choose_subject(people, UserId("me"), cards, {}, t0, random) == UserId("c"));
+  // An unseen favoured face (a new teammate) beats everything not yet due.
+  people.push_back(Colleague{UserProfile{UserId("new"), "new", "new", false, true, "", std::nullopt}, std::nullopt, true, true});
+  people.push_back(Colleague{UserProfile{UserId("other"), "o", "o", false, true, "", std::nullopt}, std::nullopt, true, true});
+  for (int i = 0; i < 10; ++i) CHECK(choose_subject(people, UserId("me"), cards, {UserId("new")}, t0, random) == UserId("new"));
+}
+
+TEST_CASE("quiz messages escape names containing markup on Mattermost and Matrix") {
+  Quizzing q;
+  for (const auto* p : {"ann", "ben", "cai", "dee", "eli"}) q.person(p);
+  q.stores_file.directory.upsert_profile(
+      UserProfile{UserId("u-evil"), "evil", "<b>*Eve*</b> [x](y)", false, true, "e.png", std::nullopt});
+  q.stores_file.org.upsert(OrgPerson{UserId("u-evil"), "design & <ops>", false, std::nullopt, std::nullopt});
+  bool evil_shown = false;
+  for (int i = 0; i < 40 && !evil_shown; ++i) {
+    q.command("ann", "quiz");
+    q.deliver_last_question();
+    evil_shown = q.question().avatar_of == UserId("u-evil");
+    q.choose("ben", QuizRitual::dont_know);
+    q.clock.advance(std::chrono::minutes(11));
+    q.tick();
+  }
+  REQUIRE(evil_shown);
+  for (const auto& m : q.messenger.messages) {
+    const auto md = markup::to_markdown(m.text, [](const UserId&) { return std::string(); });
+    const auto html = markup::to_html(m.text);
+    CHECK(md.find("<b>") == std::string::npos);
+    CHECK(md.find("*Eve*") == std::string::npos);
+    CHECK(md.find("[x](y)") == std::string::npos);
+    CHECK(html.find("<b>") == std::string::npos);
+    CHECK(html.find("<ops>") == std::string::npos);
+    if (m.text.plain().find("Eve") != std::string::npos) {
+      CHECK(html.find("&lt;b&gt;*Eve*&lt;/b&gt;") != std::string::npos);
+      CHECK(md.find("\\<b\\>\\*Eve\\*\\<") != std::string::npos);
+    }
+  }
+}
