@@ -67,6 +67,13 @@ constexpr std::array migrations{
       due_at INTEGER NOT NULL, correct INTEGER NOT NULL, wrong INTEGER NOT NULL, last_correct INTEGER NOT NULL,
       first_correct_at INTEGER, PRIMARY KEY (player, subject)) STRICT, WITHOUT ROWID;
   )sql"},
+  Migration{5, "digest: audit ledger of every digest sent, and leads' action requests", R"sql(
+    CREATE TABLE digest_audit (id INTEGER PRIMARY KEY AUTOINCREMENT, sent_at INTEGER NOT NULL,
+      recipient TEXT NOT NULL, scope TEXT NOT NULL, week_end_hour INTEGER NOT NULL, figures TEXT NOT NULL,
+      UNIQUE (recipient, scope, week_end_hour)) STRICT;
+    CREATE TABLE digest_requests (key TEXT PRIMARY KEY, requested_by TEXT NOT NULL, scope TEXT NOT NULL,
+      action TEXT NOT NULL, at INTEGER NOT NULL) STRICT;
+  )sql"},
 };
 // clang-format on
 }  // namespace
