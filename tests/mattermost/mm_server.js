@@ -1,0 +1,452 @@
+'use strict';
+// A Mattermost protocol test server: REST API v4 and the WebSocket as the real server speaks
+// them (PROTOCOLS.md section 1), with an in-memory workspace, and controls for the failure
+// scenarios tests need (drops, lost buffers, restarts, 429 storms, raw frames). Every request is
+// checked against the official OpenAPI description; `violations` lists what it did not allow.
+const http = require('http');
+const crypto = require('crypto');
+const { WebSocketServer } = require('ws');
+const { loadSpec, checkRequest } = require('./spec');
+
+let cachedSpec;
+function spec() { return (cachedSpec ??= loadSpec()); }
+
+const ALPHABET = 'ybndrfg8ejkmcpqxot1uwisza345h769';
+function newId() {
+  const bytes = crypto.randomBytes(26);
+  return Array.from(bytes, (b) => ALPHABET[b % 32]).join('');
+}
+
+class MattermostTestServer {
+  constructor({ botToken = 'bot-token-' + newId(), ephemeralAllowed = true, serverVersion = '9.11.0' } = {}) {
+    this.botToken = botToken;
+    this.ephemeralAllowed = ephemeralAllowed;
+    this.serverVersion = serverVersion;
+    this.violations = [];
+    this.requests = [];      // {method, path, query, body, status}
+    this.sockets = new Set(); // live WebSocket connections
+    this.connections = new Map(); // connection_id -> {userId, seq, queue: [{seq, text}]}
+    this.rateLimitNext = 0;  // answer this many requests with 429
+    this.retryAfter = 1;
+    this.users = new Map();
+    this.sessions = new Map(); // token -> userId
+    this.channels = new Map();
+    this.members = new Map();  // channelId -> Set(userId)
+    this.posts = new Map();
+    this.pendingPostIds = new Map();
+    this.reactions = [];
+    this.files = new Map();
+    this.team = { id: newId(), name: 'acme', display_name: 'Acme', type: 'O' };
+    const now = Date.now();
+    const user = (username, first, last, extra = {}) => {
+      const u = { id: newId(), username, first_name: first, last_name: last, nickname: '', email: `${username}@example.org`,
+        position: '', roles: 'system_user', locale: 'en', create_at: now, update_at: now, delete_at: 0,
+        last_picture_update: 0, is_bot: false, ...extra };
+      this.users.set(u.id, u);
+      return u;
+    };
+    this.bot = user('kith', 'Kith', '', { is_bot: true, bot_description: 'Kith' });
+    this.alice = user('alice', 'Alice', 'Archer', { last_picture_update: now, position: 'Engineer' });
+    this.bob = user('bob', 'Bob', 'Baker');
+    this.carol = user('carol', 'Carol', '*Star*');
+    this.passwords = new Map([[this.alice.id, 'alice-password'], [this.bob.id, 'bob-password']]);
+    this.sessions.set(this.botToken, this.bot.id);
+    this.town = this.addChannel({ type: 'O', name: 'town-square', display_name: 'Town Square' },
+      [this.bot.id, this.alice.id, this.bob.id, this.carol.id]);
+  }
+
+  addChannel(fields, memberIds) {
+    const c = { id: newId(), create_at: Date.now(), update_at: Date.now(), delete_at: 0, team_id: this.team.id,
+      header: '', purpose: '', last_post_at: 0, total_msg_count: 0, creator_id: '', ...fields };
+    this.channels.set(c.id, c);
+    this.members.set(c.id, new Set(memberIds));
+    return c;
+  }
+
+  // ---- lifecycle --------------------------------------------------------------------------
+  async start(port = 0) {
+    this.http = http.createServer((req, res) => this.onRequest(req, res));
+    this.wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 * 1024 });
+    this.http.on('upgrade', (req, socket, head) => this.onUpgrade(req, socket, head));
+    this.http.keepAliveTimeout = 5000;
+    await new Promise((resolve, reject) => {
+      this.http.once('error', reject);
+      this.http.listen(port, '127.0.0.1', resolve);
+    });
+    this.port = this.http.address().port;
+    this.url = `http://127.0.0.1:${this.port}`;
+    return this;
+  }
+
+  async stop() {
+    for (const ws of this.sockets) ws.terminate();
+    this.sockets.clear();
+    if (this.http) {
+      this.http.closeAllConnections?.();
+      await new Promise((resolve) => this.http.close(() => resolve()));
+      this.http = undefined;
+    }
+  }
+
+  // A server restart: every connection and every WebSocket session is forgotten.
+  async restart(downMs = 300) {
+    const port = this.port;
+    await this.stop();
+    this.connections.clear();
+    await new Promise((r) => setTimeout(r, downMs));
+    await this.start(port);
+  }
+
+  // Drops the TCP connections of every WebSocket; the sessions stay resumable.
+  dropWebSockets() { for (const ws of this.sockets) ws.terminate(); this.sockets.clear(); }
+
+  // Forgets the dead queues, as when a client stays away too long: resume gets a new hello.
+  loseBuffers() { this.connections.clear(); }
+
+  // ---- REST --------------------------------------------------------------------------------
+  violation(text) { this.violations.push(text); }
+
+  authenticate(req, url) {
+    const auth = req.headers.authorization || '';
+    const m = /^(bearer|token)\s+(.+)$/i.exec(auth);
+    const token = m ? m[2] : (url.searchParams.get('access_token') || this.cookieToken(req));
+    return token && this.sessions.has(token) ? this.sessions.get(token) : undefined;
+  }
+
+  cookieToken(req) {
+    const m = /MMAUTHTOKEN=([^;]+)/.exec(req.headers.cookie || '');
+    return m ? m[1] : undefined;
+  }
+
+  send(res, status, body, headers = {}) {
+    // application/json exactly: the official client parses nothing else (PROTOCOLS.md 1.1).
+    res.writeHead(status, { 'Content-Type': 'application/json', ...headers });
+    res.end(body === undefined ? '' : JSON.stringify(body));
+  }
+
+  error(res, status, id, message) {
+    this.send(res, status, { id, message, request_id: newId(), status_code: status, is_oauth: false });
+  }
+
+  onRequest(req, res) {
+    const chunks = [];
+    let size = 0;
+    req.on('data', (c) => { size += c.length; if (size <= 64 * 1024 * 1024) chunks.push(c); });
+    req.on('end', () => {
+      try {
+        this.route(req, res, Buffer.concat(chunks));
+      } catch (e) {
+        this.violation(`server error on ${req.method} ${req.url}: ${e.stack}`);
+        this.error(res, 500, 'test.server.error', String(e));
+      }
+    });
+  }
+
+  parseBody(req, raw) {
+    const type = (req.headers['content-type'] || '').split(';')[0].trim();
+    if (raw.length === 0) return {};
+    if (type === 'application/json') {
+      try { return { body: JSON.parse(raw.toString('utf8')) }; } catch { return { malformed: true }; }
+    }
+    if (type === 'multipart/form-data') return { form: parseMultipart(req.headers['content-type'], raw) };
+    return { other: raw };
+  }
+
+  route(req, res, raw) {
+    const url = new URL(req.url, 'http://x');
+    const path = url.pathname;
+    const { body, form, malformed } = this.parseBody(req, raw);
+    const record = { method: req.method, path, query: Object.fromEntries(url.searchParams), body, auth: req.headers.authorization };
+    this.requests.push(record);
+    if (malformed) { this.violation(`${req.method} ${path}: malformed JSON body`); return this.error(res, 400, 'api.context.invalid_body_param.app_error', 'bad json'); }
+    const problems = checkRequest(spec(), { method: req.method, pathname: path, query: url.searchParams,
+      contentType: req.headers['content-type'], body, form: form ? Object.fromEntries(Object.entries(form).map(([k, v]) => [k, v.value ?? v])) : undefined });
+    for (const p of problems) this.violation(p);
+    if (problems.length) return this.error(res, 400, 'test.spec.violation', problems.join('; '));
+    if (this.rateLimitNext > 0) {
+      this.rateLimitNext--;
+      record.status = 429;
+      // As the real limiter: plain text, Retry-After in seconds (PROTOCOLS.md 1.11).
+      res.writeHead(429, { 'Content-Type': 'text/plain; charset=utf-8', 'Retry-After': String(this.retryAfter),
+        'X-Ratelimit-Limit': '10', 'X-Ratelimit-Remaining': '0', 'X-Ratelimit-Reset': String(this.retryAfter) });
+      return res.end('limit exceeded\n');
+    }
+    if (req.method === 'POST' && path === '/api/v4/users/login') return this.login(res, body);
+    const me = this.authenticate(req, url);
+    if (!me) { record.status = 401; return this.error(res, 401, 'api.context.session_expired.app_error', 'Invalid or expired session, please login again.'); }
+    const seg = path.split('/').slice(3); // after /api/v4
+    const userParam = (s) => (s === 'me' ? me : s);
+    const h = (status, value, headers) => { record.status = status; this.send(res, status, value, headers); };
+    const M = req.method;
+
+    if (seg[0] === 'users') {
+      if (M === 'GET' && seg.length === 1) {
+        const page = Number(url.searchParams.get('page') || 0);
+        const per = Math.min(Number(url.searchParams.get('per_page') || 60), 200);
+        return h(200, [...this.users.values()].slice(page * per, page * per + per).map(publicUser));
+      }
+      if (M === 'POST' && seg[1] === 'ids') return h(200, body.filter((id) => this.users.has(id)).map((id) => publicUser(this.users.get(id))));
+      if (M === 'GET' && seg.length === 2) {
+        const u = this.users.get(userParam(seg[1]));
+        return u ? h(200, publicUser(u)) : this.error(res, 404, 'app.user.missing_account.const', 'not found');
+      }
+      if (M === 'GET' && seg.length === 3 && seg[2] === 'image') {
+        if (!this.users.has(userParam(seg[1]))) return this.error(res, 404, 'app.user.missing_account.const', 'not found');
+        record.status = 200;
+        res.writeHead(200, { 'Content-Type': 'image/png' });
+        return res.end(PNG);
+      }
+      if (M === 'GET' && seg.length === 3 && seg[2] === 'teams') return h(200, [this.team]);
+      if (M === 'GET' && seg.length === 5 && seg[2] === 'teams' && seg[4] === 'channels') {
+        const uid = userParam(seg[1]);
+        return h(200, [...this.channels.values()].filter((c) => this.members.get(c.id).has(uid)));
+      }
+    }
+    if (seg[0] === 'channels') {
+      if (M === 'POST' && (seg[1] === 'direct' || seg[1] === 'group')) return this.openConversation(res, h, me, seg[1], body);
+      const c = this.channels.get(seg[1]);
+      if (!c) return this.error(res, 404, 'app.channel.get.existing.app_error', 'channel not found');
+      if (!this.members.get(c.id).has(me)) return this.error(res, 403, 'api.context.permissions.app_error', 'not a member');
+      if (M === 'GET' && seg.length === 2) return h(200, c);
+      if (M === 'GET' && seg[2] === 'members') {
+        const page = Number(url.searchParams.get('page') || 0);
+        const per = Math.min(Number(url.searchParams.get('per_page') || 60), 200);
+        const all = [...this.members.get(c.id)].map((user_id) => ({ channel_id: c.id, user_id, roles: 'channel_user',
+          last_viewed_at: 0, msg_count: 0, mention_count: 0, notify_props: {}, last_update_at: 0 }));
+        return h(200, all.slice(page * per, page * per + per));
+      }
+      if (M === 'GET' && seg[2] === 'posts') {
+        const since = Number(url.searchParams.get('since') || 0);
+        const posts = [...this.posts.values()].filter((p) => p.channel_id === c.id && p.update_at >= since)
+          .sort((a, b) => b.create_at - a.create_at);
+        return h(200, { order: posts.map((p) => p.id), posts: Object.fromEntries(posts.map((p) => [p.id, p])),
+          next_post_id: '', prev_post_id: '', has_next: false });
+      }
+    }
+    if (M === 'POST' && path === '/api/v4/posts') return this.createPost(res, h, me, body);
+    if (M === 'POST' && path === '/api/v4/posts/ephemeral') {
+      if (!this.ephemeralAllowed) return this.error(res, 403, 'api.context.permissions.app_error', 'You do not have the appropriate permissions.');
+      const post = { id: newId(), create_at: Date.now(), update_at: Date.now(), edit_at: 0, delete_at: 0, user_id: me,
+        channel_id: body.post.channel_id, root_id: '', message: body.post.message, type: 'system_ephemeral', props: {} };
+      this.ephemerals = [...(this.ephemerals || []), { to: body.user_id, post }];
+      this.broadcast('ephemeral_message', { post: JSON.stringify(post) }, { user_id: body.user_id, channel_id: post.channel_id }, (uid) => uid === body.user_id);
+      return h(201, post);
+    }
+    if (M === 'POST' && path === '/api/v4/reactions') {
+      if (body.user_id !== me) return this.error(res, 403, 'api.context.permissions.app_error', 'not yourself');
+      const post = this.posts.get(body.post_id);
+      if (!post) return this.error(res, 404, 'app.post.get.app_error', 'no such post');
+      const reaction = { user_id: me, post_id: post.id, emoji_name: body.emoji_name, create_at: Date.now() };
+      this.reactions.push(reaction);
+      this.broadcast('reaction_added', { reaction: JSON.stringify(reaction) }, { channel_id: post.channel_id }, (uid) => this.members.get(post.channel_id).has(uid));
+      return h(201, reaction);
+    }
+    if (M === 'POST' && path === '/api/v4/files') {
+      const file = form && form.files;
+      if (!file || !form.channel_id) return this.error(res, 400, 'api.file.upload_file.incorrect_number_of_files.app_error', 'no file');
+      const info = { id: newId(), user_id: me, post_id: '', create_at: Date.now(), name: file.filename || 'file',
+        extension: 'png', size: file.data.length, mime_type: file.type || 'application/octet-stream' };
+      this.files.set(info.id, { info, data: file.data, channel_id: form.channel_id.value ?? form.channel_id });
+      return h(201, { file_infos: [info], client_ids: [] });
+    }
+    record.status = 404;
+    return this.error(res, 404, 'api.context.404.app_error', `not implemented by the test server: ${M} ${path}`);
+  }
+
+  login(res, body) {
+    const user = [...this.users.values()].find((u) => u.username === body.login_id || u.email === body.login_id);
+    if (user && user.is_bot) return this.error(res, 401, 'api.user.login.bot_login_forbidden.app_error', 'Bot login is forbidden.');
+    if (!user || this.passwords.get(user.id) !== body.password) return this.error(res, 401, 'api.user.login.invalid_credentials_email_username', 'Enter a valid email or username and/or password.');
+    const token = 'session-' + newId();
+    this.sessions.set(token, user.id);
+    return this.send(res, 200, publicUser(user), { Token: token });
+  }
+
+  openConversation(res, h, me, kind, ids) {
+    if (!Array.isArray(ids)) return this.error(res, 400, 'api.context.invalid_body_param.app_error', 'expected an array');
+    for (const id of ids) if (!this.users.has(id)) return this.error(res, 400, 'api.context.invalid_body_param.app_error', 'unknown user');
+    if (kind === 'direct') {
+      if (ids.length !== 2 || !ids.includes(me)) return this.error(res, 400, 'api.context.invalid_body_param.app_error', 'need 2 ids incl. caller');
+      const name = [...ids].sort().join('__');
+      const existing = [...this.channels.values()].find((c) => c.name === name);
+      if (existing) return h(201, existing);
+      return h(201, this.addChannel({ type: 'D', name, display_name: '', team_id: '' }, ids));
+    }
+    const all = [...new Set([...ids, me])];
+    if (all.length < 3 || all.length > 8) return this.error(res, 400, 'api.channel.create_group.bad_size.app_error', 'Group messages must contain at least 3 and no more than 8 users.');
+    const name = crypto.createHash('sha1').update([...all].sort().join(',')).digest('hex');
+    const existing = [...this.channels.values()].find((c) => c.name === name);
+    if (existing) return h(201, existing);
+    return h(201, this.addChannel({ type: 'G', name, display_name: '', team_id: '' }, all));
+  }
+
+  createPost(res, h, me, body) {
+    const channel = this.channels.get(body.channel_id);
+    if (!channel) return this.error(res, 400, 'api.context.invalid_param.app_error', 'bad channel');
+    if (!this.members.get(channel.id).has(me)) return this.error(res, 403, 'api.context.permissions.app_error', 'not a member');
+    // The server remembers pending_post_ids and returns the first post for a repeat.
+    if (body.pending_post_id && this.pendingPostIds.has(body.pending_post_id)) {
+      return h(201, this.posts.get(this.pendingPostIds.get(body.pending_post_id)));
+    }
+    const post = this.insertPost(me, channel.id, body.message, { root_id: body.root_id || '', file_ids: body.file_ids || [],
+      props: body.props || {}, pending_post_id: body.pending_post_id || '' });
+    if (body.pending_post_id) this.pendingPostIds.set(body.pending_post_id, post.id);
+    this.announcePost(post, this.users.get(me), channel);
+    return h(201, post);
+  }
+
+  insertPost(userId, channelId, message, extra = {}) {
+    const now = Math.max(Date.now(), (this.lastPostAt || 0) + 1);
+    this.lastPostAt = now;
+    const post = { id: newId(), create_at: now, update_at: now, edit_at: 0, delete_at: 0, is_pinned: false, user_id: userId,
+      channel_id: channelId, root_id: '', original_id: '', message, type: '', props: {}, hashtags: '',
+      pending_post_id: '', reply_count: 0, metadata: {}, ...extra };
+    this.posts.set(post.id, post);
+    return post;
+  }
+
+  // ---- what users do (test controls) -------------------------------------------------------
+  // Posts as `user` and broadcasts it like the real server. `silent` stores it without an event
+  // (an event the bot missed).
+  userPosts(user, channel, message, { rootId = '', silent = false } = {}) {
+    const post = this.insertPost(user.id, channel.id, message, { root_id: rootId });
+    if (!silent) this.announcePost(post, user, channel);
+    return post;
+  }
+
+  announcePost(post, user, channel) {
+    const message = post.message;
+    const mentioned = [...message.matchAll(/@([a-z0-9._-]+)/g)].map((m) => [...this.users.values()].find((u) => u.username === m[1]))
+      .filter((u) => u && this.members.get(channel.id).has(u.id)).map((u) => u.id);
+    const data = { channel_display_name: channel.display_name, channel_name: channel.name, channel_type: channel.type,
+      post: JSON.stringify(post), sender_name: '@' + user.username, set_online: true, team_id: channel.team_id };
+    if (mentioned.length) data.mentions = JSON.stringify(mentioned);
+    this.broadcast('posted', data, { channel_id: channel.id }, (uid) => this.members.get(channel.id).has(uid));
+  }
+
+  userReacts(user, post, emoji) {
+    const reaction = { user_id: user.id, post_id: post.id, emoji_name: emoji, create_at: Date.now() };
+    this.reactions.push(reaction);
+    this.broadcast('reaction_added', { reaction: JSON.stringify(reaction) }, { channel_id: post.channel_id }, (uid) => this.members.get(post.channel_id).has(uid));
+    return reaction;
+  }
+
+  // Sends `text` as is to the bot's sockets, optionally taking a seq (for events the server
+  // "sent" but that are broken).
+  sendRaw(makeText) {
+    for (const [id, conn] of this.connections) {
+      if (conn.userId !== this.bot.id) continue;
+      const text = makeText(conn.seq);
+      if (/"seq":\s*\d+/.test(text) && text.includes(`"seq":${conn.seq}`)) conn.seq++;
+      conn.queue.push({ seq: conn.seq - 1, text });
+      if (conn.ws && conn.ws.readyState === 1) conn.ws.send(text);
+    }
+  }
+
+  // ---- WebSocket -----------------------------------------------------------------------------
+  broadcast(event, data, broadcast, audience) {
+    for (const [id, conn] of this.connections) {
+      if (!audience(conn.userId)) continue;
+      const message = { event, data, broadcast: { omit_users: null, user_id: '', channel_id: '', team_id: '', ...broadcast }, seq: conn.seq++ };
+      const text = JSON.stringify(message);
+      conn.queue.push({ seq: message.seq, text });
+      if (conn.queue.length > 128) conn.queue.shift();
+      if (conn.ws && conn.ws.readyState === 1) conn.ws.send(text);
+    }
+  }
+
+  onUpgrade(req, socket, head) {
+    const url = new URL(req.url, 'http://x');
+    if (url.pathname !== '/api/v4/websocket') { socket.destroy(); return; }
+    for (const k of url.searchParams.keys()) {
+      if (!['connection_id', 'sequence_number', 'disconnect_err_code', 'posted_ack'].includes(k)) this.violation(`websocket: unexpected query parameter ${k}`);
+    }
+    const headerUser = this.authenticate(req, url);
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.onSocket(ws, url, headerUser));
+  }
+
+  onSocket(ws, url, headerUser) {
+    this.sockets.add(ws);
+    const connId = url.searchParams.get('connection_id') || '';
+    const seqParam = url.searchParams.get('sequence_number');
+    const state = { userId: headerUser, ws };
+    const begin = (userId) => {
+      state.userId = userId;
+      const known = this.connections.get(connId);
+      if (known && known.userId === userId) {
+        if (seqParam === null) { ws.close(1008, 'sequence number not present'); return; }
+        const from = Number(seqParam);
+        const inQueue = known.queue.length && known.queue[0].seq <= from && from <= known.seq;
+        if (inQueue || from === known.seq) {
+          // Resume: replay from the requested seq, no new hello.
+          known.ws = ws;
+          for (const item of known.queue) if (item.seq >= from) ws.send(item.text);
+          state.conn = known;
+          return;
+        }
+        this.connections.delete(connId);
+      }
+      const conn = { id: newId(), userId, seq: 0, queue: [], ws };
+      this.connections.set(conn.id, conn);
+      state.conn = conn;
+      const hello = { event: 'hello', data: { server_version: `${this.serverVersion}.0.abc.false`, connection_id: conn.id, server_hostname: 'test' },
+        broadcast: { omit_users: null, user_id: userId, channel_id: '', team_id: '' }, seq: conn.seq++ };
+      conn.queue.push({ seq: hello.seq, text: JSON.stringify(hello) });
+      ws.send(JSON.stringify(hello));
+    };
+    if (headerUser) begin(headerUser);
+    const authTimer = setTimeout(() => { if (!state.userId) ws.close(); }, 5000);
+    ws.on('message', (data) => {
+      let msg;
+      try { msg = JSON.parse(data.toString()); } catch { this.violation('websocket: the client sent malformed JSON'); return; }
+      if (typeof msg.seq !== 'number' || typeof msg.action !== 'string') this.violation(`websocket: client message without numeric seq and action: ${data}`);
+      if (msg.action === 'authentication_challenge') {
+        const userId = this.sessions.get(msg.data && msg.data.token);
+        if (!userId) { ws.send(JSON.stringify({ status: 'FAIL', seq_reply: msg.seq, error: { id: 'api.web_socket_router.not_authenticated.app_error', message: 'not authenticated' } })); return; }
+        ws.send(JSON.stringify({ status: 'OK', seq_reply: msg.seq }));
+        if (!state.userId) begin(userId);
+        return;
+      }
+      if (!state.userId) return;
+      if (msg.action === 'ping') { ws.send(JSON.stringify({ status: 'OK', seq_reply: msg.seq, data: { text: 'pong', version: this.serverVersion, server_time: Date.now() } })); return; }
+      if (['user_typing', 'get_statuses', 'get_statuses_by_ids'].includes(msg.action)) { ws.send(JSON.stringify({ status: 'OK', seq_reply: msg.seq })); return; }
+      this.violation(`websocket: unknown action ${msg.action}`);
+    });
+    ws.on('close', () => { clearTimeout(authTimer); this.sockets.delete(ws); if (state.conn && state.conn.ws === ws) state.conn.ws = undefined; });
+  }
+}
+
+function publicUser(u) {
+  const { ...copy } = u;
+  return copy;
+}
+
+function parseMultipart(contentType, raw) {
+  const m = /boundary=(?:"([^"]+)"|([^;]+))/i.exec(contentType || '');
+  if (!m) return {};
+  const boundary = Buffer.from('--' + (m[1] || m[2]));
+  const out = {};
+  let pos = raw.indexOf(boundary);
+  while (pos !== -1) {
+    const start = pos + boundary.length;
+    if (raw.slice(start, start + 2).toString() === '--') break;
+    const next = raw.indexOf(boundary, start);
+    if (next === -1) break;
+    const part = raw.slice(start + 2, next - 2);
+    const split = part.indexOf('\r\n\r\n');
+    const head = part.slice(0, split).toString();
+    const data = part.slice(split + 4);
+    const name = /name="([^"]*)"/.exec(head)?.[1];
+    const filename = /filename="([^"]*)"/.exec(head)?.[1];
+    const type = /Content-Type:\s*(\S+)/i.exec(head)?.[1];
+    if (name) out[name] = filename !== undefined ? { filename, type, data } : { value: data.toString() };
+    pos = next;
+  }
+  return out;
+}
+
+// A 1x1 PNG.
+const PNG = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000' +
+  '1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082', 'hex');
+
+module.exports = { MattermostTestServer, newId };
