@@ -1,0 +1,813 @@
+#include "adapters/matrix/matrix_adapter.hpp"
+
+#include <openssl/sha.h>
+
+#include <algorithm>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <random>
+#include <stdexcept>
+
+#include "adapters/markup/markup.hpp"
+#include "bot/net/tls.hpp"
+
+namespace kith::matrix {
+namespace asio = boost::asio;
+namespace {
+constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
+constexpr int max_choices = 9;  // keycap reactions 1️⃣..9️⃣
+
+std::string sha256_hex(const std::string& text) {
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(text.data()), text.size(), digest);
+  static constexpr char digits[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned char c : digest) {
+    out.push_back(digits[c >> 4]);
+    out.push_back(digits[c & 15]);
+  }
+  return out;
+}
+
+std::string enc(const std::string& s) { return net::percent_encode(s); }
+
+std::string server_of(const std::string& user_id) {
+  const auto colon = user_id.find(':');
+  return colon == std::string::npos ? std::string() : user_id.substr(colon + 1);
+}
+
+errc status_error(int status) {
+  if (status == 401) return errc::unauthorized;
+  if (status == 404) return errc::not_found;
+  if (status == 429) return errc::rate_limited;
+  if (status >= 500) return errc::unavailable;
+  return errc::rejected;
+}
+
+/// Retry-After (seconds) first, then the deprecated retry_after_ms, else nothing.
+std::optional<std::chrono::milliseconds> retry_after(const net::Headers& headers, const json& body) {
+  if (const auto value = net::find_header(headers, "Retry-After"); value && !value->empty() && value->size() < 10 &&
+                                                                      std::all_of(value->begin(), value->end(), ::isdigit)) {
+    return std::chrono::seconds(std::stol(*value));
+  }
+  if (body.is_object()) {
+    if (const auto it = body.find("retry_after_ms"); it != body.end() && it->is_number_integer()) {
+      return std::chrono::milliseconds(std::max<std::int64_t>(0, it->get<std::int64_t>()));
+    }
+  }
+  return std::nullopt;
+}
+
+std::string choices_text(const std::vector<Choice>& choices) {
+  std::string out;
+  for (std::size_t i = 0; i < choices.size() && i < max_choices; ++i) {
+    out += "\n" + std::to_string(i + 1) + ". " + choices[i].label;
+  }
+  return out;
+}
+
+std::string choices_html(const std::vector<Choice>& choices) {
+  if (choices.empty()) return {};
+  std::string out = "<ol>";
+  for (std::size_t i = 0; i < choices.size() && i < max_choices; ++i) {
+    out += "<li>" + markup::escape_html(choices[i].label) + "</li>";
+  }
+  return out + "</ol>";
+}
+}  // namespace
+
+MatrixAdapter::MatrixAdapter(asio::io_context& io, MatrixSettings settings, std::shared_ptr<spdlog::logger> log)
+    : io_(io),
+      settings_(std::move(settings)),
+      log_(std::move(log)),
+      origin_([&] {
+        auto url = net::parse_url(settings_.homeserver);
+        if (!url) throw std::runtime_error("[matrix] homeserver \"" + settings_.homeserver + "\" is not an http(s) URL");
+        return *url;
+      }()),
+      rest_(io.get_executor(), origin_, origin_.tls ? net::make_client_tls_context(settings_.ca_file) : nullptr,
+            net::HttpClientOptions{.timeout = settings_.request_timeout}),
+      sync_http_(io.get_executor(), origin_, origin_.tls ? net::make_client_tls_context(settings_.ca_file) : nullptr,
+                 net::HttpClientOptions{.timeout = settings_.sync_timeout + settings_.request_timeout,
+                                        .max_idle_connections = 1}),
+      server_name_(server_of(settings_.user_id)),
+      backoff_(settings_.backoff),
+      random_(std::random_device{}()),
+      send_tokens_(settings_.burst),
+      tokens_at_(std::chrono::steady_clock::now()) {
+  memory_.self = settings_.user_id;
+  memory_.bot_name = settings_.bot_name;
+}
+
+MatrixAdapter::~MatrixAdapter() = default;
+
+Capabilities MatrixAdapter::capabilities() const noexcept {
+  return Capabilities{.buttons = false, .ephemeral = false, .file_upload = true, .group_conversations = true};
+}
+
+void MatrixAdapter::stop() {
+  if (stopping_) return;
+  stopping_ = true;
+  rest_.shutdown();
+  sync_http_.shutdown();
+}
+
+std::string MatrixAdapter::txn_id(const std::string& key) { return "kith." + sha256_hex(key).substr(0, 40); }
+
+std::string MatrixAdapter::room_path(const std::string& room) const { return "/_matrix/client/v3/rooms/" + enc(room); }
+
+// ---------------------------------------------------------------------------------------------
+// Requests
+
+asio::awaitable<void> MatrixAdapter::pause(std::chrono::milliseconds delay) {
+  // In short steps, so stop() is never held up by a long Retry-After.
+  const auto until = std::chrono::steady_clock::now() + delay;
+  asio::steady_timer timer(io_);
+  while (!stopping_ && std::chrono::steady_clock::now() < until) {
+    timer.expires_at(std::min(until, std::chrono::steady_clock::now() + std::chrono::milliseconds(200)));
+    co_await timer.async_wait(use_tuple);
+  }
+}
+
+asio::awaitable<void> MatrixAdapter::pace() {
+  // A token bucket below the homeserver's per-sender limit, so Kith is never throttled.
+  const double rate = std::max(0.001, settings_.messages_per_second);
+  for (;;) {
+    const auto now = std::chrono::steady_clock::now();
+    const double elapsed = std::chrono::duration<double>(now - tokens_at_).count();
+    send_tokens_ = std::min<double>(settings_.burst, send_tokens_ + elapsed * rate);
+    tokens_at_ = now;
+    if (send_tokens_ >= 1.0 || stopping_) {
+      send_tokens_ -= 1.0;
+      co_return;
+    }
+    const auto wait = std::chrono::milliseconds(static_cast<std::int64_t>((1.0 - send_tokens_) / rate * 1000.0) + 1);
+    co_await pause(wait);
+  }
+}
+
+asio::awaitable<Result<MatrixAdapter::ApiResponse>> MatrixAdapter::api(const ApiCall& call, net::HttpClient& client) {
+  Backoff backoff(settings_.backoff);
+  const int attempts = call.attempts > 0 ? call.attempts : settings_.send_attempts;
+  errc last = errc::unavailable;
+  for (int attempt = 0; attempt < attempts; ++attempt) {
+    if (const auto now = std::chrono::steady_clock::now(); rate_limited_until_ > now) {
+      co_await pause(std::chrono::duration_cast<std::chrono::milliseconds>(rate_limited_until_ - now));
+    }
+    if (stopping_) co_return make_error_code(errc::unavailable);
+    if (call.paced) co_await pace();
+    net::HttpRequest request;
+    request.method = call.method;
+    request.target = origin_.join(call.path);
+    request.headers.emplace_back("Accept", "application/json");
+    if (call.auth && !settings_.token.empty()) request.headers.emplace_back("Authorization", "Bearer " + settings_.token);
+    if (call.method != "GET") {
+      request.headers.emplace_back("Content-Type", call.content_type);
+      request.body = call.body;
+    }
+    auto sent = co_await client.send(request);
+    if (!sent) {
+      last = net::classify(sent.error());
+      if (stopping_) co_return make_error_code(last);
+      const auto wait = backoff.next(random_);
+      log_->warn("{} {} failed: {}; retrying in {} ms", call.method, call.path.substr(0, call.path.find('?')),
+                 sent.error().message(), wait.count());
+      if (attempt + 1 < attempts) co_await pause(wait);
+      continue;
+    }
+    ApiResponse response;
+    response.status = sent->status;
+    response.headers = std::move(sent->headers);
+    response.body = json::parse(sent->body, nullptr, false);
+    if (response.body.is_object()) {
+      if (const auto it = response.body.find("errcode"); it != response.body.end() && it->is_string()) {
+        response.errcode = it->get<std::string>();
+      }
+    }
+    if (response.status == 429) {
+      last = errc::rate_limited;
+      auto wait = retry_after(response.headers, response.body).value_or(backoff.next(random_));
+      wait = std::clamp<std::chrono::milliseconds>(wait, std::chrono::milliseconds(50), settings_.max_retry_after);
+      log_->warn("the homeserver is rate-limiting Kith ({} {}, {}); waiting {} ms", call.method,
+                 call.path.substr(0, call.path.find('?')), response.errcode, wait.count());
+      rate_limited_until_ = std::max(rate_limited_until_, std::chrono::steady_clock::now() + wait);
+      continue;
+    }
+    if (response.status >= 500) {
+      last = errc::unavailable;
+      const auto wait = backoff.next(random_);
+      log_->warn("{} {}: HTTP {}; retrying in {} ms", call.method, call.path.substr(0, call.path.find('?')),
+                 response.status, wait.count());
+      if (attempt + 1 < attempts) co_await pause(wait);
+      continue;
+    }
+    co_return response;
+  }
+  co_return make_error_code(last);
+}
+
+asio::awaitable<bool> MatrixAdapter::login() {
+  // Password login, reusing the device id we had so transaction ids and the sync position stay valid.
+  json body{{"type", "m.login.password"},
+            {"identifier", {{"type", "m.id.user"}, {"user", localpart(settings_.user_id)}}},
+            {"password", settings_.password},
+            {"initial_device_display_name", "Kith"}};
+  if (!device_id_.empty()) body["device_id"] = device_id_;
+  ApiCall call{"POST", "/_matrix/client/v3/login", body.dump()};
+  call.auth = false;
+  auto response = co_await api(call);
+  if (!response) co_return false;
+  if (response->status != 200 || !response->body.is_object() || !response->body.contains("access_token")) {
+    throw std::runtime_error("the Matrix homeserver " + origin_.origin() + " refused the password login for " +
+                             settings_.user_id + " (HTTP " + std::to_string(response->status) + " " +
+                             response->errcode + "): check [matrix] password_file and user_id");
+  }
+  settings_.token = response->body.at("access_token").get<std::string>();
+  device_id_ = response->body.value("device_id", device_id_);
+  log_->info("logged in to {} as {} (device {})", origin_.origin(), settings_.user_id, device_id_);
+  co_return true;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The sync loop
+
+std::string MatrixAdapter::filter_json() const {
+  return json{{"room",
+               {{"timeline", {{"limit", 50}}},
+                {"state", {{"lazy_load_members", true}}},
+                {"ephemeral", {{"not_types", {"*"}}}}}},
+              {"presence", {{"not_types", {"*"}}}},
+              {"account_data", {{"types", {"m.direct"}}}}}
+      .dump();
+}
+
+std::string MatrixAdapter::cursor_value(const std::string& since) const {
+  return json{{"next_batch", since},
+              {"filter_id", filter_id_},
+              {"device_id", device_id_},
+              {"warned", std::vector<std::string>(warned_rooms_.begin(), warned_rooms_.end())}}
+      .dump();
+}
+
+asio::awaitable<void> MatrixAdapter::run(EventSink& sink) {
+  std::string since;
+  {
+    const auto stored = co_await sink.cursor(cursor_name_);
+    const auto state = json::parse(stored, nullptr, false);
+    if (state.is_object()) {
+      since = state.value("next_batch", "");
+      filter_id_ = state.value("filter_id", "");
+      device_id_ = state.value("device_id", "");
+      if (const auto it = state.find("warned"); it != state.end() && it->is_array()) {
+        for (const auto& r : *it) {
+          if (r.is_string()) warned_rooms_.insert(r.get<std::string>());
+        }
+      }
+    }
+  }
+  bool session = false;
+  bool failed = false;
+  while (!stopping_) {
+    if (!session) {
+      // versions, whoami (or login), the filter. Throws when the credentials are refused.
+      co_await start_session(sink);
+      if (stopping_) break;
+      if (filter_id_.empty() || memory_.self.empty()) {
+        const auto wait = backoff_.next(random_);
+        log_->warn("cannot start the Matrix session with {}; retrying in {} ms", origin_.origin(), wait.count());
+        co_await pause(wait);
+        continue;
+      }
+      session = true;
+      if (device_lost_) {
+        since.clear();
+        device_lost_ = false;
+      }
+    }
+    sync_after_failure_ = failed;
+    auto next = co_await sync_once(sink, since);
+    if (next) {
+      since = *next;
+      failed = false;
+      backoff_.reset();
+      continue;
+    }
+    if (stopping_) break;
+    if (next.error() == errc::unauthorized) {
+      session = false;  // start_session re-checks the token (and logs in again after a soft logout)
+      continue;
+    }
+    failed = true;
+    const auto wait = backoff_.next(random_);
+    log_->warn("sync with {} failed: {}; retrying in {} ms", origin_.origin(), next.error().message(), wait.count());
+    co_await pause(wait);
+  }
+  log_->info("matrix adapter stopped");
+}
+
+asio::awaitable<void> MatrixAdapter::start_session(EventSink& sink) {
+  (void)sink;
+  ApiCall versions{"GET", "/_matrix/client/versions"};
+  versions.auth = false;
+  versions.attempts = 1;
+  auto v = co_await api(versions);
+  if (!v || v->status != 200 || !v->body.is_object() || !v->body.contains("versions")) {
+    log_->warn("{} did not answer /_matrix/client/versions: {}", origin_.origin(),
+               v ? "HTTP " + std::to_string(v->status) : v.error().message());
+    co_return;
+  }
+  if (settings_.token.empty()) {
+    if (settings_.password.empty()) {
+      throw std::runtime_error("no access token for the Matrix homeserver " + origin_.origin() +
+                               ": set KITH_MATRIX_TOKEN or [matrix] token_file (or password_file)");
+    }
+    if (!co_await login()) co_return;
+  }
+  ApiCall whoami{"GET", "/_matrix/client/v3/account/whoami"};
+  whoami.attempts = 1;
+  auto who = co_await api(whoami);
+  if (!who) co_return;
+  if (who->status == 401 || who->status == 403) {
+    const bool soft = who->body.is_object() && who->body.value("soft_logout", false);
+    if (!settings_.password.empty() && who->status == 401) {
+      if (!soft) {
+        // The device is gone: start afresh (a new device, no sync position to resume).
+        log_->warn("the homeserver logged Kith out ({}); logging in again as a new device", who->errcode);
+        device_id_.clear();
+        filter_id_.clear();
+        device_lost_ = true;
+      } else {
+        log_->warn("the homeserver soft-logged Kith out; logging in again with device {}", device_id_);
+      }
+      settings_.token.clear();
+      if (!co_await login()) co_return;
+      auto again = co_await api(whoami);
+      if (!again) co_return;
+      who = std::move(again);
+    }
+    if (who->status == 401 || who->status == 403) {
+      throw std::runtime_error("the Matrix homeserver " + origin_.origin() + " refused Kith's access token for " +
+                               settings_.user_id + " (HTTP " + std::to_string(who->status) + " " + who->errcode +
+                               "): check KITH_MATRIX_TOKEN or [matrix] token_file, and that the token belongs to "
+                               "this user on this homeserver");
+    }
+  }
+  if (who->status != 200 || !who->body.is_object() || !who->body.contains("user_id")) {
+    log_->warn("whoami on {} answered HTTP {}", origin_.origin(), who->status);
+    co_return;
+  }
+  const auto user = who->body.at("user_id").get<std::string>();
+  if (user != settings_.user_id) {
+    throw std::runtime_error("the access token for " + origin_.origin() + " belongs to " + user + ", not " +
+                             settings_.user_id + ": check [matrix] user_id and KITH_MATRIX_TOKEN");
+  }
+  if (const auto it = who->body.find("device_id"); it != who->body.end() && it->is_string()) {
+    device_id_ = it->get<std::string>();
+  }
+  if (filter_id_.empty()) {
+    ApiCall filter{"POST", "/_matrix/client/v3/user/" + enc(settings_.user_id) + "/filter", filter_json()};
+    auto created = co_await api(filter);
+    if (!created || created->status != 200 || !created->body.is_object() ||
+        !created->body.contains("filter_id") || !created->body.at("filter_id").is_string()) {
+      log_->warn("could not create the sync filter on {}", origin_.origin());
+      co_return;
+    }
+    filter_id_ = created->body.at("filter_id").get<std::string>();
+  }
+  log_->info("connected to {} as {}", origin_.origin(), settings_.user_id);
+}
+
+asio::awaitable<Result<std::string>> MatrixAdapter::sync_once(EventSink& sink, const std::string& since) {
+  const bool initial = since.empty();
+  std::string path = "/_matrix/client/v3/sync?filter=" + enc(filter_id_) + "&set_presence=offline&timeout=" +
+                     std::to_string(initial || sync_after_failure_ ? 0 : settings_.sync_timeout.count());
+  if (!initial) path += "&since=" + enc(since);
+  ApiCall call{"GET", path};
+  call.attempts = 1;
+  auto response = co_await api(call, sync_http_);
+  if (!response) co_return response.error();
+  if (response->status == 401) co_return make_error_code(errc::unauthorized);
+  if (response->status == 400 && (response->errcode == "M_INVALID_PARAM" || response->errcode == "M_NOT_FOUND")) {
+    log_->warn("the homeserver rejected filter {} ({}); creating a new one", filter_id_, response->errcode);
+    filter_id_.clear();
+    co_return make_error_code(errc::unauthorized);  // restart the session, which recreates the filter
+  }
+  if (response->status != 200) co_return make_error_code(status_error(response->status));
+  auto& sync = response->body;
+  if (!sync.is_object() || !sync.contains("next_batch") || !sync.at("next_batch").is_string()) {
+    log_->error("the homeserver's /sync response has no next_batch; skipping it");
+    co_return make_error_code(errc::protocol_violation);
+  }
+  const auto next_batch = sync.at("next_batch").get<std::string>();
+  if (!initial) {
+    co_await backfill(sync, since);
+    co_await learn_targets(sync);
+  }
+  const SkipLog skip = [this](const std::string& id, const std::string& why) {
+    log_->warn("skipping malformed Matrix event {}: {}", id, why);
+  };
+  auto effects = translate_sync(sync, memory_, initial, skip);
+  for (const auto& room : effects.joined_rooms) {
+    if (stopping_) co_return make_error_code(errc::unavailable);
+    if (members_listed_.insert(room).second) co_await list_members(room, next_batch, effects.events);
+  }
+  for (const auto& invite : effects.invites) co_await handle_invite(invite);
+  for (const auto& room : effects.left_rooms) members_listed_.erase(room);
+  if (stopping_) co_return make_error_code(errc::unavailable);
+  EventBatch batch{std::move(effects.events), cursor_name_, cursor_value(next_batch)};
+  co_await sink.deliver(batch);
+  for (const auto& room : effects.encrypted_rooms) {
+    if (!warned_rooms_.count(room)) co_await warn_encrypted(room);
+  }
+  co_return next_batch;
+}
+
+asio::awaitable<void> MatrixAdapter::backfill(json& sync, const std::string& since) {
+  // A limited timeline left a gap between `since` and the first event returned: page back
+  // through /messages until the gap is closed (or a bound is reached) and splice the events in.
+  auto* join = sync.contains("rooms") && sync["rooms"].is_object() && sync["rooms"].contains("join")
+                   ? &sync["rooms"]["join"]
+                   : nullptr;
+  if (!join || !join->is_object()) co_return;
+  for (auto& [room, data] : join->items()) {
+    if (!data.is_object() || !data.contains("timeline") || !data["timeline"].is_object()) continue;
+    auto& timeline = data["timeline"];
+    if (!timeline.value("limited", false) || !timeline.contains("prev_batch") || !timeline["prev_batch"].is_string()) {
+      continue;
+    }
+    std::string from = timeline["prev_batch"].get<std::string>();
+    std::vector<json> older;  // newest first
+    std::set<std::string> seen;
+    if (timeline.contains("events") && timeline["events"].is_array()) {
+      for (const auto& e : timeline["events"]) {
+        if (e.is_object() && e.contains("event_id") && e["event_id"].is_string()) seen.insert(e["event_id"].get<std::string>());
+      }
+    }
+    for (int page = 0; page < settings_.backfill_pages && !stopping_; ++page) {
+      ApiCall call{"GET", room_path(room) + "/messages?dir=b&limit=100&from=" + enc(from) + "&to=" + enc(since)};
+      auto response = co_await api(call);
+      if (!response || response->status != 200 || !response->body.is_object()) {
+        log_->warn("could not backfill the gap in {}; some events may be missed", room);
+        break;
+      }
+      const auto& body = response->body;
+      const auto chunk = body.find("chunk");
+      if (chunk == body.end() || !chunk->is_array() || chunk->empty()) break;
+      for (const auto& e : *chunk) {
+        const auto id = e.is_object() && e.contains("event_id") && e["event_id"].is_string() ? e["event_id"].get<std::string>() : "";
+        if (!id.empty() && seen.insert(id).second) older.push_back(e);
+      }
+      if (!body.contains("end") || !body["end"].is_string()) break;
+      from = body["end"].get<std::string>();
+    }
+    if (older.empty()) continue;
+    log_->info("backfilled {} events in {} after a limited sync", older.size(), room);
+    json events = json::array();
+    for (auto it = older.rbegin(); it != older.rend(); ++it) events.push_back(std::move(*it));
+    if (timeline.contains("events") && timeline["events"].is_array()) {
+      for (auto& e : timeline["events"]) events.push_back(std::move(e));
+    }
+    timeline["events"] = std::move(events);
+  }
+}
+
+asio::awaitable<void> MatrixAdapter::learn_targets(const json& sync) {
+  // Reactions and replies need the author (and for Kith's own messages the choices) of the event
+  // they point at. Fetch the few we have not seen, so translation stays pure.
+  int budget = settings_.lookups_per_batch;
+  const auto* join = sync.contains("rooms") && sync["rooms"].is_object() && sync["rooms"].contains("join")
+                         ? &sync["rooms"]["join"]
+                         : nullptr;
+  if (!join || !join->is_object()) co_return;
+  for (const auto& [room, data] : join->items()) {
+    if (!data.is_object() || !data.contains("timeline") || !data["timeline"].is_object()) continue;
+    const auto& timeline = data["timeline"];
+    if (!timeline.contains("events") || !timeline["events"].is_array()) continue;
+    std::set<std::string> in_batch;
+    for (const auto& e : timeline["events"]) {
+      if (!e.is_object() || !e.contains("content") || !e["content"].is_object()) continue;
+      if (e.contains("event_id") && e["event_id"].is_string()) in_batch.insert(e["event_id"].get<std::string>());
+      const auto& content = e["content"];
+      if (!content.contains("m.relates_to") || !content["m.relates_to"].is_object()) continue;
+      const auto& rel = content["m.relates_to"];
+      std::string target;
+      if (rel.contains("m.in_reply_to") && rel["m.in_reply_to"].is_object()) {
+        target = rel["m.in_reply_to"].value("event_id", "");
+      } else if (rel.value("rel_type", "") == "m.annotation") {
+        target = rel.value("event_id", "");
+      }
+      if (target.empty() || target[0] != '$' || in_batch.count(target) || memory_.events.find(target)) continue;
+      if (budget-- <= 0 || stopping_) co_return;
+      ApiCall call{"GET", room_path(room) + "/event/" + enc(target)};
+      call.attempts = 2;
+      auto response = co_await api(call);
+      if (!response || response->status != 200 || !response->body.is_object()) continue;
+      const auto& ev = response->body;
+      KnownEvent known{ev.value("sender", ""), {}};
+      if (ev.contains("content") && ev["content"].is_object() && ev["content"].contains(choices_key) &&
+          ev["content"][choices_key].is_array()) {
+        for (const auto& c : ev["content"][choices_key]) {
+          if (c.is_string()) known.choices.push_back(c.get<std::string>());
+        }
+      }
+      if (!known.sender.empty()) memory_.events.put(target, std::move(known));
+    }
+  }
+}
+
+asio::awaitable<void> MatrixAdapter::list_members(const std::string& room, const std::string& batch,
+                                                  std::vector<Event>& out) {
+  ApiCall call{"GET", room_path(room) + "/joined_members"};
+  call.attempts = 3;
+  auto response = co_await api(call);
+  if (!response || response->status != 200 || !response->body.is_object() || !response->body.contains("joined") ||
+      !response->body["joined"].is_object()) {
+    log_->warn("could not list the members of {}", room);
+    members_listed_.erase(room);
+    co_return;
+  }
+  ChannelMembersListed listed{ChannelId(room), {}};
+  for (const auto& [user, info] : response->body["joined"].items()) {
+    if (user.empty() || user[0] != '@') continue;
+    listed.members.emplace_back(user);
+    if (user == settings_.user_id || !info.is_object()) continue;
+    UserProfile profile;
+    profile.id = UserId(user);
+    profile.username = localpart(user);
+    profile.display_name = info.contains("display_name") && info["display_name"].is_string()
+                               ? info["display_name"].get<std::string>()
+                               : profile.username;
+    profile.avatar_ref = info.contains("avatar_url") && info["avatar_url"].is_string()
+                             ? info["avatar_url"].get<std::string>()
+                             : std::string();
+    profile.has_custom_avatar = !profile.avatar_ref.empty();
+    out.push_back(Event{"profile:" + user + ":" + room + ":" + batch, {}, ProfileUpdated{std::move(profile)}});
+  }
+  out.push_back(Event{"members:" + room + ":" + batch, {}, std::move(listed)});
+}
+
+asio::awaitable<void> MatrixAdapter::handle_invite(const SyncEffects::Invite& invite) {
+  const auto server = server_of(invite.inviter);
+  const bool allowed = settings_.accept_invites_from.empty()
+                           ? server == server_name_
+                           : std::find(settings_.accept_invites_from.begin(), settings_.accept_invites_from.end(),
+                                       server) != settings_.accept_invites_from.end();
+  ApiCall call{"POST", room_path(invite.room) + (allowed ? "/join" : "/leave"), "{}"};
+  call.paced = true;
+  auto response = co_await api(call);
+  if (!response || response->status != 200) {
+    log_->warn("could not {} the invitation to {} from {}", allowed ? "accept" : "decline", invite.room, invite.inviter);
+    co_return;
+  }
+  if (!allowed) {
+    log_->info("declined the invitation to {} from {} (server {} is not in [matrix] accept_invites_from)", invite.room,
+               invite.inviter, server);
+    co_return;
+  }
+  log_->info("joined {} at the invitation of {}", invite.room, invite.inviter);
+  if (invite.is_direct) {
+    memory_.rooms[invite.room].direct = true;
+    memory_.direct_rooms.insert(invite.room);
+    memory_.direct_room_of[invite.inviter] = invite.room;
+  }
+}
+
+asio::awaitable<void> MatrixAdapter::warn_encrypted(const std::string& room) {
+  const std::string text =
+      "Kith cannot read encrypted rooms yet, so it will not see or answer messages here. "
+      "Invite Kith to an unencrypted room instead.";
+  json content{{"msgtype", "m.notice"}, {"body", text}, {"m.mentions", json::object()}};
+  const std::string type = "m.room.message";
+  const std::string txn = txn_id("encrypted-room-notice:" + room);
+  auto sent = co_await send_event(room, type, txn, content);
+  if (sent) {
+    warned_rooms_.insert(room);
+    log_->warn("room {} is encrypted; told it once that Kith cannot read it", room);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sending
+
+asio::awaitable<Result<std::string>> MatrixAdapter::send_event(const std::string& room, const std::string& type,
+                                                               const std::string& txn, const json& content) {
+  ApiCall call{"PUT", room_path(room) + "/send/" + enc(type) + "/" + enc(txn), content.dump()};
+  call.paced = true;
+  auto response = co_await api(call);
+  if (!response) co_return response.error();
+  if (response->status == 200 && response->body.is_object() && response->body.contains("event_id") &&
+      response->body["event_id"].is_string()) {
+    co_return response->body["event_id"].get<std::string>();
+  }
+  if (response->status == 400 && response->errcode == "M_DUPLICATE_ANNOTATION") co_return std::string();
+  log_->warn("sending {} to {} failed: HTTP {} {}", type, room, response->status, response->errcode);
+  // A refused token is retried later (the sync loop re-authenticates or stops Kith).
+  if (response->status == 401) co_return make_error_code(errc::unavailable);
+  co_return make_error_code(status_error(response->status));
+}
+
+asio::awaitable<Result<std::string>> MatrixAdapter::direct_room(const UserId& user) {
+  if (const auto it = memory_.direct_room_of.find(user.str()); it != memory_.direct_room_of.end()) co_return it->second;
+  json create{{"preset", "trusted_private_chat"},
+              {"is_direct", true},
+              {"invite", {user.str()}},
+              {"visibility", "private"}};
+  ApiCall call{"POST", "/_matrix/client/v3/createRoom", create.dump()};
+  call.paced = true;
+  auto created = co_await api(call);
+  if (!created) co_return created.error();
+  if (created->status != 200 || !created->body.is_object() || !created->body.contains("room_id")) {
+    co_return make_error_code(status_error(created->status));
+  }
+  const auto room = created->body["room_id"].get<std::string>();
+  memory_.direct_room_of[user.str()] = room;
+  memory_.direct_rooms.insert(room);
+  memory_.rooms[room].direct = true;
+  // Record it in m.direct (read, merge, write), as every client does.
+  const std::string path = "/_matrix/client/v3/user/" + enc(settings_.user_id) + "/account_data/m.direct";
+  ApiCall get{"GET", path};
+  auto current = co_await api(get);
+  json direct = current && current->status == 200 && current->body.is_object() ? current->body : json::object();
+  auto& list = direct[user.str()];
+  if (!list.is_array()) list = json::array();
+  if (std::find(list.begin(), list.end(), room) == list.end()) list.push_back(room);
+  ApiCall put{"PUT", path, direct.dump()};
+  auto written = co_await api(put);
+  if (!written || written->status != 200) log_->warn("could not record the direct room with {} in m.direct", user.str());
+  co_return room;
+}
+
+asio::awaitable<Result<std::string>> MatrixAdapter::group_room(const std::vector<UserId>& users) {
+  std::vector<std::string> ids;
+  for (const auto& u : users) {
+    if (u.str() != settings_.user_id) ids.push_back(u.str());
+  }
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  if (const auto it = group_rooms_.find(ids); it != group_rooms_.end()) co_return it->second;
+  json create{{"preset", "private_chat"}, {"invite", ids}, {"visibility", "private"}};
+  ApiCall call{"POST", "/_matrix/client/v3/createRoom", create.dump()};
+  call.paced = true;
+  auto created = co_await api(call);
+  if (!created) co_return created.error();
+  if (created->status != 200 || !created->body.is_object() || !created->body.contains("room_id")) {
+    co_return make_error_code(status_error(created->status));
+  }
+  const auto room = created->body["room_id"].get<std::string>();
+  group_rooms_[ids] = room;
+  co_return room;
+}
+
+asio::awaitable<Result<std::string>> MatrixAdapter::upload(const Image& image) {
+  ApiCall call{"POST", "/_matrix/media/v3/upload?filename=" + enc(image.file_name),
+               std::string(image.bytes.begin(), image.bytes.end()), image.media_type};
+  auto response = co_await api(call);
+  if (!response) co_return response.error();
+  if (response->status != 200 || !response->body.is_object() || !response->body.contains("content_uri") ||
+      !response->body["content_uri"].is_string()) {
+    co_return make_error_code(status_error(response->status));
+  }
+  co_return response->body["content_uri"].get<std::string>();
+}
+
+asio::awaitable<Result<Delivered>> MatrixAdapter::deliver(const OutgoingItem& item) {
+  if (const auto* message = std::get_if<OutgoingMessage>(&item)) co_return co_await deliver_message(*message);
+  co_return co_await deliver_reaction(std::get<OutgoingReaction>(item));
+}
+
+asio::awaitable<Result<Delivered>> MatrixAdapter::deliver_message(const OutgoingMessage& message) {
+  // Where: a room, or a direct / group room found or created for the people named.
+  std::string room;
+  std::optional<MessageId> thread_root;
+  if (const auto* to = std::get_if<ToChannel>(&message.to)) {
+    room = to->channel.str();
+    thread_root = to->thread_root;
+  } else if (const auto* direct = std::get_if<ToDirect>(&message.to)) {
+    auto found = co_await direct_room(direct->user);
+    if (!found) co_return found.error();
+    room = *found;
+  } else if (const auto* privately = std::get_if<ToPrivately>(&message.to)) {
+    // Matrix has no ephemeral messages: a private answer goes to the direct room.
+    auto found = co_await direct_room(privately->user);
+    if (!found) co_return found.error();
+    room = *found;
+  } else {
+    auto found = co_await group_room(std::get<ToGroup>(message.to).users);
+    if (!found) co_return found.error();
+    room = *found;
+  }
+
+  // What: a notice (bots answer with notices, which no bot answers) with escaped HTML and mentions.
+  json mentions = json::array();
+  for (const auto& span : message.text.spans()) {
+    if (span.style == TextSpan::Style::mention && !span.user.empty() && span.user.str() != settings_.user_id &&
+        std::find(mentions.begin(), mentions.end(), span.user.str()) == mentions.end()) {
+      mentions.push_back(span.user.str());
+    }
+  }
+  const std::size_t choice_count = std::min<std::size_t>(message.choices.size(), max_choices);
+  json content{{"msgtype", "m.notice"},
+               {"body", message.text.plain() + choices_text(message.choices)},
+               {"format", "org.matrix.custom.html"},
+               {"formatted_body", markup::to_html(message.text) + choices_html(message.choices)},
+               {"m.mentions", mentions.empty() ? json::object() : json{{"user_ids", mentions}}}};
+  std::vector<std::string> choice_ids;
+  for (std::size_t i = 0; i < choice_count; ++i) choice_ids.push_back(message.choices[i].id);
+  if (!choice_ids.empty()) content[choices_key] = choice_ids;
+  if (thread_root) {
+    content["m.relates_to"] = {{"rel_type", "m.thread"},
+                               {"event_id", thread_root->str()},
+                               {"is_falling_back", true},
+                               {"m.in_reply_to", {{"event_id", thread_root->str()}}}};
+  }
+  const std::string type = "m.room.message";
+  const std::string txn = txn_id(message.key);
+  auto sent = co_await send_event(room, type, txn, content);
+  if (!sent) co_return sent.error();
+  const auto event_id = *sent;
+  memory_.events.put(event_id, KnownEvent{settings_.user_id, choice_ids});
+
+  // Numbered reactions as hints for answering by reaction.
+  const std::string reaction_type = "m.reaction";
+  for (std::size_t i = 0; i < choice_count; ++i) {
+    json hint{{"m.relates_to", {{"rel_type", "m.annotation"}, {"event_id", event_id}, {"key", keycap(static_cast<int>(i) + 1)}}}};
+    const std::string hint_txn = txn_id(message.key + ":choice:" + std::to_string(i + 1));
+    auto reacted = co_await send_event(room, reaction_type, hint_txn, hint);
+    if (!reacted) log_->warn("could not add choice hint {} to {}", i + 1, event_id);
+  }
+
+  // Pictures: an uploaded image (digest charts), or a person's avatar (already on the homeserver).
+  std::optional<json> picture;
+  if (message.image) {
+    auto uri = co_await upload(*message.image);
+    if (!uri) co_return uri.error();
+    picture = json{{"msgtype", "m.image"},
+                   {"body", message.image->file_name},
+                   {"url", *uri},
+                   {"info", {{"mimetype", message.image->media_type}, {"size", message.image->bytes.size()}}},
+                   {"m.mentions", json::object()}};
+  } else if (message.avatar_of) {
+    auto person = co_await profile(*message.avatar_of);
+    if (person && !person->avatar_ref.empty() && person->avatar_ref.rfind("mxc://", 0) == 0) {
+      picture = json{{"msgtype", "m.image"},
+                     {"body", person->display_name + " (avatar)"},
+                     {"url", person->avatar_ref},
+                     {"m.mentions", json::object()}};
+    }
+  }
+  if (picture) {
+    if (thread_root) (*picture)["m.relates_to"] = content["m.relates_to"];
+    const std::string image_txn = txn_id(message.key + ":image");
+    auto shown = co_await send_event(room, type, image_txn, *picture);
+    if (!shown) log_->warn("could not send the picture for {}: {}", message.key, shown.error().message());
+  }
+  co_return Delivered{MessageId(event_id), ChannelId(room)};
+}
+
+asio::awaitable<Result<Delivered>> MatrixAdapter::deliver_reaction(const OutgoingReaction& reaction) {
+  json content{{"m.relates_to",
+                {{"rel_type", "m.annotation"}, {"event_id", reaction.message.str()}, {"key", emoji_for(reaction.emoji)}}}};
+  const std::string type = "m.reaction";
+  const std::string txn = txn_id(reaction.key);
+  const auto& room = reaction.channel.str();
+  auto sent = co_await send_event(room, type, txn, content);
+  if (!sent) co_return sent.error();
+  co_return Delivered{};
+}
+
+asio::awaitable<Result<UserProfile>> MatrixAdapter::profile(const UserId& user) {
+  ApiCall call{"GET", "/_matrix/client/v3/profile/" + enc(user.str())};
+  call.attempts = 3;
+  auto response = co_await api(call);
+  if (!response) co_return response.error();
+  if (response->status != 200 || !response->body.is_object()) co_return make_error_code(status_error(response->status));
+  UserProfile p;
+  p.id = user;
+  p.username = localpart(user.str());
+  const auto& body = response->body;
+  p.display_name = body.contains("displayname") && body["displayname"].is_string() ? body["displayname"].get<std::string>()
+                                                                                    : p.username;
+  p.avatar_ref = body.contains("avatar_url") && body["avatar_url"].is_string() ? body["avatar_url"].get<std::string>()
+                                                                                : std::string();
+  p.has_custom_avatar = !p.avatar_ref.empty();
+  co_return p;
+}
+
+asio::awaitable<Result<std::vector<UserId>>> MatrixAdapter::channel_members(const ChannelId& channel) {
+  ApiCall call{"GET", room_path(channel.str()) + "/joined_members"};
+  call.attempts = 3;
+  auto response = co_await api(call);
+  if (!response) co_return response.error();
+  if (response->status != 200 || !response->body.is_object() || !response->body.contains("joined") ||
+      !response->body["joined"].is_object()) {
+    co_return make_error_code(status_error(response->status));
+  }
+  std::vector<UserId> members;
+  for (const auto& [user, info] : response->body["joined"].items()) {
+    (void)info;
+    members.emplace_back(user);
+  }
+  co_return members;
+}
+
+}  // namespace kith::matrix
