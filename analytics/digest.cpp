@@ -32,7 +32,9 @@ struct WindowFigure {
   double (*value)(const Stats&, int group_size);
 };
 
-double share(double part, double whole) { return whole > 0 ? part / whole : 0; }
+double share(double part, double whole) {
+  return whole > 0 ? part / whole : 0;
+}
 
 // Team figures computed from one window; each is emitted for the current window and as a week-over-week delta.
 const std::vector<WindowFigure<TeamWindowStats>> kTeamFigures = {
@@ -45,28 +47,24 @@ const std::vector<WindowFigure<TeamWindowStats>> kTeamFigures = {
      [](const TeamWindowStats& s, int n) { return share(s.clustering_sum, n); }},
     {{"cross_team_ties", "ties", "Ties between a member and someone in another team.", true},
      [](const TeamWindowStats& s, int) { return double(s.cross_team_ties); }},
-    {{"members_with_cross_team_tie_share", "share", "Share of members with at least one tie to another team.",
-      false},
+    {{"members_with_cross_team_tie_share", "share", "Share of members with at least one tie to another team.", false},
      [](const TeamWindowStats& s, int n) { return share(s.members_with_cross_team_tie, n); }},
     {{"strong_tie_share", "share",
       "Share of the team's ties whose two people have largely the same contacts (closed circles).", false},
      [](const TeamWindowStats& s, int) { return share(double(s.strong_ties), double(s.incident_ties)); }},
     {{"diverse_tie_share", "share",
-      "Share of the team's ties whose two people have mostly different contacts (bridges to new circles).",
-      false},
+      "Share of the team's ties whose two people have mostly different contacts (bridges to new circles).", false},
      [](const TeamWindowStats& s, int) {
        return share(double(s.incident_ties - s.strong_ties), double(s.incident_ties));
      }},
     {{"isolated_members", "people", "Members with fewer ties than the isolation threshold.", true},
      [](const TeamWindowStats& s, int) { return double(s.isolated_members); }},
     {{"broker_share", "share",
-      "Share of members among the org's least constrained (Burt) people: they link otherwise separate groups.",
-      false},
+      "Share of members among the org's least constrained (Burt) people: they link otherwise separate groups.", false},
      [](const TeamWindowStats& s, int n) { return share(s.brokers, n); }},
     {{"recognition_given_cross_team", "recognitions", "Recognitions members gave to people in other teams.", true},
      [](const TeamWindowStats& s, int) { return double(s.recognition_given_cross_team); }},
-    {{"recognition_received_cross_team", "recognitions", "Recognitions members received from other teams.",
-      true},
+    {{"recognition_received_cross_team", "recognitions", "Recognitions members received from other teams.", true},
      [](const TeamWindowStats& s, int) { return double(s.recognition_received_cross_team); }},
 };
 
@@ -77,8 +75,7 @@ const std::vector<WindowFigure<OrgWindowStats>> kOrgFigures = {
      [](const OrgWindowStats& s, int) { return double(s.ties); }},
     {{"cross_team_tie_share", "share", "Share of all ties that join two different teams.", false},
      [](const OrgWindowStats& s, int) { return share(double(s.cross_team_ties), double(s.ties)); }},
-    {{"members_with_cross_team_tie_share", "share", "Share of people with at least one tie to another team.",
-      false},
+    {{"members_with_cross_team_tie_share", "share", "Share of people with at least one tie to another team.", false},
      [](const OrgWindowStats& s, int n) { return share(s.members_with_cross_team_tie, n); }},
     {{"isolated_members", "people", "People with fewer ties than the isolation threshold.", true},
      [](const OrgWindowStats& s, int) { return double(s.isolated_members); }},
@@ -86,8 +83,7 @@ const std::vector<WindowFigure<OrgWindowStats>> kOrgFigures = {
       "Modularity of the tie graph split by team: near 0 teams mix freely, towards 1 teams are silos.", false},
      [](const OrgWindowStats& s, int) { return s.team_modularity; }},
     {{"community_team_alignment", "ratio",
-      "Normalised mutual information between detected (Leiden) communities and teams: 1 = they coincide.",
-      false},
+      "Normalised mutual information between detected (Leiden) communities and teams: 1 = they coincide.", false},
      [](const OrgWindowStats& s, int) { return s.leiden_team_nmi; }},
     {{"communities", "communities", "Leiden communities of two or more people in the tie graph.", false},
      [](const OrgWindowStats& s, int) { return double(s.leiden_communities); }},
@@ -120,8 +116,8 @@ class Publisher {
         now_hour_(week_end_hour),
         previous_hour_(week_end_hour - kHoursPerWeek),
         now_window_(fmt::format("{} weeks to {}", options.window_weeks, describe_hour(now_hour_))),
-        trend_window_(fmt::format("change since the {} weeks to {}", options.window_weeks,
-                                  describe_hour(previous_hour_))),
+        trend_window_(
+            fmt::format("change since the {} weeks to {}", options.window_weeks, describe_hour(previous_hour_))),
         joiner_window_(fmt::format("new joiners who started in the {} days to {}", options.new_joiner_days,
                                    describe_hour(now_hour_))) {}
 
@@ -150,8 +146,7 @@ class Publisher {
                            std::vector<Figure>& figures) const {
     const auto n = static_cast<int>(joiners.members.size());
     figures.push_back(make(kJoinersOnTrack, share(joiners.on_track, n), joiner_window_, n, reason));
-    figures.push_back(
-        make(kJoinersReached, share(double(joiners.colleagues_reached), n), joiner_window_, n, reason));
+    figures.push_back(make(kJoinersReached, share(double(joiners.colleagues_reached), n), joiner_window_, n, reason));
   }
 
  private:
@@ -162,8 +157,14 @@ class Publisher {
   static Figure make(const FigureSpec& spec, double value, const std::string& window, int group_size,
                      const std::string& reason) {
     const bool suppressed = !reason.empty();
-    return Figure{std::string(spec.key), suppressed ? kNaN : value, std::string(spec.unit),
-                  std::string(spec.definition), window, group_size, suppressed, reason};
+    return Figure{std::string(spec.key),
+                  suppressed ? kNaN : value,
+                  std::string(spec.unit),
+                  std::string(spec.definition),
+                  window,
+                  group_size,
+                  suppressed,
+                  reason};
   }
 
   const DisclosurePolicy& policy_;
@@ -237,8 +238,8 @@ DigestComputation compute_digests(const InteractionSource& source, const Org& or
   for (std::int32_t t = 0; t < roster.team_count(); ++t) {
     const auto& name = roster.team_names[static_cast<std::size_t>(t)];
     groups.push_back({"team:" + name, roster.team_members[static_cast<std::size_t>(t)], policy.min_group_size});
-    groups.push_back({"new joiners of team:" + name, joiners[static_cast<std::size_t>(t)].members,
-                      policy.min_group_size});
+    groups.push_back(
+        {"new joiners of team:" + name, joiners[static_cast<std::size_t>(t)].members, policy.min_group_size});
   }
   const std::vector<std::string> reasons = suppression_reasons(groups, policy);
   const auto team_reason = [&](std::size_t t) -> const std::string& { return reasons[2 + 2 * t]; };
@@ -286,8 +287,8 @@ DigestComputation compute_digests(const InteractionSource& source, const Org& or
     }
     digest.cross_team_ties_weekly = weekly_series(weekly[t], group, !reason.empty());
     if (reason.empty()) {
-      digest.suggested_actions_keys = suggested_actions(now.teams[t], digest.team_size, joiners[t],
-                                                        joiner_reason(t).empty(), policy);
+      digest.suggested_actions_keys =
+          suggested_actions(now.teams[t], digest.team_size, joiners[t], joiner_reason(t).empty(), policy);
       for (const auto& [other, ties] : now.teams[t].links) {
         if (digest.links_to_other_teams.size() >= static_cast<std::size_t>(options.max_links)) break;
         const auto o = static_cast<std::size_t>(other);

@@ -71,7 +71,8 @@ std::vector<std::string> suppression_reasons(const std::vector<DisclosureGroup>&
   for (std::size_t g = 0; g < groups.size(); ++g) {
     const auto& members = groups[g].members;
     if (std::adjacent_find(members.begin(), members.end(), std::greater_equal<>()) != members.end()) {
-      throw std::invalid_argument(fmt::format("disclosure group {}: members must be sorted and unique", groups[g].name));
+      throw std::invalid_argument(
+          fmt::format("disclosure group {}: members must be sorted and unique", groups[g].name));
     }
     const auto floor = std::max(groups[g].floor, policy.min_group_size);
     if (std::cmp_less(members.size(), floor)) {

@@ -43,7 +43,9 @@ class PairTable {
   };
 
   /// Fibonacci hashing: the top bits of the product depend on every bit of the key.
-  std::size_t home(std::uint64_t key) const { return static_cast<std::size_t>((key * 0x9E3779B97F4A7C15ull) >> shift_); }
+  std::size_t home(std::uint64_t key) const {
+    return static_cast<std::size_t>((key * 0x9E3779B97F4A7C15ull) >> shift_);
+  }
 
   void add(std::uint64_t key, int week) {
     if ((rows() + 1) * 2 > slots_.size()) rehash(slots_.size() * 2);
@@ -162,11 +164,13 @@ EventAggregate EventAggregate::collect(const InteractionSource& source, const Pe
 }
 
 std::uint32_t EventAggregate::recognition_given_cross_team(std::int32_t v, int w) const {
-  return recognition_given_[static_cast<std::size_t>(v) * static_cast<std::size_t>(weeks_) + static_cast<std::size_t>(w)];
+  return recognition_given_[static_cast<std::size_t>(v) * static_cast<std::size_t>(weeks_) +
+                            static_cast<std::size_t>(w)];
 }
 
 std::uint32_t EventAggregate::recognition_received_cross_team(std::int32_t v, int w) const {
-  return recognition_received_[static_cast<std::size_t>(v) * static_cast<std::size_t>(weeks_) + static_cast<std::size_t>(w)];
+  return recognition_received_[static_cast<std::size_t>(v) * static_cast<std::size_t>(weeks_) +
+                               static_cast<std::size_t>(w)];
 }
 
 const std::vector<FirstContact>& EventAggregate::first_contacts(std::int32_t v) const {

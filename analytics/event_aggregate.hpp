@@ -35,7 +35,9 @@ class EventAggregate {
   /// Distinct pairs that interacted at least once, sorted by (a, b), a < b.
   const std::vector<std::pair<std::int32_t, std::int32_t>>& pairs() const { return pairs_; }
   /// Interactions of pair p in week bucket w (both directions; saturates at 65535).
-  std::uint16_t count(std::size_t p, int w) const { return counts_[p * static_cast<std::size_t>(weeks_) + static_cast<std::size_t>(w)]; }
+  std::uint16_t count(std::size_t p, int w) const {
+    return counts_[p * static_cast<std::size_t>(weeks_) + static_cast<std::size_t>(w)];
+  }
   /// Bit w set when the vertex initiated at least one interaction in bucket w.
   std::uint32_t active_weeks(std::int32_t v) const { return active_[static_cast<std::size_t>(v)]; }
   std::uint32_t recognition_given_cross_team(std::int32_t v, int w) const;

@@ -7,7 +7,9 @@ namespace kith::analytics {
 VectorInteractionSource::VectorInteractionSource(std::vector<Interaction> interactions)
     : interactions_(std::move(interactions)) {}
 
-void VectorInteractionSource::add(const Interaction& interaction) { interactions_.push_back(interaction); }
+void VectorInteractionSource::add(const Interaction& interaction) {
+  interactions_.push_back(interaction);
+}
 
 void VectorInteractionSource::for_each_between(std::int64_t from_hour, std::int64_t to_hour,
                                                const std::function<void(const Interaction&)>& fn) const {

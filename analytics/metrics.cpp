@@ -12,8 +12,8 @@ namespace {
 
 void require_partition_of(const TieGraph& graph, const std::vector<std::int32_t>& membership) {
   if (membership.size() != static_cast<std::size_t>(graph.vertex_count())) {
-    throw std::invalid_argument(fmt::format("membership has {} entries for a graph of {} vertices",
-                                            membership.size(), graph.vertex_count()));
+    throw std::invalid_argument(
+        fmt::format("membership has {} entries for a graph of {} vertices", membership.size(), graph.vertex_count()));
   }
 }
 
@@ -21,9 +21,9 @@ void require_partition_of(const TieGraph& graph, const std::vector<std::int32_t>
 
 std::vector<double> local_clustering(const TieGraph& graph) {
   RealVector res;
-  igraph_check(igraph_transitivity_local_undirected(&graph.native().graph, &res.v, igraph_vss_all(),
-                                                    IGRAPH_TRANSITIVITY_ZERO),
-               "transitivity_local_undirected");
+  igraph_check(
+      igraph_transitivity_local_undirected(&graph.native().graph, &res.v, igraph_vss_all(), IGRAPH_TRANSITIVITY_ZERO),
+      "transitivity_local_undirected");
   return res.to_std();
 }
 
@@ -40,9 +40,9 @@ double modularity(const TieGraph& graph, const std::vector<std::int32_t>& member
 std::vector<std::int32_t> leiden_communities(const TieGraph& graph, std::uint64_t seed) {
   const auto& native = graph.native();
   RealVector strength;
-  igraph_check(igraph_strength(&native.graph, &strength.v, igraph_vss_all(), IGRAPH_ALL, /*loops=*/true,
-                               &native.weights.v),
-               "strength");
+  igraph_check(
+      igraph_strength(&native.graph, &strength.v, igraph_vss_all(), IGRAPH_ALL, /*loops=*/true, &native.weights.v),
+      "strength");
   const double total_weight = igraph_vector_sum(&native.weights.v);
   IntVector membership;
   if (total_weight <= 0) {
@@ -54,10 +54,10 @@ std::vector<std::int32_t> leiden_communities(const TieGraph& graph, std::uint64_
   igraph_check(igraph_rng_seed(igraph_rng_default(), static_cast<igraph_uint_t>(seed)), "rng_seed");
   igraph_integer_t clusters = 0;
   igraph_real_t quality = 0;
-  igraph_check(igraph_community_leiden(&native.graph, &native.weights.v, &strength.v, 1.0 / (2 * total_weight),
-                                       /*beta=*/0.01, /*start=*/false, /*n_iterations=*/-1, &membership.v,
-                                       &clusters, &quality),
-               "community_leiden");
+  igraph_check(
+      igraph_community_leiden(&native.graph, &native.weights.v, &strength.v, 1.0 / (2 * total_weight),
+                              /*beta=*/0.01, /*start=*/false, /*n_iterations=*/-1, &membership.v, &clusters, &quality),
+      "community_leiden");
   return membership.to_std();
 }
 

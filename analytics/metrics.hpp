@@ -1,6 +1,6 @@
-// Whole-graph metrics, one igraph call each (constraint and tie overlap: see neighbourhood.hpp), returned per vertex or per tie so the digest can aggregate
-// them by team in a single pass. Internal to analytics: these vectors are per person and never leave the
-// library (see digest.hpp for what does).
+// Whole-graph metrics, one igraph call each (constraint and tie overlap: see neighbourhood.hpp), returned per vertex or
+// per tie so the digest can aggregate them by team in a single pass. Internal to analytics: these vectors are per
+// person and never leave the library (see digest.hpp for what does).
 #pragma once
 
 #include <cstdint>

@@ -11,8 +11,8 @@ namespace {
 struct Adjacency {
   std::vector<std::size_t> start;
   std::vector<std::int32_t> other;
-  std::vector<std::int32_t> tie;     ///< Tie index of the entry.
-  std::vector<double> share_of_own;  ///< w(v, other) / strength(v): v's proportional investment p_v,other.
+  std::vector<std::int32_t> tie;       ///< Tie index of the entry.
+  std::vector<double> share_of_own;    ///< w(v, other) / strength(v): v's proportional investment p_v,other.
   std::vector<double> share_of_other;  ///< w(v, other) / strength(other): p_other,v.
 };
 

@@ -38,8 +38,8 @@ std::vector<NewJoinerGroup> new_joiner_integration(const EventAggregate& events,
     const std::int64_t start = start_hours[static_cast<std::size_t>(v)];
     if (start < 0) continue;
     const auto& contacts = events.first_contacts(v);
-    const auto reached = std::count_if(contacts.begin(), contacts.end(),
-                                       [&](const FirstContact& c) { return c.hour < as_of_hour; });
+    const auto reached =
+        std::count_if(contacts.begin(), contacts.end(), [&](const FirstContact& c) { return c.hour < as_of_hour; });
     const double tenure_days = static_cast<double>(as_of_hour - start) / kHoursPerDay;
     auto& group = groups[static_cast<std::size_t>(roster.team_of[static_cast<std::size_t>(v)])];
     group.members.push_back(v);  // ascending v keeps members sorted

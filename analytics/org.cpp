@@ -9,8 +9,7 @@
 namespace kith::analytics {
 
 const OrgMember* Org::find(const Pseudonym& person) const {
-  const auto it = std::find_if(members.begin(), members.end(),
-                               [&](const OrgMember& m) { return m.person == person; });
+  const auto it = std::find_if(members.begin(), members.end(), [&](const OrgMember& m) { return m.person == person; });
   return it == members.end() ? nullptr : &*it;
 }
 
@@ -36,12 +35,12 @@ void Org::validate() const {
   seen.reserve(members.size());
   for (std::size_t i = 0; i < members.size(); ++i) {
     if (members[i].team.empty()) {
-      throw std::invalid_argument(fmt::format("org member #{} ({}) has an empty team name", i,
-                                              members[i].person.hex().substr(0, 8)));
+      throw std::invalid_argument(
+          fmt::format("org member #{} ({}) has an empty team name", i, members[i].person.hex().substr(0, 8)));
     }
     if (!seen.insert(members[i].person).second) {
-      throw std::invalid_argument(fmt::format("org member #{} ({}) is listed more than once", i,
-                                              members[i].person.hex().substr(0, 8)));
+      throw std::invalid_argument(
+          fmt::format("org member #{} ({}) is listed more than once", i, members[i].person.hex().substr(0, 8)));
     }
   }
 }

@@ -14,7 +14,7 @@ namespace kith::analytics {
 struct Tie {
   std::int32_t a = 0;  ///< a < b
   std::int32_t b = 0;
-  double weight = 1;   ///< Interactions in the window, both directions summed.
+  double weight = 1;  ///< Interactions in the window, both directions summed.
 };
 
 class TieGraph {

@@ -57,8 +57,9 @@ void fill_links(const std::vector<Tie>& ties, const Roster& roster, WindowStats&
     i = j;
   }
   for (auto& team : stats.teams) {
-    std::sort(team.links.begin(), team.links.end(),
-              [](const auto& x, const auto& y) { return x.second != y.second ? x.second > y.second : x.first < y.first; });
+    std::sort(team.links.begin(), team.links.end(), [](const auto& x, const auto& y) {
+      return x.second != y.second ? x.second > y.second : x.first < y.first;
+    });
   }
 }
 
@@ -66,8 +67,8 @@ void fill_links(const std::vector<Tie>& ties, const Roster& roster, WindowStats&
 
 std::vector<Tie> ties_in_window(const EventAggregate& events, int last_week, const MetricOptions& options) {
   if (last_week < 0 || last_week >= events.weeks()) {
-    throw std::out_of_range(fmt::format("window ending at week {} outside the {} aggregated weeks", last_week,
-                                        events.weeks()));
+    throw std::out_of_range(
+        fmt::format("window ending at week {} outside the {} aggregated weeks", last_week, events.weeks()));
   }
   std::vector<Tie> ties;
   const auto& pairs = events.pairs();

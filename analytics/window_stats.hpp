@@ -35,8 +35,8 @@ struct OrgWindowStats {
   std::int64_t cross_team_ties = 0;
   int members_with_cross_team_tie = 0;
   int isolated_members = 0;
-  double team_modularity = 0;         ///< Modularity of the team partition: the silo index.
-  double leiden_team_nmi = 0;         ///< Agreement between Leiden communities and teams.
+  double team_modularity = 0;           ///< Modularity of the team partition: the silo index.
+  double leiden_team_nmi = 0;           ///< Agreement between Leiden communities and teams.
   std::int32_t leiden_communities = 0;  ///< Communities with at least two people.
 };
 

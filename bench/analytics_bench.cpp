@@ -153,7 +153,8 @@ int run(const std::string& size, const std::filesystem::path& out_dir) {
   report.add("events_in_4_week_window", static_cast<double>(events_in_window));
 
   start = Clock::now();
-  const auto digest = analytics::compute_digests(synthetic, synthetic.org(), kWeekEndHour, analytics::DisclosurePolicy{}, options);
+  const auto digest =
+      analytics::compute_digests(synthetic, synthetic.org(), kWeekEndHour, analytics::DisclosurePolicy{}, options);
   const double digest_seconds = seconds_since(start);
   report.add("digest_seconds", digest_seconds);
   report.add("digest_peak_rss_mib", peak_rss_mib());

@@ -16,11 +16,15 @@ std::uint64_t mix(std::uint64_t x) {
   return x ^ (x >> 31);
 }
 
-double unit(std::uint64_t bits) { return static_cast<double>(bits >> 11) * 0x1.0p-53; }
+double unit(std::uint64_t bits) {
+  return static_cast<double>(bits >> 11) * 0x1.0p-53;
+}
 
 }  // namespace
 
-SyntheticSpec SyntheticSpec::small() { return SyntheticSpec{}; }
+SyntheticSpec SyntheticSpec::small() {
+  return SyntheticSpec{};
+}
 
 SyntheticSpec SyntheticSpec::large() {
   SyntheticSpec spec;
@@ -136,7 +140,8 @@ void SyntheticOrg::for_each_between(std::int64_t from_hour, std::int64_t to_hour
         const bool forward = (h >> 20) & 1;
         event.from = pseudonyms_[static_cast<std::size_t>(forward ? pair.a : pair.b)];
         event.to = pseudonyms_[static_cast<std::size_t>(forward ? pair.b : pair.a)];
-        event.kind = ((h >> 24) % 50 == 0) ? analytics::InteractionKind::recognition : analytics::InteractionKind::mention;
+        event.kind =
+            ((h >> 24) % 50 == 0) ? analytics::InteractionKind::recognition : analytics::InteractionKind::mention;
         fn(event);
       }
     }

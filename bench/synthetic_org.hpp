@@ -18,10 +18,10 @@ struct SyntheticSpec {
   int people = 5'000;
   int teams = 250;
   int teams_per_department = 10;
-  double cross_partners_per_person = 140;  ///< Distinct cross-team partners (before de-duplication).
-  double department_share = 0.8;          ///< Of cross-team partners, the share in the same department.
-  double hub_share = 0.002;                ///< People who are hubs.
-  int hub_partners = 1'000;                ///< Extra random partners per hub.
+  double cross_partners_per_person = 140;                ///< Distinct cross-team partners (before de-duplication).
+  double department_share = 0.8;                         ///< Of cross-team partners, the share in the same department.
+  double hub_share = 0.002;                              ///< People who are hubs.
+  int hub_partners = 1'000;                              ///< Extra random partners per hub.
   double internal_rate_min = 2, internal_rate_max = 16;  ///< Events per week for a pair in the same team.
   double cross_rate_min = 0.5, cross_rate_max = 1.0;     ///< Events per week for a cross-team pair.
   std::uint64_t seed = 2024;
@@ -54,7 +54,7 @@ class SyntheticOrg final : public analytics::InteractionSource {
   SyntheticSpec spec_;
   analytics::Org org_;
   std::vector<Pair> pairs_;
-  std::vector<std::uint32_t> emit_order_;  ///< A fixed shuffle of pair indices.
+  std::vector<std::uint32_t> emit_order_;         ///< A fixed shuffle of pair indices.
   std::vector<analytics::Pseudonym> pseudonyms_;  ///< synthetic_person(i), computed once.
 };
 

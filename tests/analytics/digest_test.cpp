@@ -93,11 +93,11 @@ TEST_CASE("a tie needs two interactions in the window, and only the window count
   add_team(org, "A", 0, 4);
   add_team(org, "B", 5, 9);
   VectorInteractionSource source;
-  add_interactions(source, 0, 5, 1, kWeekEnd - 10);          // one interaction: not a tie
-  add_interactions(source, 1, 6, 1, kWeekEnd - 10);          // two interactions, one each way: a tie
+  add_interactions(source, 0, 5, 1, kWeekEnd - 10);  // one interaction: not a tie
+  add_interactions(source, 1, 6, 1, kWeekEnd - 10);  // two interactions, one each way: a tie
   add_interactions(source, 6, 1, 1, kWeekEnd - 20);
-  add_interactions(source, 2, 7, 5, kWeekEnd - 5 * kWeek);   // before the window
-  add_interactions(source, 3, 8, 5, kWeekEnd);               // week_end is exclusive
+  add_interactions(source, 2, 7, 5, kWeekEnd - 5 * kWeek);  // before the window
+  add_interactions(source, 3, 8, 5, kWeekEnd);              // week_end is exclusive
   const auto digest = compute_digests(source, org, kWeekEnd, small_org_policy(10));
   CHECK(figure(team(digest, "A").figures, "cross_team_ties").value == 1);
   CHECK(figure(digest.org.figures, "ties").value == 1);

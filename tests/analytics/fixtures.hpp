@@ -15,7 +15,8 @@ namespace kith::analytics::test {
 /// A distinct, recognisable pseudonym per integer.
 inline Pseudonym person(int i) {
   Pseudonym p;
-  for (std::size_t b = 0; b < p.bytes.size(); ++b) p.bytes[b] = static_cast<std::uint8_t>((i * 131 + int(b) * 7 + 1) & 0xff);
+  for (std::size_t b = 0; b < p.bytes.size(); ++b)
+    p.bytes[b] = static_cast<std::uint8_t>((i * 131 + int(b) * 7 + 1) & 0xff);
   p.bytes[0] = static_cast<std::uint8_t>(i & 0xff);
   p.bytes[1] = static_cast<std::uint8_t>((i >> 8) & 0xff);
   return p;

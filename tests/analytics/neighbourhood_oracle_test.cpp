@@ -1,8 +1,8 @@
 // analytics computes Burt's constraint and tie overlap in its own fused pass for speed (see
 // analytics/neighbourhood.hpp). igraph_constraint and igraph_similarity_jaccard_es are the reference here,
 // on random weighted graphs, with one and with several worker threads.
-#include <catch2/catch.hpp>
 #include <igraph.h>
+#include <catch2/catch.hpp>
 
 #include <cmath>
 #include <random>
