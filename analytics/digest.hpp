@@ -62,6 +62,8 @@ struct DigestComputation {
 /// max(window_weeks + chart_weeks - 1 weeks, new_joiner_days)). One tie graph per window is built
 /// (current and previous week for the trend); every metric is one igraph call over the whole org.
 /// Throws std::invalid_argument for an invalid policy, options or org, std::runtime_error if igraph fails.
+/// Not to be called from two threads at once: Debian's igraph is built without thread safety (global RNG and
+/// error state). It starts its own worker threads for the neighbourhood pass (MetricOptions::threads).
 DigestComputation compute_digests(const InteractionSource& source, const Org& org, std::int64_t week_end_hour,
                                   const DisclosurePolicy& policy, const MetricOptions& options = {});
 
