@@ -9,6 +9,8 @@ packages=(
   libigraph-dev libcairo2-dev catch2
   python3 python3-networkx
 )
+# Node 20 runs the protocol test servers and the official chat clients (tests/mattermost).
+command -v node > /dev/null 2>&1 || packages+=(nodejs npm)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

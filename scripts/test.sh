@@ -7,6 +7,9 @@ cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 jobs="$(nproc)"
 
+echo "== protocol test server dependencies (npm ci; the official Mattermost client, ws, yaml)"
+(cd tests/mattermost && npm ci --no-audit --no-fund --loglevel=error)
+
 echo "== build and test (RelWithDebInfo)"
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo > /dev/null
 cmake --build build -j"$jobs"

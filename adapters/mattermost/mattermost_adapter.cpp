@@ -330,6 +330,7 @@ asio::awaitable<void> MattermostAdapter::session(EventSink& sink) {
   const net::Headers no_headers;
   if (auto ec = co_await ws_.connect(origin_, target, no_headers)) {
     log_->warn("cannot open the Mattermost WebSocket at {}: {}", origin_.origin(), ec.message());
+    ws_.release();
     co_return;
   }
   const auto generation = ++generation_;
@@ -338,7 +339,7 @@ asio::awaitable<void> MattermostAdapter::session(EventSink& sink) {
       json{{"seq", auth_seq}, {"action", "authentication_challenge"}, {"data", {{"token", settings_.token}}}}.dump();
   if (auto ec = co_await ws_.write(challenge)) {
     log_->warn("Mattermost WebSocket closed during authentication: {}", ec.message());
-    ws_.abort();
+    ws_.release();
     co_return;
   }
   last_ping_ = last_pong_ = 0;
@@ -409,7 +410,7 @@ asio::awaitable<void> MattermostAdapter::session(EventSink& sink) {
   ++generation_;
   ping_timer_.cancel();
   connected_ = false;
-  ws_.abort();
+  ws_.release();
 }
 
 asio::awaitable<void> MattermostAdapter::ping_loop(std::uint64_t generation) {

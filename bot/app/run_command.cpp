@@ -4,6 +4,8 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <functional>
 #include <iostream>
 
 #include "bot/app/adapter_factory.hpp"
@@ -48,9 +50,23 @@ int run_kith(const std::string& config_path) {
                                        stores.directory, clock, random},
                        log);
     boost::asio::signal_set signals(io, SIGINT, SIGTERM);
+    // A fatal adapter error (a refused token) stops the runtime; then stop waiting for signals
+    // too, or io.run() would never return.
+    boost::asio::steady_timer fatal_watch(io);
+    std::function<void(const boost::system::error_code&)> watch_fatal = [&](const boost::system::error_code& ec) {
+      if (ec) return;
+      if (!runtime.fatal_error().empty()) {
+        signals.cancel();
+        return;
+      }
+      fatal_watch.expires_after(std::chrono::milliseconds(100));
+      fatal_watch.async_wait(watch_fatal);
+    };
+    watch_fatal({});
     signals.async_wait([&](const boost::system::error_code& ec, int signal) {
       if (ec) return;
       log->info("received signal {}, stopping", signal);
+      fatal_watch.cancel();
       runtime.stop();
     });
     log->info("kith {} starting with the {} adapter", KITH_VERSION, adapter->name());

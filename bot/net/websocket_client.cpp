@@ -45,6 +45,12 @@ void WebSocketClient::abort() {
   impl_->lowest().socket().close(ignored);
 }
 
+void WebSocketClient::release() {
+  if (writing_) return;
+  abort();
+  impl_.reset();
+}
+
 namespace {
 template <class Ws>
 void configure(Ws& ws, const WebSocketOptions& options, const Headers& headers) {

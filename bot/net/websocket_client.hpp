@@ -45,6 +45,9 @@ class WebSocketClient {
   boost::asio::awaitable<void> close(std::uint16_t code);
   /// Drops the connection at once; pending reads and writes fail.
   void abort();
+  /// Destroys the stream (and its keep-alive timer, which would otherwise keep the io_context
+  /// busy). Call only when no read is in flight; a write in flight makes this a no-op.
+  void release();
   [[nodiscard]] bool is_open() const noexcept;
 
  private:
