@@ -98,6 +98,17 @@ rituals::QuizSettings read_quiz(TomlReader r, const std::string& file, const Bot
   return c;
 }
 
+rituals::DigestSettings read_digest(TomlReader r, const BotConfig& bot) {
+  rituals::DigestSettings c;
+  c.enabled = r.boolean("enabled", c.enabled);
+  c.weekday = r.weekday("weekday", "monday");
+  c.time = std::chrono::minutes(r.time_of_day("time", "09:00"));
+  c.time_zone = bot.time_zone;
+  c.admins = bot.admins;
+  r.reject_unknown_keys();
+  return c;
+}
+
 MattermostConfig read_mattermost(TomlReader r) {
   MattermostConfig c;
   c.url = r.string("url", "");
@@ -145,6 +156,7 @@ Config parse_config(const std::string& text, const std::string& name) {
   config.privacy = read_privacy(TomlReader(top.table("privacy"), name, "privacy"));
   config.recognition = read_recognition(TomlReader(top.table("recognition"), name, "recognition"), config.bot);
   config.quiz = read_quiz(TomlReader(top.table("quiz"), name, "quiz"), name, config.bot);
+  config.digest = read_digest(TomlReader(top.table("digest"), name, "digest"), config.bot);
   if (const auto* t = top.table("mattermost")) config.mattermost = read_mattermost(TomlReader(t, name, "mattermost"));
   if (const auto* t = top.table("matrix")) config.matrix = read_matrix(TomlReader(t, name, "matrix"));
   top.reject_unknown_keys();
@@ -175,6 +187,8 @@ Config demo_config(const std::string& data_dir) {
   config.recognition.values = {"ownership", "curiosity", "kindness"};
   config.recognition.recap_channel = "c-general";
   config.quiz.time_zone = config.bot.time_zone;
+  config.digest.time_zone = config.bot.time_zone;
+  config.digest.admins = config.bot.admins;
   config.quiz.schedules = {rituals::QuizSchedule{"c-general", false, std::chrono::Wednesday, std::chrono::hours(11)}};
   return config;
 }

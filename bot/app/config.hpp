@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "bot/app/toml_reader.hpp"
+#include "bot/rituals/digest/weekly_digest.hpp"
 #include "bot/rituals/quiz/quiz_settings.hpp"
 #include "bot/rituals/recognition/recognition_settings.hpp"
 
@@ -54,6 +55,7 @@ struct Config {
   std::optional<MatrixConfig> matrix;
   rituals::RecognitionSettings recognition;
   rituals::QuizSettings quiz;
+  rituals::DigestSettings digest;
 };
 
 /// Parses and validates `path`. Throws ConfigError whose message names the file, the line and

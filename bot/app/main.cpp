@@ -4,6 +4,7 @@
 
 #include <iostream>
 
+#include "bot/app/admin_commands.hpp"
 #include "bot/app/demo/demo_session.hpp"
 #include "bot/app/run_command.hpp"
 
@@ -20,6 +21,29 @@ int main(int argc, char** argv) {
   std::string check_path;
   auto* check = app.add_subcommand("check-config", "Validate a configuration file without connecting anywhere");
   check->add_option("file", check_path, "Configuration file (TOML)")->required();
+
+  std::string admin_config;
+  std::string team;
+  std::string format = "text";
+  auto* digest = app.add_subcommand("digest", "Show the weekly team digests");
+  digest->add_option("--config,-c", admin_config, "Configuration file (TOML)")->required()->check(CLI::ExistingFile);
+  bool dry_run = false;
+  digest->add_flag("--dry-run", dry_run, "Print what would be sent and send nothing (the only mode here)")->required();
+  digest->add_option("--team", team, "Only this team");
+  digest->add_option("--format", format, "text or json")->check(CLI::IsMember({"text", "json"}))->capture_default_str();
+
+  std::string csv_path;
+  auto* org = app.add_subcommand("org", "Manage the organisation's structure");
+  org->require_subcommand(1);
+  auto* org_import = org->add_subcommand("import", "Import team, lead, start date and manager from CSV");
+  org_import->add_option("file", csv_path, "CSV with columns user, team, lead, start_date, manager")->required();
+  org_import->add_option("--config,-c", admin_config, "Configuration file (TOML)")->required()->check(CLI::ExistingFile);
+
+  auto* privacy = app.add_subcommand("privacy", "Privacy tools");
+  privacy->require_subcommand(1);
+  auto* rotate = privacy->add_subcommand(
+      "rotate-key", "Replace the pseudonym key; old pseudonymous links are deliberately broken and deleted");
+  rotate->add_option("--config,-c", admin_config, "Configuration file (TOML)")->required()->check(CLI::ExistingFile);
 
   demo::DemoOptions demo_options;
   demo_options.scripted = !::isatty(0);
@@ -49,5 +73,8 @@ int main(int argc, char** argv) {
   if (*run) return app::run_kith(config_path);
   if (*check) return app::check_config(check_path);
   if (*demo_cmd) return demo::run_demo(demo_options);
+  if (*digest) return app::digest_dry_run(admin_config, team, format);
+  if (*org_import) return app::org_import(admin_config, csv_path);
+  if (*rotate) return app::rotate_key(admin_config);
   return app::exit_usage;
 }

@@ -3,6 +3,8 @@
 #include <filesystem>
 
 #include "bot/rituals/capture/interaction_capture.hpp"
+#include "bot/privacy/pseudonymous_digest_source.hpp"
+#include "bot/rituals/digest/weekly_digest.hpp"
 #include "bot/rituals/help/help_ritual.hpp"
 #include "bot/rituals/quiz/quiz_ritual.hpp"
 #include "bot/rituals/recognition/recognition_ritual.hpp"
@@ -31,13 +33,25 @@ RitualSet make_rituals(const Config& config, storage::SqliteStores& stores) {
   add(std::make_unique<rituals::RecognitionRitual>(config.recognition, stores.recognitions, stores.consent,
                                                    *set.recorder));
   add(std::make_unique<rituals::QuizRitual>(config.quiz, stores.quiz, stores.consent, stores.org, *set.recorder));
+  set.digest_source = make_digest_source(config, stores, *set.pseudonymizer);
+  add(std::make_unique<rituals::WeeklyDigest>(config.digest, *set.digest_source, stores.digests, stores.org));
   auto privacy_ritual = std::make_unique<privacy::PrivacyRitual>(
       privacy::PrivacySettings{config.privacy.retention_days, config.bot.time_zone}, *set.pseudonymizer,
-      stores.consent, stores.interactions, stores.org, std::vector<PersonalData*>{&stores.recognitions, &stores.quiz});
+      stores.consent, stores.interactions, stores.org, std::vector<PersonalData*>{&stores.recognitions, &stores.quiz, &stores.digests});
   set.privacy = privacy_ritual.get();
   add(std::move(privacy_ritual));
   set.owned.push_back(std::make_unique<rituals::HelpRitual>(config.bot.name, providers));
   return set;
+}
+
+std::unique_ptr<DigestSource> make_digest_source(const Config& config, storage::SqliteStores& stores,
+                                                 const privacy::Pseudonymizer& pseudonymizer) {
+  analytics::DisclosurePolicy policy;
+  policy.min_group_size = config.privacy.min_group_size;
+  policy.org_min_group_size = config.privacy.org_min_group_size;
+  if (config.privacy.laplace_epsilon > 0) policy.laplace_epsilon = config.privacy.laplace_epsilon;
+  return std::make_unique<privacy::PseudonymousDigestSource>(pseudonymizer, stores.org, stores.consent,
+                                                             stores.interactions, policy);
 }
 
 std::string database_path(const Config& config) {

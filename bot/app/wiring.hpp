@@ -7,6 +7,7 @@
 #include "bot/app/config.hpp"
 #include "bot/core/ritual.hpp"
 #include "bot/privacy/interaction_recorder.hpp"
+#include "bot/core/digest_source.hpp"
 #include "bot/privacy/privacy_ritual.hpp"
 #include "bot/storage/sqlite_stores.hpp"
 
@@ -16,12 +17,17 @@ struct RitualSet {
   std::unique_ptr<privacy::Pseudonymizer> pseudonymizer;
   std::unique_ptr<privacy::InteractionRecorder> recorder;
   std::vector<std::unique_ptr<Ritual>> owned;
+  std::unique_ptr<DigestSource> digest_source;
   privacy::PrivacyRitual* privacy = nullptr;  ///< For the command-line privacy tools.
   [[nodiscard]] std::vector<Ritual*> pointers() const;
 };
 
 /// Builds every enabled ritual over `stores`. Creates the pseudonym key file on first run.
 [[nodiscard]] RitualSet make_rituals(const Config& config, storage::SqliteStores& stores);
+
+/// The digest figures over `stores`, with the configured disclosure policy.
+[[nodiscard]] std::unique_ptr<DigestSource> make_digest_source(const Config& config, storage::SqliteStores& stores,
+                                                               const privacy::Pseudonymizer& pseudonymizer);
 
 /// <data_dir>/kith.sqlite3, creating the directory (mode 0700) if needed.
 [[nodiscard]] std::string database_path(const Config& config);

@@ -5,6 +5,7 @@
 #include "bot/storage/migrations.hpp"
 #include "bot/storage/sqlite_core_stores.hpp"
 #include "bot/storage/sqlite_people_stores.hpp"
+#include "bot/storage/sqlite_digest_store.hpp"
 #include "bot/storage/sqlite_quiz_store.hpp"
 #include "bot/storage/sqlite_recognition_store.hpp"
 
@@ -28,6 +29,7 @@ class SqliteStores {
   SqliteOrgStore org{db};
   SqliteRecognitionStore recognitions{db};
   SqliteQuizStore quiz{db};
+  SqliteDigestStore digests{db};
 };
 
 }  // namespace kith::storage

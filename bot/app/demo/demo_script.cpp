@@ -10,6 +10,8 @@ const std::vector<std::string>& demo_script() {
       "# Bilal asks Kith for something it does not know.",
       "/as @bilal",
       "@kith dance",
+      "# 09:30 on Monday: every team lead gets their weekly digest (Ada leads platform).",
+      "/wait 1h",
       "# Recognition: thanks in public, a private note about the budget.",
       "/as @ada",
       "/in #team-platform",

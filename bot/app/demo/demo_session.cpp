@@ -178,6 +178,29 @@ class DemoSession {
   ChannelId channel_;
   bool done_ = false;
 };
+/// Four weeks of past activity, so the first digest has something to show: colleagues mention,
+/// reply to and react to their teammates most, and now and then someone in another team.
+void seed_history(const SyntheticOrg& org, InteractionLog& log, storage::SqliteStores& stores, TimePoint start,
+                  unsigned seed) {
+  SeededRandom random(seed);
+  const ChannelId channel("c-general");
+  const auto& people = org.colleagues;
+  stores.db.atomically([&] {
+    for (int hour = 28 * 24; hour > 0; hour -= 3) {
+      const auto at = start - std::chrono::hours(hour);
+      for (int i = 0; i < 6; ++i) {
+        const auto& from = people[random.below(people.size())];
+        const bool across = random.below(6) == 0;
+        const auto* to = &people[random.below(people.size())];
+        for (int tries = 0; tries < 10 && (to == &from || (to->team == from.team) == across); ++tries) {
+          to = &people[random.below(people.size())];
+        }
+        const auto kind = random.below(3) == 0 ? InteractionKind::reaction : InteractionKind::mention;
+        log.record(kind, from.profile.id, to->profile.id, channel, at);
+      }
+    }
+  });
+}
 }  // namespace
 
 int run_demo(const DemoOptions& options) {
@@ -205,6 +228,7 @@ int run_demo(const DemoOptions& options) {
                                 std::nullopt});
   }
   auto rituals = app::make_rituals(config, stores);
+  seed_history(org, *rituals.recorder, stores, start, options.seed);
   BotRuntime runtime(io, config.bot.name, adapter, rituals.pointers(),
                      RuntimeServices{stores.db, stores.state, stores.ledger, stores.schedules, stores.outbox,
                                      stores.directory, clock, random},

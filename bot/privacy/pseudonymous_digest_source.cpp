@@ -1,0 +1,19 @@
+#include "bot/privacy/pseudonymous_digest_source.hpp"
+
+#include "bot/privacy/interaction_recorder.hpp"
+
+namespace kith::privacy {
+
+analytics::DigestComputation PseudonymousDigestSource::compute(TimePoint week_end) {
+  analytics::Org org;
+  for (const auto& person : org_.everyone()) {
+    if (consent_.opted_out(person.user, InteractionRecorder::consent_scope)) continue;
+    std::optional<std::int64_t> start_day;
+    if (person.start_date) start_day = person.start_date->time_since_epoch().count();
+    org.members.push_back(analytics::OrgMember{pseudonymizer_.of(person.user), person.team, person.is_lead, start_day});
+  }
+  const auto hour = std::chrono::floor<std::chrono::hours>(week_end).time_since_epoch().count();
+  return analytics::compute_digests(interactions_, org, hour, policy_, options_);
+}
+
+}  // namespace kith::privacy
