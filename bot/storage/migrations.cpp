@@ -74,6 +74,33 @@ constexpr std::array migrations{
     CREATE TABLE digest_requests (key TEXT PRIMARY KEY, requested_by TEXT NOT NULL, scope TEXT NOT NULL,
       action TEXT NOT NULL, at INTEGER NOT NULL) STRICT;
   )sql"},
+  Migration{6, "pairings: programs, rounds, check-ins, blocklists, self-descriptions, onboarding intros", R"sql(
+    CREATE TABLE pairing_members (program TEXT NOT NULL, user_id TEXT NOT NULL, joined_at INTEGER NOT NULL,
+      snoozed_until INTEGER, PRIMARY KEY (program, user_id)) STRICT, WITHOUT ROWID;
+    CREATE INDEX pairing_members_user ON pairing_members (user_id);
+    CREATE TABLE pairing_skips (program TEXT NOT NULL, slot INTEGER NOT NULL, user_id TEXT NOT NULL,
+      PRIMARY KEY (program, slot, user_id)) STRICT, WITHOUT ROWID;
+    CREATE TABLE pairing_blocks (user_id TEXT NOT NULL, blocked TEXT NOT NULL,
+      PRIMARY KEY (user_id, blocked)) STRICT, WITHOUT ROWID;
+    CREATE TABLE pairing_about (user_id TEXT PRIMARY KEY, text TEXT NOT NULL, at INTEGER NOT NULL) STRICT;
+    CREATE TABLE pairing_rounds (program TEXT NOT NULL, slot INTEGER NOT NULL, seed INTEGER NOT NULL,
+      checkin_at INTEGER NOT NULL, PRIMARY KEY (program, slot)) STRICT, WITHOUT ROWID;
+    CREATE TABLE pairing_groups (program TEXT NOT NULL, slot INTEGER NOT NULL, idx INTEGER NOT NULL,
+      intro_sent INTEGER NOT NULL DEFAULT 0, checkin_sent INTEGER NOT NULL DEFAULT 0, met INTEGER NOT NULL DEFAULT 0,
+      PRIMARY KEY (program, slot, idx)) STRICT, WITHOUT ROWID;
+    CREATE INDEX pairing_groups_intro ON pairing_groups (intro_sent, slot);
+    CREATE INDEX pairing_groups_checkin ON pairing_groups (checkin_sent, slot);
+    CREATE TABLE pairing_group_members (program TEXT NOT NULL, slot INTEGER NOT NULL, idx INTEGER NOT NULL,
+      user_id TEXT NOT NULL, answer INTEGER, PRIMARY KEY (program, slot, idx, user_id)) STRICT, WITHOUT ROWID;
+    CREATE INDEX pairing_group_members_user ON pairing_group_members (user_id);
+    CREATE INDEX pairing_group_members_slot ON pairing_group_members (slot);
+    CREATE TABLE pairing_left_out (program TEXT NOT NULL, slot INTEGER NOT NULL, user_id TEXT NOT NULL,
+      PRIMARY KEY (program, slot, user_id)) STRICT, WITHOUT ROWID;
+    CREATE TABLE onboarding_newcomers (newcomer TEXT PRIMARY KEY, at INTEGER NOT NULL) STRICT;
+    CREATE TABLE onboarding_intros (newcomer TEXT NOT NULL, partner TEXT NOT NULL, team TEXT NOT NULL,
+      due_at INTEGER NOT NULL, sent INTEGER NOT NULL, PRIMARY KEY (newcomer, partner)) STRICT, WITHOUT ROWID;
+    CREATE INDEX onboarding_intros_due ON onboarding_intros (sent, due_at);
+  )sql"},
 };
 // clang-format on
 }  // namespace

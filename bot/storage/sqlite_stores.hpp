@@ -5,6 +5,7 @@
 #include "bot/storage/migrations.hpp"
 #include "bot/storage/sqlite_core_stores.hpp"
 #include "bot/storage/sqlite_people_stores.hpp"
+#include "bot/storage/sqlite_pairing_store.hpp"
 #include "bot/storage/sqlite_digest_store.hpp"
 #include "bot/storage/sqlite_quiz_store.hpp"
 #include "bot/storage/sqlite_recognition_store.hpp"
@@ -29,6 +30,7 @@ class SqliteStores {
   SqliteOrgStore org{db};
   SqliteRecognitionStore recognitions{db};
   SqliteQuizStore quiz{db};
+  SqlitePairingStore pairings{db};
   SqliteDigestStore digests{db};
 };
 
