@@ -12,11 +12,7 @@
 using kith::charts::render_trend_chart_png;
 using kith::charts::TrendChart;
 
-// fontconfig (under cairo's toy text API) keeps process-lifetime caches that LeakSanitizer reports at exit.
-// They are not leaks of ours; this hook is read by LSan in sanitizer builds and unused otherwise.
-extern "C" const char* __lsan_default_suppressions() {
-  return "leak:libfontconfig.so\n";
-}
+// fontconfig's process-lifetime caches are suppressed for LeakSanitizer by tests/lsan.supp.
 
 namespace {
 
