@@ -98,3 +98,33 @@ TEST_CASE("secrets come from the environment or a file, and errors never contain
   CHECK_THROWS_WITH(load_secret("KITH_TEST_TOKEN", dir.file("missing"), "the test token"),
                     Catch::Contains(dir.file("missing")));
 }
+
+TEST_CASE("ritual sections are validated: budgets, values, schedules") {
+  CHECK(error_of("[recognition]\ndaily_budget = -2\n") ==
+        "kith.toml:2:16: [recognition] daily_budget: expected an integer from 1 to 100, got -2");
+  CHECK_THAT(error_of("[recognition]\nvalues_mode = \"required\"\n"),
+             Catch::Contains("[recognition] values_mode: \"required\" needs at least one entry in values"));
+  CHECK_THAT(error_of("[recognition]\nemoji = \":taco:\"\n"), Catch::Contains("without colons"));
+  CHECK_THAT(error_of("[quiz]\nmin_pool = 3\n"), Catch::Contains("[quiz] min_pool: expected an integer from 5"));
+  CHECK_THAT(error_of("[[quiz.schedule]]\ncadence = \"hourly\"\nchannel = \"c\"\n"),
+             Catch::Contains("[quiz.schedule] cadence: expected one of \"daily\", \"weekly\", got \"hourly\""));
+  CHECK_THAT(error_of("[[quiz.schedule]]\ntime = \"25:00\"\nchannel = \"c\"\n"),
+             Catch::Contains("[quiz.schedule] time: expected a 24-hour time \"HH:MM\", got \"25:00\""));
+  CHECK_THAT(error_of("[digest]\nweekday = \"someday\"\n"), Catch::Contains("[digest] weekday: expected one of"));
+  CHECK_THAT(error_of("[digest]\nenabled = \"yes\"\n"), Catch::Contains("[digest] enabled: expected true or false"));
+}
+
+TEST_CASE("ritual sections carry their values through") {
+  const auto config = parse_config(
+      "[bot]\ntimezone = \"Asia/Tokyo\"\nadmins = [\"ada\"]\n[recognition]\ndaily_budget = 3\nvalues = [\"#care\"]\n"
+      "[[quiz.schedule]]\nchannel = \"c9\"\ncadence = \"daily\"\ntime = \"10:30\"\n",
+      "kith.toml");
+  CHECK(config.recognition.daily_budget == 3);
+  CHECK(config.recognition.values == std::vector<std::string>{"care"});
+  CHECK(config.recognition.time_zone == "Asia/Tokyo");
+  CHECK(config.recognition.admins == std::vector<std::string>{"ada"});
+  REQUIRE(config.quiz.schedules.size() == 1);
+  CHECK(config.quiz.schedules[0].daily);
+  CHECK(config.quiz.schedules[0].time == std::chrono::minutes(10 * 60 + 30));
+  CHECK(config.digest.time_zone == "Asia/Tokyo");
+}

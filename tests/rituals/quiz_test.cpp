@@ -226,3 +226,18 @@ TEST_CASE("quiz messages escape names containing markup on Mattermost and Matrix
     }
   }
 }
+
+TEST_CASE("a scheduled round opens in its channel without anyone asking") {
+  QuizSettings s;
+  s.schedules = {QuizSchedule{"c-general", true, std::chrono::Monday, std::chrono::hours(11)}};
+  Quizzing q(":memory:", s);
+  for (const auto* p : {"ann", "ben", "cai", "dee", "eli", "fay"}) q.person(p);
+  const auto jobs = q.ritual.jobs();
+  REQUIRE(jobs.size() == 1);
+  CHECK(jobs[0].schedule.cadence == ScheduleSpec::Cadence::daily);
+  RitualContext c{q.messenger, q.clock, q.random, q.stores_file.directory, UserId("u-kith")};
+  q.ritual.on_job(jobs[0].name, q.clock.now(), c);
+  const auto& ask = q.question();
+  CHECK(std::get<ToChannel>(ask.to).channel == ChannelId("c-general"));
+  CHECK(q.stores_file.quiz.open_round_in(ChannelId("c-general")).has_value());
+}
