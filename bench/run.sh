@@ -40,3 +40,7 @@ for size in "${sizes[@]}"; do
   grep -h -E '^(digest_seconds|digest_peak_rss_mib|ratio_)' "$out/results_$size.txt" | sed "s/^/$size /"
   grep -h -E '^(networkx_total|ratio_networkx)' "$out/networkx_$size.txt" | sed "s/^/$size /"
 done
+
+echo "== intro pairings: matching 10,000 participants with history (bench/pairing)"
+flock "$lock" cmake --build "$build" -j2 --target kith_pairing_bench
+"$build/bench/pairing/kith_pairing_bench" --people 10000

@@ -109,6 +109,58 @@ rituals::DigestSettings read_digest(TomlReader r, const BotConfig& bot) {
   return c;
 }
 
+rituals::PairingSettings read_pairings(TomlReader r, const std::string& file, const BotConfig& bot) {
+  rituals::PairingSettings c;
+  c.enabled = r.boolean("enabled", c.enabled);
+  c.time_zone = bot.time_zone;
+  c.admins = bot.admins;
+  c.tie_window_weeks = static_cast<int>(r.integer("tie_window_weeks", c.tie_window_weeks, 1, 104));
+  c.new_joiner_days = static_cast<int>(r.integer("new_joiner_days", c.new_joiner_days, 0, 3650));
+  c.seed = static_cast<std::uint64_t>(r.integer("seed", 0, 0, max_int));
+  c.starters = r.strings("starters", c.starters);
+  c.onboarding = r.boolean("onboarding", c.onboarding);
+  c.onboarding_channels = r.strings("onboarding_channels", {});
+  c.onboarding_intros = static_cast<int>(r.integer("onboarding_intros", c.onboarding_intros, 1, 20));
+  c.onboarding_weeks = static_cast<int>(r.integer("onboarding_weeks", c.onboarding_weeks, 1, 26));
+  c.onboarding_recent_days = static_cast<int>(r.integer("onboarding_recent_days", c.onboarding_recent_days, 0, 365));
+  c.onboarding_time = std::chrono::minutes(r.time_of_day("onboarding_time", "10:00"));
+  for (const auto* table : r.tables("program")) {
+    TomlReader s(table, file, "pairings.program");
+    rituals::PairingProgram p;
+    p.name = s.string("name", "");
+    if (p.name.empty() || p.name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-_") != std::string::npos) {
+      s.fail("name", "expected a short lower-case name such as \"coffee\" (letters, digits, - and _), got \"" + p.name +
+                         "\"");
+    }
+    for (const auto& other : c.programs) {
+      if (other.name == p.name) s.fail("name", "two programs are called \"" + p.name + "\"");
+    }
+    p.channel = s.string("channel", "");
+    if (p.channel.empty()) s.fail("channel", "each [[pairings.program]] needs the id of the channel people join from");
+    const auto cadence = s.choice("cadence", "every 2 weeks", {"weekly", "every 2 weeks", "every 4 weeks"});
+    p.every_n_weeks = cadence == "weekly" ? 1 : cadence == "every 4 weeks" ? 4 : 2;
+    p.weekday = s.weekday("weekday", "monday");
+    p.time_of_day = std::chrono::minutes(s.time_of_day("time", "10:00"));
+    p.time_zone = s.string("timezone", bot.time_zone);
+    if (!is_known_time_zone(p.time_zone)) {
+      s.fail("timezone", "unknown time zone \"" + p.time_zone + "\"; use an IANA name such as \"Europe/Berlin\"");
+    }
+    p.group_size = static_cast<int>(s.integer("group_size", p.group_size, 2, 8));
+    const auto mode = s.choice("mode", "grow-ties", {"random", "cross-team", "grow-ties"});
+    p.mode = mode == "random"       ? rituals::pairing::Mode::random
+             : mode == "cross-team" ? rituals::pairing::Mode::cross_team
+                                    : rituals::pairing::Mode::grow_ties;
+    p.cooldown_weeks = static_cast<int>(s.integer("cooldown_weeks", p.cooldown_weeks, 0, 104));
+    p.notice_hours = static_cast<int>(s.integer("notice_hours", p.notice_hours, 1, 7 * 24));
+    p.checkin_days = static_cast<int>(s.integer("checkin_days", p.checkin_days, 0, 6));
+    p.catch_up_hours = static_cast<int>(s.integer("catch_up_hours", p.catch_up_hours, 0, 7 * 24));
+    s.reject_unknown_keys();
+    c.programs.push_back(std::move(p));
+  }
+  r.reject_unknown_keys();
+  return c;
+}
+
 MattermostConfig read_mattermost(TomlReader r) {
   MattermostConfig c;
   c.url = r.string("url", "");
@@ -157,6 +209,7 @@ Config parse_config(const std::string& text, const std::string& name) {
   config.recognition = read_recognition(TomlReader(top.table("recognition"), name, "recognition"), config.bot);
   config.quiz = read_quiz(TomlReader(top.table("quiz"), name, "quiz"), name, config.bot);
   config.digest = read_digest(TomlReader(top.table("digest"), name, "digest"), config.bot);
+  config.pairings = read_pairings(TomlReader(top.table("pairings"), name, "pairings"), name, config.bot);
   if (const auto* t = top.table("mattermost")) config.mattermost = read_mattermost(TomlReader(t, name, "mattermost"));
   if (const auto* t = top.table("matrix")) config.matrix = read_matrix(TomlReader(t, name, "matrix"));
   top.reject_unknown_keys();
@@ -190,6 +243,16 @@ Config demo_config(const std::string& data_dir) {
   config.digest.time_zone = config.bot.time_zone;
   config.digest.admins = config.bot.admins;
   config.quiz.schedules = {rituals::QuizSchedule{"c-general", false, std::chrono::Wednesday, std::chrono::hours(11)}};
+  config.pairings.time_zone = config.bot.time_zone;
+  config.pairings.admins = config.bot.admins;
+  rituals::PairingProgram coffee;
+  coffee.name = "coffee";
+  coffee.channel = "c-coffee";
+  coffee.every_n_weeks = 1;
+  coffee.time_of_day = std::chrono::hours(10);
+  coffee.time_zone = config.bot.time_zone;
+  coffee.checkin_days = 4;  // the demo's week ends on Friday: ask on Thursday
+  config.pairings.programs = {coffee};
   return config;
 }
 

@@ -8,6 +8,7 @@
 
 #include "bot/app/toml_reader.hpp"
 #include "bot/rituals/digest/weekly_digest.hpp"
+#include "bot/rituals/pairing/pairing_settings.hpp"
 #include "bot/rituals/quiz/quiz_settings.hpp"
 #include "bot/rituals/recognition/recognition_settings.hpp"
 
@@ -56,6 +57,7 @@ struct Config {
   rituals::RecognitionSettings recognition;
   rituals::QuizSettings quiz;
   rituals::DigestSettings digest;
+  rituals::PairingSettings pairings;
 };
 
 /// Parses and validates `path`. Throws ConfigError whose message names the file, the line and

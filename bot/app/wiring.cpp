@@ -6,6 +6,7 @@
 #include "bot/privacy/pseudonymous_digest_source.hpp"
 #include "bot/rituals/digest/weekly_digest.hpp"
 #include "bot/rituals/help/help_ritual.hpp"
+#include "bot/rituals/pairing/pairing_ritual.hpp"
 #include "bot/rituals/quiz/quiz_ritual.hpp"
 #include "bot/rituals/recognition/recognition_ritual.hpp"
 
@@ -17,7 +18,7 @@ std::vector<Ritual*> RitualSet::pointers() const {
   return result;
 }
 
-RitualSet make_rituals(const Config& config, storage::SqliteStores& stores) {
+RitualSet make_rituals(const Config& config, storage::SqliteStores& stores, const Clock* clock) {
   RitualSet set;
   set.pseudonymizer =
       std::make_unique<privacy::Pseudonymizer>(privacy::Pseudonymizer::from_key_file(pseudonym_key_path(config)));
@@ -35,9 +36,13 @@ RitualSet make_rituals(const Config& config, storage::SqliteStores& stores) {
   add(std::make_unique<rituals::QuizRitual>(config.quiz, stores.quiz, stores.consent, stores.org, *set.recorder));
   set.digest_source = make_digest_source(config, stores, *set.pseudonymizer);
   add(std::make_unique<rituals::WeeklyDigest>(config.digest, *set.digest_source, stores.digests, stores.org));
+  if (!clock) clock = (set.own_clock = std::make_unique<SystemClock>()).get();
+  set.ties = std::make_unique<privacy::TieIndex>(*set.pseudonymizer, stores.interactions, *clock);
+  add(std::make_unique<rituals::PairingRitual>(config.pairings, stores.pairings, stores.consent, stores.org, *set.ties,
+                                               *set.recorder));
   auto privacy_ritual = std::make_unique<privacy::PrivacyRitual>(
       privacy::PrivacySettings{config.privacy.retention_days, config.bot.time_zone}, *set.pseudonymizer,
-      stores.consent, stores.interactions, stores.org, std::vector<PersonalData*>{&stores.recognitions, &stores.quiz, &stores.digests});
+      stores.consent, stores.interactions, stores.org, std::vector<PersonalData*>{&stores.recognitions, &stores.quiz, &stores.digests, &stores.pairings});
   set.privacy = privacy_ritual.get();
   add(std::move(privacy_ritual));
   set.owned.push_back(std::make_unique<rituals::HelpRitual>(config.bot.name, providers));

@@ -9,6 +9,7 @@
 #include "bot/privacy/interaction_recorder.hpp"
 #include "bot/core/digest_source.hpp"
 #include "bot/privacy/privacy_ritual.hpp"
+#include "bot/privacy/tie_index.hpp"
 #include "bot/storage/sqlite_stores.hpp"
 
 namespace kith::app {
@@ -19,11 +20,14 @@ struct RitualSet {
   std::vector<std::unique_ptr<Ritual>> owned;
   std::unique_ptr<DigestSource> digest_source;
   privacy::PrivacyRitual* privacy = nullptr;  ///< For the command-line privacy tools.
+  std::unique_ptr<Clock> own_clock;             ///< When make_rituals was given none.
+  std::unique_ptr<privacy::TieIndex> ties;      ///< Who is already connected (pairings).
   [[nodiscard]] std::vector<Ritual*> pointers() const;
 };
 
 /// Builds every enabled ritual over `stores`. Creates the pseudonym key file on first run.
-[[nodiscard]] RitualSet make_rituals(const Config& config, storage::SqliteStores& stores);
+/// `clock` is the runtime's (the demo's accelerated one); null means the system clock.
+[[nodiscard]] RitualSet make_rituals(const Config& config, storage::SqliteStores& stores, const Clock* clock = nullptr);
 
 /// The digest figures over `stores`, with the configured disclosure policy.
 [[nodiscard]] std::unique_ptr<DigestSource> make_digest_source(const Config& config, storage::SqliteStores& stores,

@@ -276,6 +276,10 @@ TEST_CASE("preview shows admins who meets whom and why, without sending anything
   CHECK_THAT(preview, Catch::Contains("Nobody is left out."));
   CHECK(p.sent_where(":intro").empty());
   CHECK(p.stores.pairings.rounds("coffee", 5).empty());
+  // Other rituals' commands are not answered here.
+  const auto before = p.messenger.messages.size();
+  p.say("ada", "quiz stats");
+  CHECK(p.messenger.messages.size() == before);
 }
 
 TEST_CASE("leave, snooze, block and opting out keep people out of rounds") {

@@ -227,7 +227,7 @@ int run_demo(const DemoOptions& options) {
                                 std::chrono::floor<std::chrono::days>(start) - std::chrono::days(c.start_days_ago),
                                 std::nullopt});
   }
-  auto rituals = app::make_rituals(config, stores);
+  auto rituals = app::make_rituals(config, stores, &clock);
   seed_history(org, *rituals.recorder, stores, start, options.seed);
   BotRuntime runtime(io, config.bot.name, adapter, rituals.pointers(),
                      RuntimeServices{stores.db, stores.state, stores.ledger, stores.schedules, stores.outbox,

@@ -211,6 +211,7 @@ void PairingRitual::on_event(const Event& event, RitualContext& ctx) {
 
 void PairingRitual::on_command(const Event& event, const CommandInvoked& command, RitualContext& ctx) {
   const auto [word, rest] = split_first_word(command.text);
+  if (!handles(word)) return;
   const auto now = ctx.clock.now();
   if (word == "about") {
     if (rest.empty()) {
