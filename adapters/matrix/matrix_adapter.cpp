@@ -186,7 +186,8 @@ asio::awaitable<Result<MatrixAdapter::ApiResponse>> MatrixAdapter::api(const Api
     }
     if (response.status == 429) {
       last = errc::rate_limited;
-      auto wait = retry_after(response.headers, response.body).value_or(backoff.next(random_));
+      const auto announced = retry_after(response.headers, response.body);
+      auto wait = announced ? *announced : backoff.next(random_);
       wait = std::clamp<std::chrono::milliseconds>(wait, std::chrono::milliseconds(50), settings_.max_retry_after);
       log_->warn("the homeserver is rate-limiting Kith ({} {}, {}); waiting {} ms", call.method,
                  call.path.substr(0, call.path.find('?')), response.errcode, wait.count());

@@ -89,7 +89,7 @@ TEST_CASE("messages addressed to Kith by pill, display name or user id become @k
   CHECK(std::get<MessagePosted>(out[2].body).text == "@kith help");
 }
 
-TEST_CASE("replies carry the replied-to author and threads their root; reply fallbacks are stripped") {
+TEST_CASE("replies carry the replied-to author and threads their root, and reply fallbacks are stripped") {
   auto m = memory();
   std::vector<Event> out;
   translate_room_event(message("$root", "@bob:hs.test", {{"msgtype", "m.text"}, {"body", "root"}}), room, m, false, out,

@@ -1,0 +1,112 @@
+'use strict';
+// Runs the real kith binary against the test homeserver: config generation, start/stop/kill,
+// bounded waits (deadlines, never fixed sleeps for assertions) and reads of Kith's database.
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+const { spawn, execFileSync } = require('child_process');
+const { loadSpec } = require('./spec');
+const { TestHomeserver } = require('./homeserver');
+
+function kithBinary() {
+  const candidates = [process.env.KITH_BIN, path.resolve(__dirname, '../../../build/bot/app/kith')].filter(Boolean);
+  for (const c of candidates) if (fs.existsSync(c)) return c;
+  throw new Error('cannot find the kith binary; build it or set KITH_BIN');
+}
+
+let specCache;
+function spec() { if (!specCache) specCache = loadSpec(); return specCache; }
+
+async function waitFor(what, predicate, timeoutMs = 15000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await predicate();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+class KithProcess {
+  constructor(proc) {
+    this.proc = proc;
+    this.out = '';
+    proc.stdout.on('data', (d) => { this.out += d; });
+    proc.stderr.on('data', (d) => { this.out += d; });
+    this.exited = new Promise((resolve) => proc.on('exit', (code, signal) => resolve({ code, signal })));
+  }
+  kill9() { try { this.proc.kill('SIGKILL'); } catch { /* gone */ } return this.exited; }
+  async stop() { try { this.proc.kill('SIGTERM'); } catch { /* gone */ } return this.exited; }
+}
+
+// A homeserver with Kith's account and a few colleagues, and a data directory for Kith.
+async function setup({ timelineLimit } = {}) {
+  const hs = new TestHomeserver(spec());
+  await hs.start();
+  const kith = hs.addUser('kith', { displayname: 'Kith', password: 'kith-password' });
+  hs.strictUsers.add(kith);
+  const people = {};
+  for (const name of ['alice', 'bob', 'carol', 'dan', 'erin', 'frank']) {
+    people[name] = hs.addUser(name, { displayname: name[0].toUpperCase() + name.slice(1), avatar_url: name === 'bob' ? undefined : `mxc://hs.test/${name}` });
+  }
+  if (timelineLimit) hs.timelineLimit = timelineLimit;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kith-matrix-'));
+  const token = hs.token(kith, 'KITHDEV');
+  return { hs, kith, people, dir, token };
+}
+
+function writeConfig(env, extra = '') {
+  const file = path.join(env.dir, 'kith.toml');
+  fs.writeFileSync(file, `[bot]
+name = "kith"
+data_dir = "${path.join(env.dir, 'data')}"
+adapter = "matrix"
+log_level = "debug"
+
+[matrix]
+homeserver = "${env.hs.url}"
+user_id = "${env.kith}"
+accept_invites_from = ["hs.test"]
+messages_per_second = 100
+${extra}
+`);
+  return file;
+}
+
+function startKith(env, { token = env.token, extra = '' } = {}) {
+  const config = writeConfig(env, extra);
+  const childEnv = { ...process.env };
+  delete childEnv.KITH_MATRIX_TOKEN;
+  if (token !== null) childEnv.KITH_MATRIX_TOKEN = token;
+  const proc = spawn(kithBinary(), ['run', '--config', config], { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  return new KithProcess(proc);
+}
+
+function sql(env, query, ...params) {
+  const db = path.join(env.dir, 'data', 'kith.sqlite3');
+  const script = 'import sqlite3,sys,json\nc=sqlite3.connect(sys.argv[1],timeout=10)\nprint(json.dumps(c.execute(sys.argv[2],json.loads(sys.argv[3])).fetchall()))';
+  return JSON.parse(execFileSync('python3', ['-c', script, db, query, JSON.stringify(params)]).toString());
+}
+
+function recognitionsOf(env, user) {
+  try { return sql(env, 'SELECT count(*) FROM recognitions WHERE receiver = ?', user)[0][0]; } catch { return 0; }
+}
+
+// A room with the colleagues in it, Kith invited; resolves once Kith has joined.
+async function roomWithKith(env, members = ['alice', 'bob', 'carol', 'dan', 'erin', 'frank'], opts = {}) {
+  const { hs, people, kith } = env;
+  const creator = people[members[0]];
+  const room = hs.createRoom(creator, { name: 'general', preset: 'public_chat', join: members.slice(1).map((m) => people[m]), ...opts });
+  hs.invite(room, creator, kith);
+  await waitFor('Kith to accept the invitation', () => hs.membership(room, kith) === 'join');
+  return room;
+}
+
+function mention(text, ...users) {
+  return { msgtype: 'm.text', body: text, 'm.mentions': { user_ids: users } };
+}
+
+function kithEvents(env, pred = () => true) { return env.hs.eventsBy(env.kith, pred); }
+function kithNotices(env, room) { return kithEvents(env, (e) => e.type === 'm.room.message' && e.room_id === room); }
+
+module.exports = { setup, startKith, waitFor, recognitionsOf, roomWithKith, mention, kithEvents, kithNotices, sql, spec };
