@@ -9,6 +9,8 @@ jobs="$(nproc)"
 
 echo "== protocol test server dependencies (npm ci; the official Mattermost client, ws, yaml)"
 (cd tests/mattermost && npm ci --no-audit --no-fund --loglevel=error)
+echo "== protocol test server dependencies (npm ci; matrix-js-sdk, ajv, js-yaml)"
+(cd tests/matrix/conformance && npm ci --no-audit --no-fund --loglevel=error)
 
 echo "== build and test (RelWithDebInfo)"
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo > /dev/null
