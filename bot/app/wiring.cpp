@@ -6,6 +6,8 @@
 #include "bot/privacy/pseudonymous_digest_source.hpp"
 #include "bot/rituals/digest/weekly_digest.hpp"
 #include "bot/rituals/help/help_ritual.hpp"
+#include "bot/rituals/pairing/onboarding_quiz_hints.hpp"
+#include "bot/rituals/pairing/pairing_invitations.hpp"
 #include "bot/rituals/pairing/pairing_ritual.hpp"
 #include "bot/rituals/quiz/quiz_ritual.hpp"
 #include "bot/rituals/recognition/recognition_ritual.hpp"
@@ -33,10 +35,14 @@ RitualSet make_rituals(const Config& config, storage::SqliteStores& stores, cons
   add(std::make_unique<rituals::InteractionCapture>(*set.recorder));
   add(std::make_unique<rituals::RecognitionRitual>(config.recognition, stores.recognitions, stores.consent,
                                                    *set.recorder));
-  add(std::make_unique<rituals::QuizRitual>(config.quiz, stores.quiz, stores.consent, stores.org, *set.recorder));
-  set.digest_source = make_digest_source(config, stores, *set.pseudonymizer);
-  add(std::make_unique<rituals::WeeklyDigest>(config.digest, *set.digest_source, stores.digests, stores.org));
   if (!clock) clock = (set.own_clock = std::make_unique<SystemClock>()).get();
+  set.quiz_hints = std::make_unique<rituals::OnboardingQuizHints>(stores.pairings, stores.org, *clock);
+  add(std::make_unique<rituals::QuizRitual>(config.quiz, stores.quiz, stores.consent, stores.org, *set.recorder,
+                                            std::vector<QuizDeckHints*>{set.quiz_hints.get()}));
+  set.digest_source = make_digest_source(config, stores, *set.pseudonymizer);
+  set.invitations = std::make_unique<rituals::PairingInvitations>(config.pairings, stores.org);
+  add(std::make_unique<rituals::WeeklyDigest>(config.digest, *set.digest_source, stores.digests, stores.org,
+                                              std::vector<DigestActionHandler*>{set.invitations.get()}));
   set.ties = std::make_unique<privacy::TieIndex>(*set.pseudonymizer, stores.interactions, *clock);
   add(std::make_unique<rituals::PairingRitual>(config.pairings, stores.pairings, stores.consent, stores.org, *set.ties,
                                                *set.recorder));

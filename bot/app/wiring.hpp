@@ -7,7 +7,9 @@
 #include "bot/app/config.hpp"
 #include "bot/core/ritual.hpp"
 #include "bot/privacy/interaction_recorder.hpp"
+#include "bot/core/digest_action_handler.hpp"
 #include "bot/core/digest_source.hpp"
+#include "bot/core/quiz_deck_hints.hpp"
 #include "bot/privacy/privacy_ritual.hpp"
 #include "bot/privacy/tie_index.hpp"
 #include "bot/storage/sqlite_stores.hpp"
@@ -19,6 +21,8 @@ struct RitualSet {
   std::unique_ptr<privacy::InteractionRecorder> recorder;
   std::vector<std::unique_ptr<Ritual>> owned;
   std::unique_ptr<DigestSource> digest_source;
+  std::unique_ptr<QuizDeckHints> quiz_hints;
+  std::unique_ptr<DigestActionHandler> invitations;
   privacy::PrivacyRitual* privacy = nullptr;  ///< For the command-line privacy tools.
   std::unique_ptr<Clock> own_clock;             ///< When make_rituals was given none.
   std::unique_ptr<privacy::TieIndex> ties;      ///< Who is already connected (pairings).
