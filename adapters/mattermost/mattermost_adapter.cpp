@@ -564,6 +564,22 @@ asio::awaitable<void> MattermostAdapter::handle_event(EventSink& sink, const WsF
     co_return;
   }
   remember(t);
+  // A reaction on a post Kith has not seen (older than its catch-up, or forgotten): ask whose it is,
+  // so a :taco: on yesterday's message still counts for its author.
+  for (auto& event : t.events) {
+    auto* added = std::get_if<ReactionAdded>(&event.body);
+    auto* removed = std::get_if<ReactionRemoved>(&event.body);
+    auto* author = added ? &added->message_author : removed ? &removed->message_author : nullptr;
+    if (!author || *author) continue;
+    const auto& post_id = added ? added->message.str() : removed->message.str();
+    const ApiCall call{"GET", "/posts/" + net::percent_encode(post_id), {}};
+    if (auto r = co_await api_ok(call)) {
+      if (auto post = parse_post(r->body); post && !post->user_id.empty()) {
+        post_authors_[post->id] = post->user_id;
+        *author = UserId(post->user_id);
+      }
+    }
+  }
   for (const auto& id : t.users_to_fetch) {
     auto profile = co_await fetch_user(id);
     if (profile) t.events.push_back(Event{{}, {}, ProfileUpdated{*profile}});
@@ -626,7 +642,10 @@ asio::awaitable<Result<std::string>> MattermostAdapter::group_channel(const std:
   for (const auto& u : users) {
     if (u != self_ && std::find(ids.begin(), ids.end(), u.str()) == ids.end()) ids.push_back(u.str());
   }
-  if (ids.size() == 1) co_return co_await direct_channel(UserId(ids.front()));
+  if (ids.size() == 1) {
+    const UserId only(ids.front());  // named: no temporaries into a coroutine (GCC 12)
+    co_return co_await direct_channel(only);
+  }
   // A group message has 3 to 8 members, Kith included.
   if (ids.size() < 2 || ids.size() > 7) co_return make_error_code(errc::unsupported);
   ids.push_back(self_.str());

@@ -33,7 +33,7 @@ function freePort() {
 }
 
 class Kith {
-  constructor(server, { token = server.botToken, dir, listenPort, commandToken = 'slash-secret' }) {
+  constructor(server, { token = server.botToken, dir, listenPort, commandToken = 'slash-secret', extraConfig = [] }) {
     this.dir = dir;
     this.listenPort = listenPort;
     this.commandToken = commandToken;
@@ -43,7 +43,7 @@ class Kith {
       '[bot]', 'name = "kith"', `data_dir = "${path.join(dir, 'data')}"`, 'adapter = "mattermost"', 'log_level = "debug"',
       '[mattermost]', `url = "${server.url}"`, `token_file = "${path.join(dir, 'token')}"`,
       `listen = "127.0.0.1:${listenPort}"`, `public_url = "http://127.0.0.1:${listenPort}"`,
-      `command_token_files = ["${path.join(dir, 'command-token')}"]`, ''].join('\n'));
+      `command_token_files = ["${path.join(dir, 'command-token')}"]`, ...extraConfig, ''].join('\n'));
   }
 
   start() {
@@ -102,6 +102,69 @@ async function askForHelp(server, kith, text = '@kith help', channel = server.to
   return post;
 }
 
+// The text as people see it: Kith escapes Markdown punctuation in plain text ("Correct\\!"), which
+// Mattermost renders without the backslashes (CommonMark backslash escapes).
+const shown = (markdown) => markdown.replace(/\\([!-/:-@[-`{-~])/g, '$1');
+
+// Waits for the private answer (ephemeral post) number `n` to `user` and returns it.
+async function privateAnswer(server, kith, user, n, what) {
+  await waitFor(() => ephemerals(server).filter((e) => e.to === user.id).length >= n, `${what}\n${kith.output}`);
+  return ephemerals(server).filter((e) => e.to === user.id)[n - 1];
+}
+
+// A workspace for the quiz: seven people with an uploaded picture (alice and six more), and bob,
+// carol and one more with the default picture; everyone is in town square and in six quiz channels.
+function quizWorkspace(server) {
+  const now = Date.now();
+  server.pictured = [server.alice];
+  for (const [u, f, l] of [['dave', 'Dave', 'Dunn'], ['erin', 'Erin', 'Ellis'], ['frank', 'Frank', 'Fox'],
+    ['grace', 'Grace', 'Gray'], ['heidi', 'Heidi', 'Hale'], ['ivan', 'Ivan', 'Ives']]) {
+    server.pictured.push(server.addUser(u, f, l, { last_picture_update: now - 1000, position: 'Designer' }));
+  }
+  server.judy = server.addUser('judy', 'Judy', 'Jones');
+  server.defaults = [server.bob, server.carol, server.judy];
+  const everyone = [server.bot, ...server.pictured, ...server.defaults].map((u) => u.id);
+  for (const id of everyone) server.members.get(server.town.id).add(id);
+  server.quizChannels = Array.from({ length: 7 }, (_, i) =>
+    server.addChannel({ type: 'O', name: `quiz-${i + 1}`, display_name: `Quiz ${i + 1}` }, everyone));
+}
+
+const displayName = (u) => [u.first_name, u.last_name].filter(Boolean).join(' ');
+
+// Asks for a round in `channel` as alice and checks the question as posted: one file (a picture
+// uploaded to this channel through POST /files), five buttons calling Kith's listener. Returns
+// the post, the subject (found by the picture's bytes) and the buttons.
+async function askQuiz(server, kith, channel) {
+  const isQuestion = (p) => p.user_id === server.bot.id && p.channel_id === channel.id && p.props && p.props.attachments;
+  server.userPosts(server.alice, channel, '@kith quiz');
+  const post = await waitFor(() => [...server.posts.values()].find(isQuestion), `a quiz question in ${channel.name}\n${kith.output}`);
+  assert.match(shown(post.message), /Who's who\?/);
+  assert.equal(post.file_ids.length, 1, 'the picture is attached');
+  const file = server.files.get(post.file_ids[0]);
+  assert.ok(file, 'the file was uploaded through POST /api/v4/files');
+  assert.equal(file.channel_id, channel.id);
+  assert.equal(file.info.post_id, post.id);
+  assert.equal(file.info.mime_type, 'image/png');
+  const subject = [...server.users.values()].find((u) => server.pictureOf(u.id).equals(file.data));
+  assert.ok(subject, 'the attachment is the profile picture of someone in the directory');
+  assert.ok(server.pictured.includes(subject), `the subject ${subject.username} uploaded a picture (not the default one)`);
+  assert.notEqual(subject.id, server.alice.id, 'the player is never shown their own face');
+  const fetched = server.requests.filter((r) => r.method === 'GET' && r.path === `/api/v4/users/${subject.id}/image`);
+  assert.ok(fetched.length >= 1, "the subject's picture was read from the server");
+  const actions = post.props.attachments.flatMap((a) => a.actions);
+  assert.equal(actions.length, 5, 'four names and "Don\'t know"');
+  assert.deepEqual(actions.map((a) => a.type), Array(5).fill('button'));
+  assert.equal(actions[4].name, "Don't know");
+  const names = actions.slice(0, 4).map((a) => a.name);
+  assert.ok(names.includes(displayName(subject)), `the right name is offered: ${names.join(', ')}`);
+  assert.equal(new Set(names).size, 4);
+  for (const a of actions) {
+    assert.equal(a.integration.url, `http://127.0.0.1:${kith.listenPort}/mattermost/action`);
+    assert.ok(a.integration.context && typeof a.integration.context === 'object');
+  }
+  return { post, subject, actions, wrong: names.find((n) => n !== displayName(subject)) };
+}
+
 const scenarios = {
   // A user posts and Kith answers; profiles and members were listed; /healthz reports the connection.
   async answers(server, kith) {
@@ -110,7 +173,7 @@ const scenarios = {
     await askForHelp(server, kith);
     const answer = ephemerals(server)[0];
     assert.equal(answer.to, server.alice.id);
-    assert.match(answer.post.message, /Here is what I can do/);
+    assert.match(shown(answer.post.message), /Here is what I can do/);
     const paths = server.requests.map((r) => `${r.method} ${r.path}`);
     for (const expected of ['GET /api/v4/users/me', 'GET /api/v4/users', `GET /api/v4/channels/${server.town.id}/members`, 'POST /api/v4/posts/ephemeral']) {
       assert.ok(paths.includes(expected), `expected ${expected} among ${paths.join(', ')}`);
@@ -121,7 +184,7 @@ const scenarios = {
     await waitFor(() => botPosts(server).length === 1, 'a direct message');
     const dm = server.channels.get(botPosts(server)[0].channel_id);
     assert.equal(dm.type, 'D');
-    assert.match(botPosts(server)[0].message, /I don't know the command `dance`/);
+    assert.match(shown(botPosts(server)[0].message), /I don't know the command `dance`/);
   },
 
   // The WebSocket drops; Kith resumes with connection_id and sequence_number and gets the replay.
@@ -231,6 +294,188 @@ const scenarios = {
   },
 };
 
+Object.assign(scenarios, {
+  // Who's who: the question carries the subject's uploaded picture and buttons; clicks come back
+  // through the server's post-action call with the button's context; each player is answered
+  // privately (an ephemeral post); forged clicks are refused and change nothing; only people with
+  // an uploaded picture are ever shown.
+  async quiz(server, kith) {
+    await connected(kith);
+    const [first, ...others] = server.quizChannels;
+    const round = await askQuiz(server, kith, first);
+    const upload = server.requests.find((r) => r.method === 'POST' && r.path === '/api/v4/files');
+    assert.equal(upload.status, 201);
+
+    // A forged click: the signature in the context altered. Kith refuses it (HTTP 403), the server
+    // reports the integration error to the clicker, and nothing is recorded.
+    const calls = () => server.actionCalls.length;
+    const forged = await server.clickButton(server.carol, round.post, displayName(round.subject), {
+      tamper: (r) => { r.context.kith_sig = r.context.kith_sig.replace(/^./, (c) => (c === '0' ? '1' : '0')); } });
+    assert.equal(forged.status, 400);
+    assert.equal(server.actionCalls.at(-1).status, 403);
+    // The signature of "Don't know" with the choice changed to the right name: refused too.
+    const dontKnow = round.actions[4].integration.context;
+    const right = round.actions.find((a) => a.name === displayName(round.subject)).integration.context;
+    const swapped = await server.clickButton(server.carol, round.post, "Don't know", {
+      tamper: (r) => { r.context = { ...dontKnow, kith_choice: right.kith_choice }; } });
+    assert.equal(swapped.status, 400);
+    assert.equal(server.actionCalls.at(-1).status, 403);
+    // Straight to Kith's listener, without a context or with a made-up one.
+    for (const body of [{ user_id: server.carol.id, post_id: round.post.id },
+      { user_id: server.carol.id, post_id: round.post.id, context: { kith_key: 'quiz:round:1:ask', kith_choice: 'dont-know', kith_sig: 'x'.repeat(64) } }]) {
+      const r = await fetch(`http://127.0.0.1:${kith.listenPort}/mattermost/action`, { method: 'POST',
+        headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+      assert.equal(r.status, 403);
+    }
+    assert.equal(calls(), 2);
+    assert.match(kith.output, /refused a message-action request with a missing or wrong signature/);
+
+    // Genuine clicks: each clicker is told privately, in the quiz channel.
+    const ok = await server.clickButton(server.alice, round.post, displayName(round.subject));
+    assert.deepEqual(ok, { status: 200, body: { status: 'OK' } });
+    const call = server.actionCalls.at(-1);
+    assert.equal(call.status, 200);
+    assert.deepEqual(call.response, {}, 'Kith answers the click itself, with an ephemeral post');
+    const correct = await privateAnswer(server, kith, server.alice, 1, "alice's answer");
+    assert.equal(correct.post.channel_id, first.id);
+    assert.match(shown(correct.post.message), new RegExp(`^Correct! That's \\*\\*${displayName(round.subject)}\\*\\* — Designer\\.$`));
+    // Carol's forged clicks recorded nothing: her genuine (wrong) answer is her first.
+    await server.clickButton(server.carol, round.post, round.wrong);
+    const carol = await privateAnswer(server, kith, server.carol, 1, "carol's answer");
+    assert.match(shown(carol.post.message), new RegExp(`^Not quite — that's \\*\\*${displayName(round.subject)}\\*\\*`));
+    await server.clickButton(server.bob, round.post, "Don't know");
+    assert.match(shown((await privateAnswer(server, kith, server.bob, 1, "bob's answer")).post.message), /^Now you know: that's /);
+    await server.clickButton(round.subject, round.post, "Don't know");
+    assert.match(shown((await privateAnswer(server, kith, round.subject, 1, "the subject's answer")).post.message), /^That's you!/);
+    await server.clickButton(server.alice, round.post, round.wrong);
+    assert.match(shown((await privateAnswer(server, kith, server.alice, 2, "alice's second answer")).post.message), /^You already answered this round\./);
+    for (const e of ephemerals(server)) assert.notEqual(e.via, 'integration');
+    assert.ok(ephemerals(server).every((e) => e.post.channel_id === first.id));
+    assert.ok(server.requests.filter((r) => r.path === '/api/v4/posts/ephemeral').length >= 5);
+
+    // More rounds, alice answering each: every new round shows a face she has not named yet, so
+    // after the five other people with a picture the next face is one of them again. Had anyone
+    // with the default picture been eligible, they would have come up before any repeat.
+    const seen = [round.subject.id];
+    for (const channel of others) {
+      const r = await askQuiz(server, kith, channel);
+      const before = ephemerals(server).filter((e) => e.to === server.alice.id).length;
+      await server.clickButton(server.alice, r.post, displayName(r.subject));
+      const answer = await privateAnswer(server, kith, server.alice, before + 1, `alice's answer in ${channel.name}`);
+      assert.match(shown(answer.post.message), /^Correct!/);
+      seen.push(r.subject.id);
+    }
+    const others6 = server.pictured.filter((u) => u !== server.alice).map((u) => u.id).sort();
+    assert.deepEqual([...new Set(seen.slice(0, 6))].sort(), others6, 'six rounds: the six other people with a picture');
+    assert.ok(others6.includes(seen[6]), 'the seventh round repeats a face rather than show a default picture');
+    for (const d of server.defaults) {
+      assert.ok(!server.requests.some((r) => r.path === `/api/v4/users/${d.id}/image`), `${d.username}'s default picture is never fetched`);
+    }
+    assert.equal(server.files.size, 7);
+  },
+
+  // Recognition: "+1 @bob" gets a taco reaction on the post and a private note of the budget; a
+  // taco reaction by someone else counts for the post's author and can be taken back; Kith's own
+  // reactions never count; the leaderboard lists the result.
+  async recognition(server, kith) {
+    await connected(kith);
+    const thanks = server.userPosts(server.alice, server.town, '+1 @bob for the review');
+    await waitFor(() => server.reactions.some((r) => r.user_id === server.bot.id), 'a reaction from Kith\n' + kith.output);
+    const reaction = server.reactions.find((r) => r.user_id === server.bot.id);
+    assert.equal(reaction.post_id, thanks.id);
+    assert.equal(reaction.emoji_name, 'taco');
+    const sent = server.requests.filter((r) => r.method === 'POST' && r.path === '/api/v4/reactions');
+    assert.equal(sent.length, 1);
+    assert.deepEqual(sent[0].body, { user_id: server.bot.id, post_id: thanks.id, emoji_name: 'taco' });
+    assert.equal(sent[0].status ?? 201, 201);
+    const budget = await privateAnswer(server, kith, server.alice, 1, "alice's budget");
+    assert.equal(budget.post.channel_id, server.town.id);
+    assert.equal(shown(budget.post.message), 'Recognition for **Bob Baker** recorded. You have 4 left today.');
+    // Giving to yourself is refused privately, with no reaction.
+    server.userPosts(server.alice, server.town, '+1 @alice');
+    assert.match(shown((await privateAnswer(server, kith, server.alice, 2, 'the refusal')).post.message), /^Nice try!/);
+
+    // Carol reacts with :taco: on Bob's post.
+    const work = server.userPosts(server.bob, server.town, 'the release notes are out');
+    server.userReacts(server.carol, work, 'taco');
+    const carolBudget = await privateAnswer(server, kith, server.carol, 1, "carol's budget\n");
+    assert.equal(shown(carolBudget.post.message), 'Recognition for **Bob Baker** recorded. You have 4 left today.');
+    await waitFor(() => botPosts(server).some((p) => /recognised/.test(p.message)), 'the public acknowledgement');
+    assert.equal(shown(botPosts(server).find((p) => /recognised/.test(p.message)).message), '@carol recognised @bob');
+
+    const leaderboard = async (n) => {
+      server.userPosts(server.alice, server.town, '@kith leaderboard week');
+      const board = await waitFor(() => botPosts(server).filter((p) => /Recognition received/.test(p.message))[n - 1], 'the leaderboard\n' + kith.output);
+      assert.equal(board.channel_id, server.town.id);
+      return shown(board.message);
+    };
+    assert.equal(await leaderboard(1), '**Recognition received, this week**\n1. Bob Baker — 2', "Kith's own taco on alice's post does not count");
+    // Carol takes her reaction back.
+    server.userUnreacts(server.carol, work, 'taco');
+    assert.match(shown((await privateAnswer(server, kith, server.carol, 2, 'the undo note')).post.message), /^You took your recognition back/);
+    assert.equal(await leaderboard(2), '**Recognition received, this week**\n1. Bob Baker — 1');
+    assert.equal(server.reactions.filter((r) => r.user_id === server.bot.id).length, 1, 'one reaction from Kith in all');
+
+    // A :taco: on a post from before Kith started (never seen, beyond catch-up): Kith asks the
+    // server whose post it is, and it counts for its author.
+    const old = server.insertPost(server.bob.id, server.town.id, 'an old post', { create_at: Date.now() - 3 * 3600e3, update_at: Date.now() - 3 * 3600e3 });
+    server.userReacts(server.carol, old, 'taco');
+    const third = await privateAnswer(server, kith, server.carol, 3, "carol's recognition on an old post");
+    assert.equal(shown(third.post.message), 'Recognition for **Bob Baker** recorded. You have 4 left today.');
+    assert.ok(server.requests.some((r) => r.method === 'GET' && r.path === `/api/v4/posts/${old.id}`), 'the post was looked up');
+    assert.equal(await leaderboard(3), '**Recognition received, this week**\n1. Bob Baker — 2');
+  },
+});
+
+// Intro pairings with a weekly program in town square whose round comes a minute or two after
+// Kith starts (schedules have minute precision).
+function pairingsWorkspace(server) {
+  const now = new Date();
+  const round = new Date(Math.ceil((now.getTime() + (now.getUTCSeconds() >= 30 ? 60000 : 0) + 1) / 60000) * 60000);
+  const days = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
+  const hhmm = `${String(round.getUTCHours()).padStart(2, '0')}:${String(round.getUTCMinutes()).padStart(2, '0')}`;
+  server.roundAt = round.getTime();
+  return ['[pairings]', 'onboarding = false', '[[pairings.program]]', 'name = "coffee"', `channel = "${server.town.id}"`,
+    'cadence = "weekly"', `weekday = "${days[round.getUTCDay()]}"`, `time = "${hhmm}"`, 'timezone = "UTC"', 'notice_hours = 1'];
+}
+
+Object.assign(scenarios, {
+  // Intro pairings: people join, one presses "Skip this round" on the notice, and at the round Kith
+  // opens a group message with the pair (POST /channels/group, Kith included) and posts the intro there.
+  async group_message(server, kith) {
+    await connected(kith);
+    for (const [i, u] of [server.alice, server.bob, server.carol].entries()) {
+      server.userPosts(u, server.town, '@kith pairings join coffee');
+      const reply = await privateAnswer(server, kith, u, 1, `${u.username} joining`);
+      assert.match(shown(reply.post.message), /^You're in \*\*coffee\*\*/, `reply ${i}`);
+    }
+    const notice = await waitFor(() => botPosts(server).find((p) => /Intro pairings/.test(p.message)), 'the pre-round notice\n' + kith.output);
+    assert.equal(notice.channel_id, server.town.id);
+    const click = await server.clickButton(server.carol, notice, 'Skip this round');
+    assert.equal(click.status, 200);
+    await privateAnswer(server, kith, server.carol, 2, "carol's skip confirmation");
+    const wait = Math.max(0, server.roundAt - Date.now()) + 30000;
+    const opened = await waitFor(() => server.requests.find((r) => r.method === 'POST' && r.path === '/api/v4/channels/group'),
+      'the group message at the round\n' + kith.output, wait);
+    assert.deepEqual([...opened.body].sort(), [server.alice.id, server.bob.id, server.bot.id].sort(), 'the pair and Kith; carol skipped');
+    const group = [...server.channels.values()].find((c) => c.type === 'G');
+    assert.deepEqual([...server.members.get(group.id)].sort(), [server.alice.id, server.bob.id, server.bot.id].sort());
+    const intro = await waitFor(() => botPosts(server).find((p) => p.channel_id === group.id), 'the intro in the group\n' + kith.output);
+    const text = shown(intro.message);
+    assert.match(text, /^\*\*Meet your coffee partner!\*\*/);
+    assert.match(text, /@alice/);
+    assert.match(text, /@bob/);
+    assert.match(text, /Conversation starter: _/);
+    assert.doesNotMatch(text, /@carol/);
+    assert.ok(!botPosts(server).some((p) => server.channels.get(p.channel_id).type === 'D'), 'no direct messages instead of the group');
+    await new Promise((r) => setTimeout(r, 500));
+    assert.equal(server.requests.filter((r) => r.path === '/api/v4/channels/group').length, 1, 'one group message');
+  },
+});
+
+// Workspaces some scenarios need before Kith starts; they may return extra configuration lines.
+const setups = { quiz: quizWorkspace, group_message: pairingsWorkspace };
+
 async function main() {
   if (scenario === 'bad_token') {
     const server = await new MattermostTestServer().start();
@@ -253,8 +498,9 @@ async function main() {
   const run = scenarios[scenario];
   if (!run) throw new Error(`unknown scenario ${scenario}; one of bad_token, ${Object.keys(scenarios).join(', ')}`);
   const server = await new MattermostTestServer().start();
+  const extraConfig = setups[scenario]?.(server) || [];
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kith-mm-'));
-  const ctx = { dir, listenPort: await freePort() };
+  const ctx = { dir, listenPort: await freePort(), extraConfig };
   ctx.kith = new Kith(server, ctx).start();
   try {
     await run(server, ctx.kith, ctx);

@@ -1,7 +1,8 @@
 'use strict';
 // A Mattermost protocol test server: REST API v4 and the WebSocket as the real server speaks
 // them (PROTOCOLS.md section 1), with an in-memory workspace, and controls for the failure
-// scenarios tests need (drops, lost buffers, restarts, 429 storms, raw frames). Every request is
+// scenarios tests need (drops, lost buffers, restarts, 429 storms, raw frames), profile pictures,
+// file uploads and message-button clicks as the real server performs them. Every request is
 // checked against the official OpenAPI description; `violations` lists what it did not allow.
 const http = require('http');
 const crypto = require('crypto');
@@ -37,14 +38,10 @@ class MattermostTestServer {
     this.reactions = [];
     this.files = new Map();
     this.team = { id: newId(), name: 'acme', display_name: 'Acme', type: 'O' };
+    this.pictures = new Map(); // userId -> PNG bytes of an uploaded profile picture
+    this.actionCalls = [];     // message-button clicks: {userId, postId, actionId, request, status, response}
     const now = Date.now();
-    const user = (username, first, last, extra = {}) => {
-      const u = { id: newId(), username, first_name: first, last_name: last, nickname: '', email: `${username}@example.org`,
-        position: '', roles: 'system_user', locale: 'en', create_at: now, update_at: now, delete_at: 0,
-        last_picture_update: 0, is_bot: false, ...extra };
-      this.users.set(u.id, u);
-      return u;
-    };
+    const user = (username, first, last, extra = {}) => this.addUser(username, first, last, extra);
     this.bot = user('kith', 'Kith', '', { is_bot: true, bot_description: 'Kith' });
     this.alice = user('alice', 'Alice', 'Archer', { last_picture_update: now, position: 'Engineer' });
     this.bob = user('bob', 'Bob', 'Baker');
@@ -53,6 +50,23 @@ class MattermostTestServer {
     this.sessions.set(this.botToken, this.bot.id);
     this.town = this.addChannel({ type: 'O', name: 'town-square', display_name: 'Town Square' },
       [this.bot.id, this.alice.id, this.bob.id, this.carol.id]);
+  }
+
+  // A user; with `last_picture_update` > 0 they uploaded a profile picture (distinct PNG bytes),
+  // otherwise the server serves its generated default picture.
+  addUser(username, first, last, extra = {}) {
+    const now = Date.now();
+    const u = { id: newId(), username, first_name: first, last_name: last, nickname: '', email: `${username}@example.org`,
+      position: '', roles: 'system_user', locale: 'en', create_at: now, update_at: now, delete_at: 0,
+      last_picture_update: 0, is_bot: false, ...extra };
+    this.users.set(u.id, u);
+    if (u.last_picture_update > 0) this.pictures.set(u.id, makePng(this.pictures.size + 1, [40, 120, 200]));
+    return u;
+  }
+
+  // The picture GET /users/{id}/image serves: the uploaded one, or a generated default.
+  pictureOf(userId) {
+    return this.pictures.get(userId) ?? makePng(Number.parseInt(crypto.createHash('sha1').update(userId).digest('hex').slice(0, 6), 16), [200, 200, 200]);
   }
 
   addChannel(fields, memberIds) {
@@ -194,7 +208,7 @@ class MattermostTestServer {
         if (!this.users.has(userParam(seg[1]))) return this.error(res, 404, 'app.user.missing_account.const', 'not found');
         record.status = 200;
         res.writeHead(200, { 'Content-Type': 'image/png' });
-        return res.end(PNG);
+        return res.end(this.pictureOf(userParam(seg[1])));
       }
       if (M === 'GET' && seg.length === 3 && seg[2] === 'teams') return h(200, [this.team]);
       if (M === 'GET' && seg.length === 5 && seg[2] === 'teams' && seg[4] === 'channels') {
@@ -224,6 +238,12 @@ class MattermostTestServer {
       }
     }
     if (M === 'POST' && path === '/api/v4/posts') return this.createPost(res, h, me, body);
+    if (M === 'GET' && seg[0] === 'posts' && seg.length === 2) {
+      const post = this.posts.get(seg[1]);
+      if (!post) return this.error(res, 404, 'app.post.get.app_error', 'no such post');
+      if (!this.members.get(post.channel_id).has(me)) return this.error(res, 403, 'api.context.permissions.app_error', 'not a member');
+      return h(200, post);
+    }
     if (M === 'POST' && path === '/api/v4/posts/ephemeral') {
       if (!this.ephemeralAllowed) return this.error(res, 403, 'api.context.permissions.app_error', 'You do not have the appropriate permissions.');
       const post = { id: newId(), create_at: Date.now(), update_at: Date.now(), edit_at: 0, delete_at: 0, user_id: me,
@@ -244,10 +264,25 @@ class MattermostTestServer {
     if (M === 'POST' && path === '/api/v4/files') {
       const file = form && form.files;
       if (!file || !form.channel_id) return this.error(res, 400, 'api.file.upload_file.incorrect_number_of_files.app_error', 'no file');
-      const info = { id: newId(), user_id: me, post_id: '', create_at: Date.now(), name: file.filename || 'file',
-        extension: 'png', size: file.data.length, mime_type: file.type || 'application/octet-stream' };
-      this.files.set(info.id, { info, data: file.data, channel_id: form.channel_id.value ?? form.channel_id });
+      // The server streams the form: without ?channel_id= the channel_id part must come before the files.
+      if (!url.searchParams.has('channel_id') && form.__order.indexOf('channel_id') > form.__order.indexOf('files')) {
+        this.violation('POST /api/v4/files: the channel_id form field must precede the files');
+        return this.error(res, 400, 'api.file.upload_file.multipart.app_error', 'channel_id must come first');
+      }
+      const channelId = form.channel_id.value;
+      if (!this.channels.has(channelId) || !this.members.get(channelId).has(me)) return this.error(res, 403, 'api.context.permissions.app_error', 'not a member');
+      const name = file.filename || 'file';
+      const info = { id: newId(), user_id: me, post_id: '', create_at: Date.now(), name,
+        extension: name.includes('.') ? name.split('.').pop() : '', size: file.data.length, mime_type: file.type || 'application/octet-stream' };
+      this.files.set(info.id, { info, data: file.data, channel_id: channelId });
       return h(201, { file_infos: [info], client_ids: [] });
+    }
+    const action = /^\/api\/v4\/posts\/([A-Za-z0-9]+)\/actions\/([A-Za-z0-9]+)$/.exec(path);
+    if (M === 'POST' && action) {
+      record.status = 'pending';
+      this.doPostAction(me, action[1], action[2]).then(({ status, body }) => h(status, body),
+        (e) => { this.violation(`server error on a post action: ${e.stack}`); h(500, { id: 'test.server.error', message: String(e) }); });
+      return undefined;
     }
     record.status = 404;
     return this.error(res, 404, 'api.context.404.app_error', `not implemented by the test server: ${M} ${path}`);
@@ -288,8 +323,30 @@ class MattermostTestServer {
     if (body.pending_post_id && this.pendingPostIds.has(body.pending_post_id)) {
       return h(201, this.posts.get(this.pendingPostIds.get(body.pending_post_id)));
     }
+    for (const id of body.file_ids || []) {
+      const f = this.files.get(id);
+      const problem = !f ? 'was never uploaded' : f.info.user_id !== me ? 'was uploaded by someone else'
+        : f.channel_id !== channel.id ? 'was uploaded to another channel' : f.info.post_id ? 'is already attached to a post' : '';
+      if (problem) {
+        this.violation(`POST /api/v4/posts: file ${id} ${problem}`);
+        return this.error(res, 400, 'api.post.create_post.file_ids.app_error', `file ${id} ${problem}`);
+      }
+    }
+    for (const [i, attachment] of ((body.props && body.props.attachments) || []).entries()) {
+      for (const [j, a] of (attachment.actions || []).entries()) {
+        // The click route is /posts/{post_id:[A-Za-z0-9]+}/actions/{action_id:[A-Za-z0-9]+}: other ids cannot be clicked.
+        const where = `POST /api/v4/posts: props.attachments[${i}].actions[${j}]`;
+        if (a.id !== undefined && !/^[A-Za-z0-9]+$/.test(a.id)) this.violation(`${where}.id ${JSON.stringify(a.id)} is not alphanumeric`);
+        if (typeof a.name !== 'string' || !a.name) this.violation(`${where} has no name`);
+        if (!['button', 'select', undefined].includes(a.type)) this.violation(`${where}.type ${a.type} is not button or select`);
+        if (!a.integration || typeof a.integration.url !== 'string' || !/^https?:\/\//.test(a.integration.url)) this.violation(`${where} has no integration URL`);
+        if (a.integration && a.integration.context !== undefined && !typeOkObject(a.integration.context)) this.violation(`${where}.integration.context is not an object`);
+        a.id ??= newId();
+      }
+    }
     const post = this.insertPost(me, channel.id, body.message, { root_id: body.root_id || '', file_ids: body.file_ids || [],
       props: body.props || {}, pending_post_id: body.pending_post_id || '' });
+    for (const id of body.file_ids || []) this.files.get(id).info.post_id = post.id;
     if (body.pending_post_id) this.pendingPostIds.set(body.pending_post_id, post.id);
     this.announcePost(post, this.users.get(me), channel);
     return h(201, post);
@@ -329,6 +386,65 @@ class MattermostTestServer {
     this.reactions.push(reaction);
     this.broadcast('reaction_added', { reaction: JSON.stringify(reaction) }, { channel_id: post.channel_id }, (uid) => this.members.get(post.channel_id).has(uid));
     return reaction;
+  }
+
+  userUnreacts(user, post, emoji) {
+    const i = this.reactions.findIndex((r) => r.user_id === user.id && r.post_id === post.id && r.emoji_name === emoji);
+    const [reaction] = this.reactions.splice(i, 1);
+    this.broadcast('reaction_removed', { reaction: JSON.stringify(reaction) }, { channel_id: post.channel_id }, (uid) => this.members.get(post.channel_id).has(uid));
+    return reaction;
+  }
+
+  // A click on a message button, as the real server handles POST /posts/{post_id}/actions/{action_id}
+  // (app/integration_action.go): it POSTs a PostActionIntegrationRequest with the button's context to
+  // the integration URL, requires HTTP 200, applies `update`, and sends `ephemeral_text` as an
+  // ephemeral post to the clicker. `tamper(request)` lets a test alter what is sent.
+  async doPostAction(userId, postId, actionId, { tamper } = {}) {
+    const post = this.posts.get(postId);
+    if (!post) return { status: 404, body: { id: 'app.post.get.app_error', message: 'no such post', status_code: 404 } };
+    if (!this.members.get(post.channel_id).has(userId)) return { status: 403, body: { id: 'api.context.permissions.app_error', message: 'not a member', status_code: 403 } };
+    const action = ((post.props && post.props.attachments) || []).flatMap((a) => a.actions || []).find((a) => a.id === actionId);
+    if (!action || !action.integration) return { status: 404, body: { id: 'api.post.do_action.action_id.app_error', message: 'no such action', status_code: 404 } };
+    const user = this.users.get(userId);
+    const channel = this.channels.get(post.channel_id);
+    const team = channel.team_id ? this.team : { id: '', name: '' };
+    let request = { user_id: userId, user_name: user.username, channel_id: channel.id, channel_name: channel.name,
+      team_id: team.id, team_domain: team.name, post_id: post.id, trigger_id: newId(), type: action.type || 'button',
+      data_source: action.data_source || '', context: structuredClone(action.integration.context || {}) };
+    if (tamper) request = tamper(request) ?? request;
+    const call = { userId, postId, actionId, request, status: 0, response: undefined };
+    this.actionCalls.push(call);
+    let res;
+    try {
+      res = await fetch(action.integration.url, { method: 'POST', headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+        body: JSON.stringify(request), signal: AbortSignal.timeout(30000) });
+    } catch (e) {
+      call.status = -1;
+      return { status: 400, body: { id: 'api.post.do_action.action_integration.app_error', message: String(e), status_code: 400 } };
+    }
+    call.status = res.status;
+    const text = await res.text();
+    if (res.status !== 200) return { status: 400, body: { id: 'api.post.do_action.action_integration.app_error', message: `status ${res.status}`, status_code: 400 } };
+    let response = {};
+    if (text.length) {
+      try { response = JSON.parse(text); } catch { this.violation(`the integration at ${action.integration.url} answered a click with a body that is not JSON`); }
+    }
+    call.response = response;
+    if (response.update) Object.assign(post, { message: response.update.message ?? post.message, props: response.update.props ?? post.props, update_at: Date.now() });
+    if (response.ephemeral_text) {
+      const e = { id: newId(), create_at: Date.now(), update_at: Date.now(), edit_at: 0, delete_at: 0, user_id: post.user_id,
+        channel_id: post.channel_id, root_id: post.root_id, message: response.ephemeral_text, type: 'system_ephemeral', props: {} };
+      this.ephemerals = [...(this.ephemerals || []), { to: userId, post: e, via: 'integration' }];
+      this.broadcast('ephemeral_message', { post: JSON.stringify(e) }, { user_id: userId, channel_id: e.channel_id }, (uid) => uid === userId);
+    }
+    return { status: 200, body: { status: 'OK' } };
+  }
+
+  // A user clicks a button (found by its label) on a post.
+  clickButton(user, post, label, options) {
+    const action = ((post.props && post.props.attachments) || []).flatMap((a) => a.actions || []).find((a) => a.name === label);
+    if (!action) throw new Error(`no button "${label}" on post ${post.id}`);
+    return this.doPostAction(user.id, post.id, action.id, options);
   }
 
   // Sends `text` as is to the bot's sockets, optionally taking a seq (for events the server
@@ -417,7 +533,9 @@ class MattermostTestServer {
 }
 
 function publicUser(u) {
-  const { ...copy } = u;
+  const copy = { ...u };
+  // As the real server's JSON (model.User): omitempty fields are left out when empty.
+  for (const k of ['last_picture_update', 'is_bot', 'bot_description']) if (!copy[k]) delete copy[k];
   return copy;
 }
 
@@ -425,7 +543,9 @@ function parseMultipart(contentType, raw) {
   const m = /boundary=(?:"([^"]+)"|([^;]+))/i.exec(contentType || '');
   if (!m) return {};
   const boundary = Buffer.from('--' + (m[1] || m[2]));
+  const order = [];
   const out = {};
+  Object.defineProperty(out, '__order', { value: order, enumerable: false }); // the order of the parts
   let pos = raw.indexOf(boundary);
   while (pos !== -1) {
     const start = pos + boundary.length;
@@ -439,14 +559,43 @@ function parseMultipart(contentType, raw) {
     const name = /name="([^"]*)"/.exec(head)?.[1];
     const filename = /filename="([^"]*)"/.exec(head)?.[1];
     const type = /Content-Type:\s*(\S+)/i.exec(head)?.[1];
-    if (name) out[name] = filename !== undefined ? { filename, type, data } : { value: data.toString() };
+    if (name) {
+      out[name] = filename !== undefined ? { filename, type, data } : { value: data.toString() };
+      order.push(name);
+    }
     pos = next;
   }
   return out;
 }
 
-// A 1x1 PNG.
-const PNG = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000' +
-  '1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082', 'hex');
+function typeOkObject(v) { return v !== null && typeof v === 'object' && !Array.isArray(v); }
+
+const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
+  let c = n;
+  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  return c >>> 0;
+});
+function crc32(buf) {
+  let c = 0xffffffff;
+  for (const b of buf) c = CRC_TABLE[(c ^ b) & 0xff] ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
+
+// A valid 8x8 RGB PNG whose colour encodes `n` (so each person's picture has its own bytes).
+function makePng(n, base) {
+  const chunk = (type, data) => {
+    const len = Buffer.alloc(4); len.writeUInt32BE(data.length);
+    const td = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+    const crc = Buffer.alloc(4); crc.writeUInt32BE(crc32(td));
+    return Buffer.concat([len, td, crc]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(8, 0); ihdr.writeUInt32BE(8, 4); ihdr[8] = 8; ihdr[9] = 2; // 8-bit RGB
+  const colour = [(base[0] + n * 37) & 255, (base[1] + (n >> 8) * 53) & 255, (base[2] + (n >> 16) * 71) & 255];
+  const rows = [];
+  for (let y = 0; y < 8; y++) rows.push(Buffer.from([0, ...Array(8).fill(colour).flat()]));
+  return Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), chunk('IHDR', ihdr),
+    chunk('IDAT', require('zlib').deflateSync(Buffer.concat(rows))), chunk('IEND', Buffer.alloc(0))]);
+}
 
 module.exports = { MattermostTestServer, newId };

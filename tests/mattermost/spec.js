@@ -123,8 +123,16 @@ function checkRequest(spec, { method, pathname, query, contentType, body, form }
   const media = content[mediaType];
   if (!media) { problems.push(`${label}: content type "${mediaType}" is not one of ${Object.keys(content).join(', ')}`); return problems; }
   if (form !== undefined) {
+    // Form fields: each declared; binary ones are file parts, the others plain values.
     const s = resolve(spec.doc, media.schema || {});
     for (const r of s.required || []) if (!(r in form)) problems.push(`${label}: missing required form field "${r}"`);
+    for (const [name, value] of Object.entries(form)) {
+      const p = s.properties && s.properties[name] ? resolve(spec.doc, s.properties[name]) : undefined;
+      if (!p) { problems.push(`${label}: form field "${name}" is not in the description`); continue; }
+      const isFile = value !== null && typeof value === 'object' && 'data' in value;
+      if (p.format === 'binary' && !isFile) problems.push(`${label}: form field "${name}" must be a file part`);
+      if (p.format !== 'binary' && isFile) problems.push(`${label}: form field "${name}" must be a plain value, not a file`);
+    }
     return problems;
   }
   checkValue(spec.doc, media.schema || {}, body, `${label} body`, problems);
