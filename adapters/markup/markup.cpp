@@ -7,9 +7,10 @@ std::string escape_markdown(std::string_view text) {
   out.reserve(text.size());
   for (const char c : text) {
     switch (c) {
-      case '\\': case '`': case '*': case '_': case '{': case '}': case '[': case ']': case '(': case ')':
-      case '#': case '+': case '-': case '.': case '!': case '|': case '>': case '<': case '~': case '@':
-      case ':':
+      // Only what can start formatting, a link, an emoji or a mention anywhere in a line; escaping
+      // more (".", "!", "?") would show as stray backslashes in push and e-mail notifications.
+      case '\\': case '`': case '*': case '_': case '[': case ']': case '#': case '|': case '>': case '<':
+      case '~': case '@': case ':':
         out += '\\';
         out += c;
         break;

@@ -11,12 +11,17 @@ std::string username_of(const UserId& id) { return id == UserId("u1") ? "alice" 
 TEST_CASE("names containing Markdown are shown literally on Mattermost") {
   const auto text = RichText().text("Thanks ").bold("*Bob* [x](http://evil) <b>").text(" for `code`");
   CHECK(markup::to_markdown(text, username_of) ==
-        "Thanks **\\*Bob\\* \\[x\\]\\(http\\://evil\\) \\<b\\>** for \\`code\\`");
+        "Thanks **\\*Bob\\* \\[x\\](http\\://evil) \\<b\\>** for \\`code\\`");
 }
 
 TEST_CASE("mentions render as @username where known and as escaped names otherwise") {
   const auto text = RichText().mention(UserId("u1"), "Alice").text(" and ").mention(UserId("u2"), "_Eve_");
   CHECK(markup::to_markdown(text, username_of) == "@alice and \\_Eve\\_");
+}
+
+TEST_CASE("ordinary punctuation is left alone so notifications stay readable") {
+  CHECK(markup::to_markdown(RichText("Correct! Who's who? 4.5 - ok (yes)"), username_of) ==
+        "Correct! Who's who? 4.5 - ok (yes)");
 }
 
 TEST_CASE("a code span cannot be closed early by a backtick") {
