@@ -111,7 +111,7 @@ std::optional<WsFrame> parse_frame(std::string_view text) {
   }
   if (const auto d = j->find("data"); d != j->end() && !d->is_null()) {
     if (!d->is_object()) return std::nullopt;
-    f.data = *d;
+    f.data = std::move(*d);  // j is ours: no deep copy of the event's data
   }
   if (const auto b = j->find("broadcast"); b != j->end() && b->is_object()) {
     if (!get_string(*b, "channel_id", f.broadcast_channel_id) || !get_string(*b, "user_id", f.broadcast_user_id)) {

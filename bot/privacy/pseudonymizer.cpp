@@ -59,7 +59,7 @@ Pseudonymizer Pseudonymizer::from_key_file(const fs::path& path) {
 
 void Pseudonymizer::rotate_key_file(const fs::path& path) { write_key(path, random_key()); }
 
-analytics::Pseudonym Pseudonymizer::hash(char domain, const std::string& id) const {
+analytics::Pseudonym Pseudonymizer::hash(char domain, std::string_view id) const {
   std::string message(1, domain);
   message += id;
   std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
@@ -72,7 +72,11 @@ analytics::Pseudonym Pseudonymizer::hash(char domain, const std::string& id) con
 }
 
 // Users and channels hash in separate domains, so a user and a channel with the same id differ.
-analytics::Pseudonym Pseudonymizer::of(const UserId& user) const { return hash('u', user.str()); }
-analytics::Pseudonym Pseudonymizer::of(const ChannelId& channel) const { return hash('c', channel.str()); }
+analytics::Pseudonym Pseudonymizer::of(const UserId& user) const {
+  return memo_.get('u', user.str(), [&] { return hash('u', user.str()); });
+}
+analytics::Pseudonym Pseudonymizer::of(const ChannelId& channel) const {
+  return memo_.get('c', channel.str(), [&] { return hash('c', channel.str()); });
+}
 
 }  // namespace kith::privacy

@@ -5,7 +5,10 @@
 #include <array>
 #include <cstdint>
 #include <filesystem>
+#include <mutex>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 
 #include "analytics/pseudonym.hpp"
 #include "bot/core/ids.hpp"
@@ -28,8 +31,41 @@ class Pseudonymizer {
   [[nodiscard]] analytics::Pseudonym of(const ChannelId& channel) const;
 
  private:
-  [[nodiscard]] analytics::Pseudonym hash(char domain, const std::string& id) const;
+  /// Recently computed pseudonyms (ids repeat heavily, an HMAC costs about a microsecond).
+  /// Derived from the key alone, so a copy starts empty; guarded for use from several threads.
+  class Memo {
+   public:
+    Memo() = default;
+    Memo(const Memo&) {}
+    Memo& operator=(const Memo&) { return *this; }
+    /// The pseudonym of `id` in `domain`, computing and remembering it with `compute` on a miss.
+    template <class F>
+    analytics::Pseudonym get(char domain, std::string_view id, F&& compute);
+
+   private:
+    struct Hash {
+      using is_transparent = void;
+      std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+    };
+    static constexpr std::size_t max_entries = 65'536;  ///< Per domain; about 6 MB at most.
+    std::mutex mutex_;
+    std::unordered_map<std::string, analytics::Pseudonym, Hash, std::equal_to<>> users_, channels_;
+  };
+
+  [[nodiscard]] analytics::Pseudonym hash(char domain, std::string_view id) const;
   Key key_;
+  mutable Memo memo_;
 };
+
+template <class F>
+analytics::Pseudonym Pseudonymizer::Memo::get(char domain, std::string_view id, F&& compute) {
+  auto& map = domain == 'u' ? users_ : channels_;
+  const std::lock_guard lock(mutex_);
+  if (const auto it = map.find(id); it != map.end()) return it->second;
+  const auto p = compute();
+  if (map.size() >= max_entries) map.clear();  // crude bound: the working set refills it
+  map.emplace(std::string(id), p);
+  return p;
+}
 
 }  // namespace kith::privacy

@@ -6,38 +6,38 @@ namespace kith::storage {
 
 // --- state ---------------------------------------------------------------------------------
 std::optional<std::string> SqliteStateStore::get(const std::string& ns, const std::string& key) {
-  auto stmt = db_.prepare("SELECT value FROM state WHERE ns = ? AND key = ?");
+  auto stmt = db_.cached("SELECT value FROM state WHERE ns = ? AND key = ?");
   stmt.bind_all(ns, key);
   if (!stmt.step()) return std::nullopt;
   return stmt.text(0);
 }
 
 void SqliteStateStore::put(const std::string& ns, const std::string& key, const std::string& value) {
-  db_.prepare("INSERT INTO state (ns, key, value) VALUES (?, ?, ?) "
+  db_.cached("INSERT INTO state (ns, key, value) VALUES (?, ?, ?) "
               "ON CONFLICT (ns, key) DO UPDATE SET value = excluded.value")
       .bind_all(ns, key, value)
       .run();
 }
 
 void SqliteStateStore::erase(const std::string& ns, const std::string& key) {
-  db_.prepare("DELETE FROM state WHERE ns = ? AND key = ?").bind_all(ns, key).run();
+  db_.cached("DELETE FROM state WHERE ns = ? AND key = ?").bind_all(ns, key).run();
 }
 
 // --- event ledger ----------------------------------------------------------------------------
 bool SqliteEventLedger::record_once(const std::string& key, TimePoint at) {
-  db_.prepare("INSERT INTO event_ledger (key, at) VALUES (?, ?) ON CONFLICT (key) DO NOTHING")
+  db_.cached("INSERT INTO event_ledger (key, at) VALUES (?, ?) ON CONFLICT (key) DO NOTHING")
       .bind_all(key, to_db(at))
       .run();
   return db_.changes() == 1;
 }
 
 void SqliteEventLedger::forget_before(TimePoint cutoff) {
-  db_.prepare("DELETE FROM event_ledger WHERE at < ?").bind_all(to_db(cutoff)).run();
+  db_.cached("DELETE FROM event_ledger WHERE at < ?").bind_all(to_db(cutoff)).run();
 }
 
 // --- schedules -------------------------------------------------------------------------------
 std::optional<ScheduleStore::JobState> SqliteScheduleStore::job(const std::string& name) {
-  auto stmt = db_.prepare("SELECT anchor, last_slot FROM schedule_jobs WHERE name = ?");
+  auto stmt = db_.cached("SELECT anchor, last_slot FROM schedule_jobs WHERE name = ?");
   stmt.bind_all(name);
   if (!stmt.step()) return std::nullopt;
   JobState state{from_db(stmt.int64(0)), std::nullopt};
@@ -48,7 +48,7 @@ std::optional<ScheduleStore::JobState> SqliteScheduleStore::job(const std::strin
 void SqliteScheduleStore::save_job(const std::string& name, const JobState& state) {
   std::optional<std::int64_t> last;
   if (state.last_slot) last = to_db(*state.last_slot);
-  db_.prepare("INSERT INTO schedule_jobs (name, anchor, last_slot) VALUES (?, ?, ?) "
+  db_.cached("INSERT INTO schedule_jobs (name, anchor, last_slot) VALUES (?, ?, ?) "
               "ON CONFLICT (name) DO UPDATE SET anchor = excluded.anchor, last_slot = excluded.last_slot")
       .bind_all(name, to_db(state.anchor), last)
       .run();
@@ -57,7 +57,7 @@ void SqliteScheduleStore::save_job(const std::string& name, const JobState& stat
 // --- outbox ----------------------------------------------------------------------------------
 bool SqliteOutboxStore::enqueue(const OutgoingItem& item, TimePoint now) {
   const auto& key = std::visit([](const auto& i) -> const std::string& { return i.key; }, item);
-  auto stmt = db_.prepare(
+  auto stmt = db_.cached(
       "INSERT INTO outbox (key, item, image, not_before, created_at) VALUES (?, ?, ?, ?, ?) "
       "ON CONFLICT (key) DO NOTHING");
   stmt.bind_all(key, encode_outgoing(item));
@@ -72,7 +72,7 @@ bool SqliteOutboxStore::enqueue(const OutgoingItem& item, TimePoint now) {
 }
 
 std::vector<OutboxEntry> SqliteOutboxStore::due(TimePoint now, std::size_t limit) {
-  auto stmt = db_.prepare(
+  auto stmt = db_.cached(
       "SELECT id, item, image, attempts, not_before FROM outbox "
       "WHERE status = 'pending' ORDER BY id LIMIT ?");
   stmt.bind_all(static_cast<std::int64_t>(limit));
@@ -87,33 +87,33 @@ std::vector<OutboxEntry> SqliteOutboxStore::due(TimePoint now, std::size_t limit
 }
 
 void SqliteOutboxStore::mark_delivered(std::int64_t id, const MessageId& message, TimePoint now) {
-  db_.prepare("UPDATE outbox SET status = 'delivered', delivered_at = ?, message_id = ?, image = NULL, "
+  db_.cached("UPDATE outbox SET status = 'delivered', delivered_at = ?, message_id = ?, image = NULL, "
               "attempts = attempts + 1 WHERE id = ?")
       .bind_all(to_db(now), message.str(), id)
       .run();
 }
 
 void SqliteOutboxStore::postpone(std::int64_t id, TimePoint not_before, const std::string& reason) {
-  db_.prepare("UPDATE outbox SET attempts = attempts + 1, not_before = ?, reason = ? WHERE id = ?")
+  db_.cached("UPDATE outbox SET attempts = attempts + 1, not_before = ?, reason = ? WHERE id = ?")
       .bind_all(to_db(not_before), reason, id)
       .run();
 }
 
 void SqliteOutboxStore::give_up(std::int64_t id, const std::string& reason) {
-  db_.prepare("UPDATE outbox SET status = 'failed', attempts = attempts + 1, reason = ?, image = NULL WHERE id = ?")
+  db_.cached("UPDATE outbox SET status = 'failed', attempts = attempts + 1, reason = ?, image = NULL WHERE id = ?")
       .bind_all(reason, id)
       .run();
 }
 
 std::optional<MessageId> SqliteOutboxStore::delivered_message(const std::string& key) {
-  auto stmt = db_.prepare("SELECT message_id FROM outbox WHERE key = ? AND status = 'delivered'");
+  auto stmt = db_.cached("SELECT message_id FROM outbox WHERE key = ? AND status = 'delivered'");
   stmt.bind_all(key);
   if (!stmt.step() || stmt.is_null(0)) return std::nullopt;
   return MessageId(stmt.text(0));
 }
 
 std::size_t SqliteOutboxStore::pending_count() {
-  auto stmt = db_.prepare("SELECT count(*) FROM outbox WHERE status = 'pending'");
+  auto stmt = db_.cached("SELECT count(*) FROM outbox WHERE status = 'pending'");
   stmt.step();
   return static_cast<std::size_t>(stmt.int64(0));
 }
@@ -137,7 +137,7 @@ UserProfile read_profile(const Statement& stmt) {
 }  // namespace
 
 void SqliteDirectoryStore::upsert_profile(const UserProfile& p) {
-  db_.prepare(
+  db_.cached(
          "INSERT INTO people (user_id, username, display_name, is_bot, has_custom_avatar, avatar_ref, title) "
          "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (user_id) DO UPDATE SET username = excluded.username, "
          "display_name = excluded.display_name, is_bot = excluded.is_bot, "
@@ -148,21 +148,21 @@ void SqliteDirectoryStore::upsert_profile(const UserProfile& p) {
 }
 
 std::optional<UserProfile> SqliteDirectoryStore::profile(const UserId& user) {
-  auto stmt = db_.prepare(std::string(profile_columns) + "WHERE user_id = ?");
+  auto stmt = db_.cached(std::string(profile_columns) + "WHERE user_id = ?");
   stmt.bind_all(user.str());
   if (!stmt.step()) return std::nullopt;
   return read_profile(stmt);
 }
 
 std::optional<UserProfile> SqliteDirectoryStore::profile_by_username(const std::string& username) {
-  auto stmt = db_.prepare(std::string(profile_columns) + "WHERE username = ? COLLATE NOCASE");
+  auto stmt = db_.cached(std::string(profile_columns) + "WHERE username = ? COLLATE NOCASE");
   stmt.bind_all(username);
   if (!stmt.step()) return std::nullopt;
   return read_profile(stmt);
 }
 
 std::vector<UserProfile> SqliteDirectoryStore::people() {
-  auto stmt = db_.prepare(std::string(profile_columns) + "ORDER BY user_id");
+  auto stmt = db_.cached(std::string(profile_columns) + "ORDER BY user_id");
   std::vector<UserProfile> all;
   while (stmt.step()) all.push_back(read_profile(stmt));
   return all;
@@ -170,25 +170,25 @@ std::vector<UserProfile> SqliteDirectoryStore::people() {
 
 void SqliteDirectoryStore::replace_members(const ChannelId& channel, const std::vector<UserId>& members) {
   db_.atomically([&] {
-    db_.prepare("DELETE FROM channel_members WHERE channel_id = ?").bind_all(channel.str()).run();
+    db_.cached("DELETE FROM channel_members WHERE channel_id = ?").bind_all(channel.str()).run();
     for (const auto& user : members) add_member(channel, user);
   });
 }
 
 void SqliteDirectoryStore::add_member(const ChannelId& channel, const UserId& user) {
-  db_.prepare("INSERT INTO channel_members (channel_id, user_id) VALUES (?, ?) ON CONFLICT DO NOTHING")
+  db_.cached("INSERT INTO channel_members (channel_id, user_id) VALUES (?, ?) ON CONFLICT DO NOTHING")
       .bind_all(channel.str(), user.str())
       .run();
 }
 
 void SqliteDirectoryStore::remove_member(const ChannelId& channel, const UserId& user) {
-  db_.prepare("DELETE FROM channel_members WHERE channel_id = ? AND user_id = ?")
+  db_.cached("DELETE FROM channel_members WHERE channel_id = ? AND user_id = ?")
       .bind_all(channel.str(), user.str())
       .run();
 }
 
 std::vector<UserId> SqliteDirectoryStore::members(const ChannelId& channel) {
-  auto stmt = db_.prepare("SELECT user_id FROM channel_members WHERE channel_id = ? ORDER BY user_id");
+  auto stmt = db_.cached("SELECT user_id FROM channel_members WHERE channel_id = ? ORDER BY user_id");
   stmt.bind_all(channel.str());
   std::vector<UserId> users;
   while (stmt.step()) users.emplace_back(stmt.text(0));

@@ -10,43 +10,62 @@ namespace {
 }
 }  // namespace
 
-Statement::Statement(sqlite3* db, std::string_view sql) : db_(db), stmt_(nullptr), sql_(sql) {
+Statement::Statement(sqlite3* db, std::string_view sql) : db_(db), stmt_(nullptr) {
   if (sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt_, nullptr) != SQLITE_OK) {
+    sqlite3_finalize(stmt_);
     fail(db_, "prepare", sql);
   }
 }
 
-Statement::~Statement() { sqlite3_finalize(stmt_); }
+Statement::Statement(sqlite3* db, sqlite3_stmt* borrowed, bool& in_use) noexcept
+    : db_(db), stmt_(borrowed), in_use_(&in_use) {
+  in_use = true;
+}
 
-Statement::Statement(Statement&& other) noexcept
-    : db_(other.db_), stmt_(other.stmt_), sql_(std::move(other.sql_)) {
+Statement::~Statement() {
+  if (in_use_ == nullptr) {
+    sqlite3_finalize(stmt_);
+  } else if (stmt_ != nullptr) {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+    *in_use_ = false;
+  }
+}
+
+Statement::Statement(Statement&& other) noexcept : db_(other.db_), stmt_(other.stmt_), in_use_(other.in_use_) {
   other.stmt_ = nullptr;
+  other.in_use_ = nullptr;
+}
+
+std::string_view Statement::sql() const {
+  const char* text = stmt_ != nullptr ? sqlite3_sql(stmt_) : nullptr;
+  return text != nullptr ? std::string_view(text) : std::string_view();
 }
 
 Statement& Statement::bind(int index, std::int64_t value) {
-  if (sqlite3_bind_int64(stmt_, index, value) != SQLITE_OK) fail(db_, "bind", sql_);
+  if (sqlite3_bind_int64(stmt_, index, value) != SQLITE_OK) fail(db_, "bind", sql());
   return *this;
 }
 Statement& Statement::bind(int index, double value) {
-  if (sqlite3_bind_double(stmt_, index, value) != SQLITE_OK) fail(db_, "bind", sql_);
+  if (sqlite3_bind_double(stmt_, index, value) != SQLITE_OK) fail(db_, "bind", sql());
   return *this;
 }
 Statement& Statement::bind(int index, std::string_view value) {
   if (sqlite3_bind_text(stmt_, index, value.data(), static_cast<int>(value.size()), SQLITE_TRANSIENT) !=
       SQLITE_OK) {
-    fail(db_, "bind", sql_);
+    fail(db_, "bind", sql());
   }
   return *this;
 }
 Statement& Statement::bind_blob(int index, const std::vector<std::uint8_t>& value) {
   if (sqlite3_bind_blob(stmt_, index, value.data(), static_cast<int>(value.size()), SQLITE_TRANSIENT) !=
       SQLITE_OK) {
-    fail(db_, "bind", sql_);
+    fail(db_, "bind", sql());
   }
   return *this;
 }
 Statement& Statement::bind_null(int index) {
-  if (sqlite3_bind_null(stmt_, index) != SQLITE_OK) fail(db_, "bind", sql_);
+  if (sqlite3_bind_null(stmt_, index) != SQLITE_OK) fail(db_, "bind", sql());
   return *this;
 }
 
@@ -54,7 +73,7 @@ bool Statement::step() {
   const int rc = sqlite3_step(stmt_);
   if (rc == SQLITE_ROW) return true;
   if (rc == SQLITE_DONE) return false;
-  fail(db_, "step", sql_);
+  fail(db_, "step", sql());
 }
 
 void Statement::run() {
@@ -95,7 +114,25 @@ Database::Database(const std::string& path) : path_(path) {
   exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;");
 }
 
-Database::~Database() { sqlite3_close(db_); }
+Database::~Database() {
+  for (auto& [sql, entry] : cache_) sqlite3_finalize(entry.stmt);
+  sqlite3_close(db_);
+}
+
+Statement Database::cached(std::string_view sql) {
+  auto it = cache_.find(sql);
+  if (it == cache_.end()) {
+    sqlite3_stmt* stmt = nullptr;
+    if (sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &stmt,
+                           nullptr) != SQLITE_OK) {
+      sqlite3_finalize(stmt);
+      fail(db_, "prepare", sql);
+    }
+    it = cache_.emplace(std::string(sql), CachedStatement{stmt, false}).first;
+  }
+  if (it->second.in_use) return Statement(db_, sql);  // nested use of the same SQL
+  return Statement(db_, it->second.stmt, it->second.in_use);
+}
 
 void Database::exec(std::string_view sql) {
   const std::string copy(sql);
@@ -111,8 +148,10 @@ std::int64_t Database::last_insert_id() const { return sqlite3_last_insert_rowid
 int Database::changes() const { return sqlite3_changes(db_); }
 
 void Database::atomically(const std::function<void()>& work) {
+  // Every event runs each ritual in a savepoint: BEGIN/SAVEPOINT/RELEASE/COMMIT are cached
+  // statements rather than re-parsed each time.
   const std::string savepoint = "sp" + std::to_string(depth_);
-  exec(depth_ == 0 ? "BEGIN IMMEDIATE" : "SAVEPOINT " + savepoint);
+  cached(depth_ == 0 ? "BEGIN IMMEDIATE" : "SAVEPOINT " + savepoint).run();
   ++depth_;
   try {
     work();
@@ -126,7 +165,7 @@ void Database::atomically(const std::function<void()>& work) {
     throw;
   }
   --depth_;
-  exec(depth_ == 0 ? "COMMIT" : "RELEASE " + savepoint);
+  cached(depth_ == 0 ? "COMMIT" : "RELEASE " + savepoint).run();
 }
 
 }  // namespace kith::storage

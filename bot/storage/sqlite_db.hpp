@@ -1,6 +1,6 @@
 #pragma once
-// A thin RAII layer over SQLite: one connection, prepared statements, and transactions that nest
-// as savepoints. Every error names the statement that failed.
+// A thin RAII layer over SQLite: one connection, prepared statements (optionally cached per
+// connection), and transactions that nest as savepoints. Every error names the statement that failed.
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -8,6 +8,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "bot/core/stores.hpp"
@@ -24,7 +25,11 @@ class DatabaseError : public std::runtime_error {
 
 class Statement {
  public:
+  /// Compiles `sql`; the statement is finalized when this object is destroyed.
   Statement(sqlite3* db, std::string_view sql);
+  /// A statement owned by a cache (Database::cached): reset, its bindings cleared and `in_use`
+  /// set back to false when this object is destroyed, instead of finalized.
+  Statement(sqlite3* db, sqlite3_stmt* borrowed, bool& in_use) noexcept;
   ~Statement();
   Statement(const Statement&) = delete;
   Statement& operator=(const Statement&) = delete;
@@ -65,9 +70,11 @@ class Statement {
   [[nodiscard]] bool is_null(int column) const;
 
  private:
+  [[nodiscard]] std::string_view sql() const;
+
   sqlite3* db_;
   sqlite3_stmt* stmt_;
-  std::string sql_;
+  bool* in_use_ = nullptr;  ///< Set when borrowed from a cache.
 };
 
 class Database final : public Transactions {
@@ -79,6 +86,10 @@ class Database final : public Transactions {
   Database& operator=(const Database&) = delete;
 
   Statement prepare(std::string_view sql) { return Statement(db_, sql); }
+  /// Like prepare(), but `sql` is compiled once per connection and reused: the returned Statement
+  /// is reset (bindings cleared) when it goes out of scope. For fixed SQL on hot paths. A nested
+  /// use of the same SQL while the first is still alive gets a freshly prepared statement.
+  Statement cached(std::string_view sql);
   /// Executes one or more statements with no parameters.
   void exec(std::string_view sql);
   [[nodiscard]] std::int64_t last_insert_id() const;
@@ -89,9 +100,20 @@ class Database final : public Transactions {
   void atomically(const std::function<void()>& work) override;
 
  private:
+  struct CachedStatement {
+    sqlite3_stmt* stmt = nullptr;
+    bool in_use = false;
+  };
+  struct SqlHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view sql) const noexcept { return std::hash<std::string_view>{}(sql); }
+  };
+
   sqlite3* db_ = nullptr;
   std::string path_;
   int depth_ = 0;
+  /// SQL text -> its compiled statement. Nodes never move, so `in_use` can be pointed at.
+  std::unordered_map<std::string, CachedStatement, SqlHash, std::equal_to<>> cache_;
 };
 
 }  // namespace kith::storage

@@ -15,26 +15,26 @@ analytics::Pseudonym pseudonym_from(const std::vector<std::uint8_t>& bytes) {
 
 // --- interactions ----------------------------------------------------------------------------
 void SqliteInteractionStore::append(const analytics::Interaction& i) {
-  auto stmt = db_.prepare("INSERT INTO interactions (hour, kind, src, dst, channel) VALUES (?, ?, ?, ?, ?)");
+  auto stmt = db_.cached("INSERT INTO interactions (hour, kind, src, dst, channel) VALUES (?, ?, ?, ?, ?)");
   stmt.bind(1, i.hour).bind(2, static_cast<std::int64_t>(i.kind));
   stmt.bind_blob(3, bytes_of(i.from)).bind_blob(4, bytes_of(i.to)).bind_blob(5, bytes_of(i.channel));
   stmt.run();
 }
 
 void SqliteInteractionStore::erase(const analytics::Pseudonym& person) {
-  auto stmt = db_.prepare("DELETE FROM interactions WHERE src = ? OR dst = ?");
+  auto stmt = db_.cached("DELETE FROM interactions WHERE src = ? OR dst = ?");
   stmt.bind_blob(1, bytes_of(person)).bind_blob(2, bytes_of(person));
   stmt.run();
 }
 
 void SqliteInteractionStore::expire_before(std::int64_t hour) {
-  db_.prepare("DELETE FROM interactions WHERE hour < ?").bind_all(hour).run();
+  db_.cached("DELETE FROM interactions WHERE hour < ?").bind_all(hour).run();
 }
 
 void SqliteInteractionStore::clear() { db_.exec("DELETE FROM interactions"); }
 
 std::int64_t SqliteInteractionStore::count(const analytics::Pseudonym& person) const {
-  auto stmt = db_.prepare("SELECT count(*) FROM interactions WHERE src = ? OR dst = ?");
+  auto stmt = db_.cached("SELECT count(*) FROM interactions WHERE src = ? OR dst = ?");
   stmt.bind_blob(1, bytes_of(person)).bind_blob(2, bytes_of(person));
   stmt.step();
   return stmt.int64(0);
@@ -42,7 +42,7 @@ std::int64_t SqliteInteractionStore::count(const analytics::Pseudonym& person) c
 
 void SqliteInteractionStore::for_each_between(std::int64_t from_hour, std::int64_t to_hour,
                                               const std::function<void(const analytics::Interaction&)>& fn) const {
-  auto stmt = db_.prepare("SELECT hour, kind, src, dst, channel FROM interactions WHERE hour >= ? AND hour < ?");
+  auto stmt = db_.cached("SELECT hour, kind, src, dst, channel FROM interactions WHERE hour >= ? AND hour < ?");
   stmt.bind_all(from_hour, to_hour);
   while (stmt.step()) {
     fn(analytics::Interaction{pseudonym_from(stmt.blob(2)), pseudonym_from(stmt.blob(3)),
@@ -53,26 +53,32 @@ void SqliteInteractionStore::for_each_between(std::int64_t from_hour, std::int64
 
 // --- consent ---------------------------------------------------------------------------------
 bool SqliteConsentStore::opted_out(const UserId& user, const std::string& scope) {
-  auto stmt = db_.prepare("SELECT 1 FROM consent WHERE user_id = ? AND opted_out = 1 AND (scope = ? OR scope = ?)");
-  stmt.bind_all(user.str(), scope, consent_all);
-  return stmt.step();
+  // One primary-key range per person (a handful of rows) compared here: "scope = ? OR scope = ?"
+  // makes SQLite build an ephemeral IN table on every call, and this runs twice per interaction.
+  auto stmt = db_.cached("SELECT scope FROM consent WHERE user_id = ? AND opted_out = 1");
+  stmt.bind_all(user.str());
+  while (stmt.step()) {
+    const auto s = stmt.text(0);
+    if (s == scope || s == consent_all) return true;
+  }
+  return false;
 }
 
 bool SqliteConsentStore::opted_in(const UserId& user, const std::string& scope) {
-  auto stmt = db_.prepare("SELECT 1 FROM consent WHERE user_id = ? AND scope = ? AND opted_out = 0");
+  auto stmt = db_.cached("SELECT 1 FROM consent WHERE user_id = ? AND scope = ? AND opted_out = 0");
   stmt.bind_all(user.str(), scope);
   return stmt.step() && !opted_out(user, scope);
 }
 
 void SqliteConsentStore::set(const UserId& user, const std::string& scope, bool out) {
-  db_.prepare("INSERT INTO consent (user_id, scope, opted_out) VALUES (?, ?, ?) "
+  db_.cached("INSERT INTO consent (user_id, scope, opted_out) VALUES (?, ?, ?) "
               "ON CONFLICT (user_id, scope) DO UPDATE SET opted_out = excluded.opted_out")
       .bind_all(user.str(), scope, out ? 1 : 0)
       .run();
 }
 
 std::vector<std::string> SqliteConsentStore::choices(const UserId& user) {
-  auto stmt = db_.prepare("SELECT scope, opted_out FROM consent WHERE user_id = ? ORDER BY scope");
+  auto stmt = db_.cached("SELECT scope, opted_out FROM consent WHERE user_id = ? ORDER BY scope");
   stmt.bind_all(user.str());
   std::vector<std::string> result;
   while (stmt.step()) result.push_back(stmt.text(0) + (stmt.int64(1) ? ": opted out" : ": opted in"));
@@ -85,7 +91,7 @@ void SqliteOrgStore::upsert(const OrgPerson& p) {
   if (p.start_date) start = p.start_date->time_since_epoch().count();
   std::optional<std::string> manager;
   if (p.manager) manager = p.manager->str();
-  db_.prepare("INSERT INTO org_people (user_id, team, is_lead, start_day, manager) VALUES (?, ?, ?, ?, ?) "
+  db_.cached("INSERT INTO org_people (user_id, team, is_lead, start_day, manager) VALUES (?, ?, ?, ?, ?) "
               "ON CONFLICT (user_id) DO UPDATE SET team = excluded.team, is_lead = excluded.is_lead, "
               "start_day = excluded.start_day, manager = excluded.manager")
       .bind_all(p.user.str(), p.team, p.is_lead ? 1 : 0, start, manager)
@@ -93,7 +99,7 @@ void SqliteOrgStore::upsert(const OrgPerson& p) {
 }
 
 void SqliteOrgStore::remove(const UserId& user) {
-  db_.prepare("DELETE FROM org_people WHERE user_id = ?").bind_all(user.str()).run();
+  db_.cached("DELETE FROM org_people WHERE user_id = ?").bind_all(user.str()).run();
 }
 
 namespace {
@@ -109,14 +115,14 @@ OrgPerson read_org_person(const Statement& stmt) {
 }  // namespace
 
 std::optional<OrgPerson> SqliteOrgStore::person(const UserId& user) {
-  auto stmt = db_.prepare("SELECT user_id, team, is_lead, start_day, manager FROM org_people WHERE user_id = ?");
+  auto stmt = db_.cached("SELECT user_id, team, is_lead, start_day, manager FROM org_people WHERE user_id = ?");
   stmt.bind_all(user.str());
   if (!stmt.step()) return std::nullopt;
   return read_org_person(stmt);
 }
 
 std::vector<OrgPerson> SqliteOrgStore::everyone() {
-  auto stmt = db_.prepare("SELECT user_id, team, is_lead, start_day, manager FROM org_people ORDER BY user_id");
+  auto stmt = db_.cached("SELECT user_id, team, is_lead, start_day, manager FROM org_people ORDER BY user_id");
   std::vector<OrgPerson> all;
   while (stmt.step()) all.push_back(read_org_person(stmt));
   return all;

@@ -122,3 +122,16 @@ TEST_CASE("retention deletes interactions and ritual data older than the period"
   CHECK(p.edges("alice") == 1);
   CHECK(p.stores.recognitions.given_since(UserId("u-alice"), TimePoint{}) == 0);
 }
+
+TEST_CASE("remembered pseudonyms equal freshly computed ones, per domain and per key") {
+  const privacy::Pseudonymizer a(privacy::Pseudonymizer::Key{4, 5, 6});
+  const auto first = a.of(UserId("same-id"));
+  CHECK(a.of(UserId("same-id")) == first);                                     // from the memo
+  CHECK(privacy::Pseudonymizer(privacy::Pseudonymizer::Key{4, 5, 6}).of(UserId("same-id")) == first);  // fresh
+  CHECK(a.of(ChannelId("same-id")) != first);                                  // channels hash in their own domain
+  const auto copy = a;                                                         // a copy starts with an empty memo
+  CHECK(copy.of(UserId("same-id")) == first);
+  CHECK(privacy::Pseudonymizer(privacy::Pseudonymizer::Key{7}).of(UserId("same-id")) != first);
+  for (int i = 0; i < 70'000; ++i) (void)a.of(UserId("u" + std::to_string(i)));  // past the memo's bound
+  CHECK(a.of(UserId("same-id")) == first);
+}

@@ -121,3 +121,40 @@ TEST_CASE("nested transactions roll back only the inner work") {
   CHECK(s.state.get("ns", "outer") == "1");
   CHECK_FALSE(s.state.get("ns", "inner"));
 }
+
+TEST_CASE("cached statements are reused, reset after each use, and safe to nest") {
+  storage::Database db(":memory:");
+  db.exec("CREATE TABLE t (n INTEGER NOT NULL)");
+  for (int i = 1; i <= 3; ++i) db.cached("INSERT INTO t (n) VALUES (?)").bind_all(i).run();
+  {
+    auto outer = db.cached("SELECT n FROM t ORDER BY n");
+    REQUIRE(outer.step());
+    CHECK(outer.int64(0) == 1);
+    // The same SQL while the first is mid-iteration: a separate statement, the outer one unaffected.
+    auto inner = db.cached("SELECT n FROM t ORDER BY n");
+    REQUIRE(inner.step());
+    CHECK(inner.int64(0) == 1);
+    REQUIRE(outer.step());
+    CHECK(outer.int64(0) == 2);
+  }
+  // Abandoned mid-iteration above: the next use starts from the first row with fresh bindings.
+  auto again = db.cached("SELECT n FROM t ORDER BY n");
+  REQUIRE(again.step());
+  CHECK(again.int64(0) == 1);
+  CHECK_THROWS_WITH(db.cached("SELECT nope FROM t"), Catch::Contains("prepare") && Catch::Contains("nope"));
+}
+
+TEST_CASE("consent: opting out of a scope or of everything") {
+  storage::SqliteStores stores(":memory:");
+  stores.consent.set(UserId("a"), "analytics", true);
+  stores.consent.set(UserId("b"), consent_all, true);
+  stores.consent.set(UserId("c"), "quiz", true);
+  stores.consent.set(UserId("d"), "analytics", false);
+  CHECK(stores.consent.opted_out(UserId("a"), "analytics"));
+  CHECK_FALSE(stores.consent.opted_out(UserId("a"), "quiz"));
+  CHECK(stores.consent.opted_out(UserId("b"), "analytics"));
+  CHECK(stores.consent.opted_out(UserId("b"), "quiz"));
+  CHECK_FALSE(stores.consent.opted_out(UserId("c"), "analytics"));
+  CHECK_FALSE(stores.consent.opted_out(UserId("d"), "analytics"));
+  CHECK_FALSE(stores.consent.opted_out(UserId("nobody"), "analytics"));
+}

@@ -1,0 +1,352 @@
+// Ingest benchmark: Mattermost WebSocket frames through the real path, in one run.
+//
+//   nlohmann   bare nlohmann/json: the frame, then data.post and data.mentions (the reference)
+//   translate  the adapter's work: parse_frame + translate_event + remembering post authors
+//   full       translate, then kith::Dispatcher::apply with InteractionCapture -> InteractionRecorder
+//              -> Pseudonymizer -> SqliteStores on a WAL file, `--batch` frames per batch
+//   live       the same as full but one frame per batch (one commit each), as the WebSocket loop
+//              delivers frames today; a short run
+//
+// Frames are generated in chunks outside the timed sections (the same seeded stream for every
+// stage). Prints one "name value" line per measurement and writes them to <out>/results_ingest.txt.
+// See bench/README.md, "Ingest".
+#include <sys/resource.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include <fmt/format.h>
+#include <spdlog/sinks/null_sink.h>
+#include <spdlog/spdlog.h>
+#include <nlohmann/json.hpp>
+
+#include "adapters/mattermost/translate.hpp"
+#include "adapters/mattermost/wire.hpp"
+#include "bot/core/dispatcher.hpp"
+#include "bot/core/messenger.hpp"
+#include "bot/core/random.hpp"
+#include "bot/privacy/interaction_recorder.hpp"
+#include "bot/privacy/pseudonymizer.hpp"
+#include "bot/rituals/capture/interaction_capture.hpp"
+#include "bot/storage/sqlite_stores.hpp"
+#include "mattermost_stream.hpp"
+
+namespace {
+
+using namespace kith;
+using SteadyClock = std::chrono::steady_clock;
+constexpr double target_events_per_second = 200'000;
+constexpr std::size_t chunk = 10'000;
+
+double peak_rss_mib() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return static_cast<double>(usage.ru_maxrss) / 1024.0;  // Linux reports KiB
+}
+
+class Report {
+ public:
+  explicit Report(const std::filesystem::path& file) : out_(file) {
+    if (!out_) throw std::runtime_error("cannot write " + file.string());
+  }
+  void add(const std::string& name, double value) {
+    const std::string line = fmt::format("{} {:.6g}", name, value);
+    std::puts(line.c_str());
+    std::fflush(stdout);
+    out_ << line << '\n';
+  }
+
+ private:
+  std::ofstream out_;
+};
+
+struct Options {
+  std::int64_t events = 1'000'000;
+  std::int64_t live_events = 3'000;
+  std::size_t batch = 1'000;
+  int people = 5'000;
+  std::filesystem::path out = "bench-out";
+};
+
+/// What MattermostAdapter keeps between frames and hands translate_event (mattermost_adapter.cpp:
+/// remember() and context()), over the same containers.
+class AdapterModel {
+ public:
+  explicit AdapterModel(const bench::MattermostStream& stream) : self_(stream.bot_id()) {
+    for (const auto& p : stream.people()) user_by_name_[p.username] = p.id;
+    for (const auto& c : stream.channels()) {
+      channel_kinds_[c.id] = c.type == 'P' ? ChannelKind::private_channel : ChannelKind::public_channel;
+    }
+  }
+
+  [[nodiscard]] mattermost::TranslateContext context() const {
+    mattermost::TranslateContext ctx;
+    ctx.self = self_;
+    ctx.connection_id = connection_id_;
+    ctx.user_by_name = [this](std::string_view name) -> std::optional<UserId> {
+      const auto it = user_by_name_.find(std::string(name));
+      if (it == user_by_name_.end()) return std::nullopt;
+      return UserId(it->second);
+    };
+    ctx.author_of = [this](const std::string& post) -> std::optional<UserId> {
+      const auto it = post_authors_.find(post);
+      if (it == post_authors_.end() || it->second.empty()) return std::nullopt;
+      return UserId(it->second);
+    };
+    ctx.kind_of = [this](const std::string& channel) -> std::optional<ChannelKind> {
+      const auto it = channel_kinds_.find(channel);
+      if (it == channel_kinds_.end()) return std::nullopt;
+      return it->second;
+    };
+    return ctx;
+  }
+
+  void remember(const mattermost::Translated& t) {
+    if (post_authors_.size() > 100'000) post_authors_.clear();  // the adapter's post_author_cache
+    for (const auto& [post, author] : t.post_authors) post_authors_[post] = author;
+    for (const auto& [channel, kind] : t.channel_kinds) channel_kinds_[channel] = kind;
+  }
+
+  /// handle_event() without the network: translate, remember, append to the batch being built.
+  /// Returns false for a frame the adapter would skip.
+  bool handle(std::string_view text, EventBatch& batch) {
+    const auto frame = mattermost::parse_frame(text);
+    if (!frame) return false;
+    auto t = mattermost::translate_event(*frame, context());
+    if (!t.problem.empty() || !t.recognised) return false;
+    remember(t);
+    since_ = std::max(since_, t.position);
+    for (auto& e : t.events) batch.events.push_back(std::move(e));
+    batch.cursor_value = std::to_string(since_);
+    return true;
+  }
+
+  [[nodiscard]] const UserId& self() const { return self_; }
+
+ private:
+  UserId self_;
+  std::string connection_id_ = "bench-connection";
+  std::unordered_map<std::string, std::string> user_by_name_;
+  std::unordered_map<std::string, ChannelKind> channel_kinds_;
+  std::unordered_map<std::string, std::string> post_authors_;
+  std::int64_t since_ = 0;
+};
+
+struct StageResult {
+  double seconds = 0;
+  std::int64_t frames = 0, events = 0;
+  [[nodiscard]] double rate() const { return seconds > 0 ? static_cast<double>(frames) / seconds : 0; }
+};
+
+bench::StreamOptions stream_options(const Options& o) {
+  bench::StreamOptions s;
+  s.people = o.people;
+  return s;
+}
+
+/// Runs `per_chunk(frames)` over `total` frames, timing only the calls.
+template <class F>
+double timed_over_stream(bench::MattermostStream& stream, std::int64_t total, F&& per_chunk) {
+  std::vector<std::string> frames;
+  double seconds = 0;
+  for (std::int64_t done = 0; done < total;) {
+    const auto n = static_cast<std::size_t>(std::min<std::int64_t>(static_cast<std::int64_t>(chunk), total - done));
+    stream.next(n, frames);
+    const auto start = SteadyClock::now();
+    per_chunk(frames);
+    seconds += std::chrono::duration<double>(SteadyClock::now() - start).count();
+    done += static_cast<std::int64_t>(n);
+  }
+  return seconds;
+}
+
+StageResult bare_nlohmann(const Options& o) {
+  bench::MattermostStream stream(stream_options(o));
+  StageResult r;
+  std::size_t checksum = 0;
+  r.seconds = timed_over_stream(stream, o.events, [&](const std::vector<std::string>& frames) {
+    for (const auto& text : frames) {
+      const auto frame = nlohmann::json::parse(text);
+      const auto& data = frame.at("data");
+      for (const char* key : {"post", "reaction"}) {
+        if (const auto it = data.find(key); it != data.end()) {
+          checksum += nlohmann::json::parse(it->get_ref<const std::string&>()).size();
+        }
+      }
+      if (const auto it = data.find("mentions"); it != data.end()) {
+        checksum += nlohmann::json::parse(it->get_ref<const std::string&>()).size();
+      }
+      ++r.frames;
+    }
+  });
+  if (checksum == 0) throw std::runtime_error("nlohmann baseline parsed nothing");
+  return r;
+}
+
+StageResult translate_only(const Options& o, bench::StreamCounts& counts) {
+  bench::MattermostStream stream(stream_options(o));
+  AdapterModel adapter(stream);
+  StageResult r;
+  EventBatch batch;
+  batch.cursor_name = "mattermost";
+  r.seconds = timed_over_stream(stream, o.events, [&](const std::vector<std::string>& frames) {
+    for (const auto& text : frames) {
+      if (!adapter.handle(text, batch)) throw std::runtime_error("a generated frame was rejected: " + text);
+      ++r.frames;
+      if (r.frames % static_cast<std::int64_t>(o.batch) == 0) {
+        r.events += static_cast<std::int64_t>(batch.events.size());
+        batch.events.clear();
+      }
+    }
+  });
+  r.events += static_cast<std::int64_t>(batch.events.size());
+  counts = stream.counts();
+  return r;
+}
+
+struct FullResult {
+  StageResult stage;
+  std::int64_t interactions = 0, ledger_rows = 0;
+  double db_mib = 0;
+};
+
+FullResult full_path(const Options& o, std::int64_t events, std::size_t batch_size, const std::string& db_path) {
+  for (const auto* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(db_path + suffix);
+  bench::MattermostStream stream(stream_options(o));
+  AdapterModel adapter(stream);
+  storage::SqliteStores stores(db_path);
+  // A few people have opted out of analytics, as in any real organisation.
+  for (std::size_t i = 0; i < stream.people().size(); i += 97) {
+    stores.consent.set(UserId(stream.people()[i].id), privacy::InteractionRecorder::consent_scope, true);
+  }
+  privacy::Pseudonymizer::Key key{};
+  for (std::size_t i = 0; i < key.size(); ++i) key[i] = static_cast<std::uint8_t>(i * 7 + 1);
+  const privacy::Pseudonymizer pseudonymizer(key);
+  privacy::InteractionRecorder recorder(pseudonymizer, stores.consent, stores.interactions);
+  rituals::InteractionCapture capture(recorder);
+  auto log = std::make_shared<spdlog::logger>("bench", std::make_shared<spdlog::sinks::null_sink_st>());
+  Dispatcher dispatcher("kith", {&capture}, stores.db, stores.ledger, stores.state, stores.directory, log);
+  SystemClock clock;
+  SeededRandom random(1);
+  OutboxMessenger messenger(stores.outbox, clock, Capabilities{});
+  RitualContext ctx{messenger, clock, random, stores.directory, adapter.self()};
+
+  FullResult result;
+  auto& r = result.stage;
+  EventBatch batch;
+  batch.cursor_name = "mattermost";
+  const auto flush = [&] {
+    if (batch.events.empty()) return;
+    r.events += static_cast<std::int64_t>(batch.events.size());
+    dispatcher.apply(batch, ctx);
+    batch.events.clear();
+  };
+  r.seconds = timed_over_stream(stream, events, [&](const std::vector<std::string>& frames) {
+    for (const auto& text : frames) {
+      if (!adapter.handle(text, batch)) throw std::runtime_error("a generated frame was rejected: " + text);
+      ++r.frames;
+      if (r.frames % static_cast<std::int64_t>(batch_size) == 0) flush();
+    }
+    flush();  // a chunk boundary ends a batch, so no batch spans untimed generation
+  });
+  auto count = stores.db.prepare("SELECT (SELECT count(*) FROM interactions), (SELECT count(*) FROM event_ledger)");
+  count.step();
+  result.interactions = count.int64(0);
+  result.ledger_rows = count.int64(1);
+  std::uintmax_t bytes = 0;
+  for (const auto* suffix : {"", "-wal"}) {
+    std::error_code ec;
+    const auto size = std::filesystem::file_size(db_path + suffix, ec);
+    if (!ec) bytes += size;
+  }
+  result.db_mib = static_cast<double>(bytes) / (1024.0 * 1024.0);
+  return result;
+}
+
+int run(const Options& o) {
+  std::filesystem::create_directories(o.out);
+  Report report(o.out / "results_ingest.txt");
+  report.add("events", static_cast<double>(o.events));
+  report.add("batch_frames", static_cast<double>(o.batch));
+  report.add("people", o.people);
+
+  const auto baseline = bare_nlohmann(o);
+  report.add("nlohmann_parse_events_per_s", baseline.rate());
+  report.add("rss_after_nlohmann_mib", peak_rss_mib());
+
+  bench::StreamCounts counts;
+  const auto translated = translate_only(o, counts);
+  report.add("stream_posted", static_cast<double>(counts.posted));
+  report.add("stream_replies", static_cast<double>(counts.replies));
+  report.add("stream_reactions", static_cast<double>(counts.reactions));
+  report.add("stream_mentions_per_post", static_cast<double>(counts.mentions) / static_cast<double>(counts.posted));
+  report.add("stream_mean_frame_bytes", static_cast<double>(counts.bytes) / static_cast<double>(o.events));
+  report.add("core_events", static_cast<double>(translated.events));
+  report.add("translate_events_per_s", translated.rate());
+  report.add("rss_after_translate_mib", peak_rss_mib());
+
+  const auto db = (o.out / "ingest.sqlite3").string();
+  const auto full = full_path(o, o.events, o.batch, db);
+  report.add("full_seconds", full.stage.seconds);
+  report.add("full_events_per_s", full.stage.rate());
+  report.add("full_interactions_stored", static_cast<double>(full.interactions));
+  report.add("full_ledger_rows", static_cast<double>(full.ledger_rows));
+  report.add("full_db_mib", full.db_mib);
+  report.add("full_peak_rss_mib", peak_rss_mib());
+
+  const auto live = full_path(o, o.live_events, 1, (o.out / "ingest_live.sqlite3").string());
+  report.add("live_events_per_s", live.stage.rate());
+  report.add("peak_rss_mib", peak_rss_mib());
+
+  report.add("ratio_translate_over_nlohmann", translated.rate() / baseline.rate());
+  report.add("ratio_full_over_nlohmann", full.stage.rate() / baseline.rate());
+  report.add("ratio_translate_over_target", translated.rate() / target_events_per_second);
+  report.add("ratio_full_over_target", full.stage.rate() / target_events_per_second);
+  report.add("ratio_live_over_target", live.stage.rate() / target_events_per_second);
+  for (const auto& path : {db, (o.out / "ingest_live.sqlite3").string()}) {
+    for (const auto* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
+  }
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Options o;
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    const bool has_value = i + 1 < argc;
+    if (arg == "--events" && has_value) {
+      o.events = std::stoll(argv[++i]);
+    } else if (arg == "--live-events" && has_value) {
+      o.live_events = std::stoll(argv[++i]);
+    } else if (arg == "--batch" && has_value) {
+      o.batch = static_cast<std::size_t>(std::stoull(argv[++i]));
+    } else if (arg == "--people" && has_value) {
+      o.people = std::stoi(argv[++i]);
+    } else if (arg == "--out" && has_value) {
+      o.out = argv[++i];
+    } else {
+      std::fprintf(stderr, "usage: %s [--events N] [--batch FRAMES] [--live-events N] [--people N] [--out DIR]\n",
+                   argv[0]);
+      return 2;
+    }
+  }
+  if (o.events <= 0 || o.batch == 0 || o.live_events <= 0 || o.people < 2) {
+    std::fprintf(stderr, "ingest_bench: --events, --batch, --live-events must be positive, --people at least 2\n");
+    return 2;
+  }
+  try {
+    return run(o);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "ingest_bench: %s\n", e.what());
+    return 1;
+  }
+}
