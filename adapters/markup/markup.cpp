@@ -9,8 +9,19 @@ std::string escape_markdown(std::string_view text) {
     switch (c) {
       // Only what can start formatting, a link, an emoji or a mention anywhere in a line; escaping
       // more (".", "!", "?") would show as stray backslashes in push and e-mail notifications.
-      case '\\': case '`': case '*': case '_': case '[': case ']': case '#': case '|': case '>': case '<':
-      case '~': case '@': case ':':
+      case '\\':
+      case '`':
+      case '*':
+      case '_':
+      case '[':
+      case ']':
+      case '#':
+      case '|':
+      case '>':
+      case '<':
+      case '~':
+      case '@':
+      case ':':
         out += '\\';
         out += c;
         break;
@@ -72,8 +83,8 @@ std::string to_html(const RichText& text) {
       case TextSpan::Style::italic: out += "<em>" + escape_html(span.text) + "</em>"; break;
       case TextSpan::Style::code: out += "<code>" + escape_html(span.text) + "</code>"; break;
       case TextSpan::Style::mention:
-        out += "<a href=\"https://matrix.to/#/" + escape_html(span.user.str()) + "\">" + escape_html(span.text) +
-               "</a>";
+        out +=
+            "<a href=\"https://matrix.to/#/" + escape_html(span.user.str()) + "\">" + escape_html(span.text) + "</a>";
         break;
       case TextSpan::Style::line_break: out += "<br>"; break;
     }

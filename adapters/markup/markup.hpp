@@ -10,7 +10,8 @@ namespace kith::markup {
 
 /// Mattermost Markdown. `username_of` returns the handle (without "@") for a mention, or an
 /// empty string when unknown, in which case the display name is shown escaped instead.
-[[nodiscard]] std::string to_markdown(const RichText& text, const std::function<std::string(const UserId&)>& username_of);
+[[nodiscard]] std::string to_markdown(const RichText& text,
+                                      const std::function<std::string(const UserId&)>& username_of);
 
 /// Escapes Markdown's special characters in plain text.
 [[nodiscard]] std::string escape_markdown(std::string_view text);

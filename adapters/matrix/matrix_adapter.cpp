@@ -29,7 +29,9 @@ std::string sha256_hex(const std::string& text) {
   return out;
 }
 
-std::string enc(const std::string& s) { return net::percent_encode(s); }
+std::string enc(const std::string& s) {
+  return net::percent_encode(s);
+}
 
 std::string server_of(const std::string& user_id) {
   const auto colon = user_id.find(':');
@@ -46,8 +48,8 @@ errc status_error(int status) {
 
 /// Retry-After (seconds) first, then the deprecated retry_after_ms, else nothing.
 std::optional<std::chrono::milliseconds> retry_after(const net::Headers& headers, const json& body) {
-  if (const auto value = net::find_header(headers, "Retry-After"); value && !value->empty() && value->size() < 10 &&
-                                                                      std::all_of(value->begin(), value->end(), ::isdigit)) {
+  if (const auto value = net::find_header(headers, "Retry-After");
+      value && !value->empty() && value->size() < 10 && std::all_of(value->begin(), value->end(), ::isdigit)) {
     return std::chrono::seconds(std::stol(*value));
   }
   if (body.is_object()) {
@@ -82,7 +84,8 @@ MatrixAdapter::MatrixAdapter(asio::io_context& io, MatrixSettings settings, std:
       log_(std::move(log)),
       origin_([&] {
         auto url = net::parse_url(settings_.homeserver);
-        if (!url) throw std::runtime_error("[matrix] homeserver \"" + settings_.homeserver + "\" is not an http(s) URL");
+        if (!url)
+          throw std::runtime_error("[matrix] homeserver \"" + settings_.homeserver + "\" is not an http(s) URL");
         return *url;
       }()),
       rest_(io.get_executor(), origin_, origin_.tls ? net::make_client_tls_context(settings_.ca_file) : nullptr,
@@ -112,9 +115,13 @@ void MatrixAdapter::stop() {
   sync_http_.shutdown();
 }
 
-std::string MatrixAdapter::txn_id(const std::string& key) { return "kith." + sha256_hex(key).substr(0, 40); }
+std::string MatrixAdapter::txn_id(const std::string& key) {
+  return "kith." + sha256_hex(key).substr(0, 40);
+}
 
-std::string MatrixAdapter::room_path(const std::string& room) const { return "/_matrix/client/v3/rooms/" + enc(room); }
+std::string MatrixAdapter::room_path(const std::string& room) const {
+  return "/_matrix/client/v3/rooms/" + enc(room);
+}
 
 // ---------------------------------------------------------------------------------------------
 // Requests
@@ -160,7 +167,8 @@ asio::awaitable<Result<MatrixAdapter::ApiResponse>> MatrixAdapter::api(const Api
     request.method = call.method;
     request.target = origin_.join(call.path);
     request.headers.emplace_back("Accept", "application/json");
-    if (call.auth && !settings_.token.empty()) request.headers.emplace_back("Authorization", "Bearer " + settings_.token);
+    if (call.auth && !settings_.token.empty())
+      request.headers.emplace_back("Authorization", "Bearer " + settings_.token);
     if (call.method != "GET") {
       request.headers.emplace_back("Content-Type", call.content_type);
       request.body = call.body;
@@ -368,8 +376,8 @@ asio::awaitable<void> MatrixAdapter::start_session(EventSink& sink) {
   if (filter_id_.empty()) {
     ApiCall filter{"POST", "/_matrix/client/v3/user/" + enc(settings_.user_id) + "/filter", filter_json()};
     auto created = co_await api(filter);
-    if (!created || created->status != 200 || !created->body.is_object() ||
-        !created->body.contains("filter_id") || !created->body.at("filter_id").is_string()) {
+    if (!created || created->status != 200 || !created->body.is_object() || !created->body.contains("filter_id") ||
+        !created->body.at("filter_id").is_string()) {
       log_->warn("could not create the sync filter on {}", origin_.origin());
       co_return;
     }
@@ -441,7 +449,8 @@ asio::awaitable<void> MatrixAdapter::backfill(json& sync, const std::string& sin
     std::set<std::string> seen;
     if (timeline.contains("events") && timeline["events"].is_array()) {
       for (const auto& e : timeline["events"]) {
-        if (e.is_object() && e.contains("event_id") && e["event_id"].is_string()) seen.insert(e["event_id"].get<std::string>());
+        if (e.is_object() && e.contains("event_id") && e["event_id"].is_string())
+          seen.insert(e["event_id"].get<std::string>());
       }
     }
     for (int page = 0; page < settings_.backfill_pages && !stopping_; ++page) {
@@ -455,7 +464,9 @@ asio::awaitable<void> MatrixAdapter::backfill(json& sync, const std::string& sin
       const auto chunk = body.find("chunk");
       if (chunk == body.end() || !chunk->is_array() || chunk->empty()) break;
       for (const auto& e : *chunk) {
-        const auto id = e.is_object() && e.contains("event_id") && e["event_id"].is_string() ? e["event_id"].get<std::string>() : "";
+        const auto id = e.is_object() && e.contains("event_id") && e["event_id"].is_string()
+                            ? e["event_id"].get<std::string>()
+                            : "";
         if (!id.empty() && seen.insert(id).second) older.push_back(e);
       }
       if (!body.contains("end") || !body["end"].is_string()) break;
@@ -557,7 +568,8 @@ asio::awaitable<void> MatrixAdapter::handle_invite(const SyncEffects::Invite& in
   call.paced = true;
   auto response = co_await api(call);
   if (!response || response->status != 200) {
-    log_->warn("could not {} the invitation to {} from {}", allowed ? "accept" : "decline", invite.room, invite.inviter);
+    log_->warn("could not {} the invitation to {} from {}", allowed ? "accept" : "decline", invite.room,
+               invite.inviter);
     co_return;
   }
   if (!allowed) {
@@ -609,10 +621,8 @@ asio::awaitable<Result<std::string>> MatrixAdapter::send_event(const std::string
 
 asio::awaitable<Result<std::string>> MatrixAdapter::direct_room(const UserId& user) {
   if (const auto it = memory_.direct_room_of.find(user.str()); it != memory_.direct_room_of.end()) co_return it->second;
-  json create{{"preset", "trusted_private_chat"},
-              {"is_direct", true},
-              {"invite", {user.str()}},
-              {"visibility", "private"}};
+  json create{
+      {"preset", "trusted_private_chat"}, {"is_direct", true}, {"invite", {user.str()}}, {"visibility", "private"}};
   ApiCall call{"POST", "/_matrix/client/v3/createRoom", create.dump()};
   call.paced = true;
   auto created = co_await api(call);
@@ -634,7 +644,8 @@ asio::awaitable<Result<std::string>> MatrixAdapter::direct_room(const UserId& us
   if (std::find(list.begin(), list.end(), room) == list.end()) list.push_back(room);
   ApiCall put{"PUT", path, direct.dump()};
   auto written = co_await api(put);
-  if (!written || written->status != 200) log_->warn("could not record the direct room with {} in m.direct", user.str());
+  if (!written || written->status != 200)
+    log_->warn("could not record the direct room with {} in m.direct", user.str());
   co_return room;
 }
 
@@ -731,7 +742,8 @@ asio::awaitable<Result<Delivered>> MatrixAdapter::deliver_message(const Outgoing
   // Numbered reactions as hints for answering by reaction.
   const std::string reaction_type = "m.reaction";
   for (std::size_t i = 0; i < choice_count; ++i) {
-    json hint{{"m.relates_to", {{"rel_type", "m.annotation"}, {"event_id", event_id}, {"key", keycap(static_cast<int>(i) + 1)}}}};
+    json hint{{"m.relates_to",
+               {{"rel_type", "m.annotation"}, {"event_id", event_id}, {"key", keycap(static_cast<int>(i) + 1)}}}};
     const std::string hint_txn = txn_id(message.key + ":choice:" + std::to_string(i + 1));
     auto reacted = co_await send_event(room, reaction_type, hint_txn, hint);
     if (!reacted) log_->warn("could not add choice hint {} to {}", i + 1, event_id);
@@ -766,8 +778,9 @@ asio::awaitable<Result<Delivered>> MatrixAdapter::deliver_message(const Outgoing
 }
 
 asio::awaitable<Result<Delivered>> MatrixAdapter::deliver_reaction(const OutgoingReaction& reaction) {
-  json content{{"m.relates_to",
-                {{"rel_type", "m.annotation"}, {"event_id", reaction.message.str()}, {"key", emoji_for(reaction.emoji)}}}};
+  json content{
+      {"m.relates_to",
+       {{"rel_type", "m.annotation"}, {"event_id", reaction.message.str()}, {"key", emoji_for(reaction.emoji)}}}};
   const std::string type = "m.reaction";
   const std::string txn = txn_id(reaction.key);
   const auto& room = reaction.channel.str();
@@ -786,10 +799,11 @@ asio::awaitable<Result<UserProfile>> MatrixAdapter::profile(const UserId& user) 
   p.id = user;
   p.username = localpart(user.str());
   const auto& body = response->body;
-  p.display_name = body.contains("displayname") && body["displayname"].is_string() ? body["displayname"].get<std::string>()
-                                                                                    : p.username;
+  p.display_name = body.contains("displayname") && body["displayname"].is_string()
+                       ? body["displayname"].get<std::string>()
+                       : p.username;
   p.avatar_ref = body.contains("avatar_url") && body["avatar_url"].is_string() ? body["avatar_url"].get<std::string>()
-                                                                                : std::string();
+                                                                               : std::string();
   p.has_custom_avatar = !p.avatar_ref.empty();
   co_return p;
 }

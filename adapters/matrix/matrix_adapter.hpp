@@ -31,16 +31,16 @@ struct MatrixSettings {
   std::string token;       ///< Access token; never logged. Empty with a password: log in.
   std::string password;    ///< For password login and soft-logout recovery; never logged.
   std::string bot_name = "kith";
-  std::vector<std::string> accept_invites_from;  ///< Server names; empty: only the bot's own.
-  double messages_per_second = 0.15;             ///< Kith's own send pace (token bucket).
-  int burst = 5;                                 ///< Sends allowed back to back before pacing.
-  std::string ca_file;                           ///< Extra CA bundle; optional.
+  std::vector<std::string> accept_invites_from;   ///< Server names; empty: only the bot's own.
+  double messages_per_second = 0.15;              ///< Kith's own send pace (token bucket).
+  int burst = 5;                                  ///< Sends allowed back to back before pacing.
+  std::string ca_file;                            ///< Extra CA bundle; optional.
   std::chrono::milliseconds sync_timeout{30000};  ///< Long-poll duration asked of the server.
   std::chrono::milliseconds request_timeout{std::chrono::seconds(30)};
   Backoff::Policy backoff{std::chrono::milliseconds(500), 2.0, std::chrono::minutes(2), std::chrono::milliseconds(500)};
   std::chrono::seconds max_retry_after{120};
-  int send_attempts = 8;      ///< Attempts per request within one deliver() (429s, 5xx, timeouts).
-  int backfill_pages = 5;     ///< /messages pages fetched to fill one limited gap.
+  int send_attempts = 8;       ///< Attempts per request within one deliver() (429s, 5xx, timeouts).
+  int backfill_pages = 5;      ///< /messages pages fetched to fill one limited gap.
   int lookups_per_batch = 50;  ///< Events fetched per batch to learn reaction and reply targets.
 };
 
@@ -92,15 +92,14 @@ class MatrixAdapter final : public ChatAdapter {
   boost::asio::awaitable<Result<std::string>> sync_once(EventSink& sink, const std::string& since);
   boost::asio::awaitable<void> backfill(json& sync, const std::string& since);
   boost::asio::awaitable<void> learn_targets(const json& sync);
-  boost::asio::awaitable<void> list_members(const std::string& room, const std::string& batch,
-                                             std::vector<Event>& out);
+  boost::asio::awaitable<void> list_members(const std::string& room, const std::string& batch, std::vector<Event>& out);
   boost::asio::awaitable<void> handle_invite(const SyncEffects::Invite& invite);
   boost::asio::awaitable<void> warn_encrypted(const std::string& room);
   [[nodiscard]] std::string cursor_value(const std::string& since) const;
   [[nodiscard]] std::string filter_json() const;
   // Sending
   boost::asio::awaitable<Result<std::string>> send_event(const std::string& room, const std::string& type,
-                                                          const std::string& txn, const json& content);
+                                                         const std::string& txn, const json& content);
   boost::asio::awaitable<Result<std::string>> direct_room(const UserId& user);
   boost::asio::awaitable<Result<std::string>> group_room(const std::vector<UserId>& users);
   boost::asio::awaitable<Result<Delivered>> deliver_message(const OutgoingMessage& message);

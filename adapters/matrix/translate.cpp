@@ -11,12 +11,17 @@ namespace {
 // Short names Kith's rituals use, and the emoji Matrix clients send (with U+FE0F where the
 // emoji variation sequence list has one).
 constexpr std::array<std::pair<const char*, const char*>, 22> emoji_table{{
-    {"+1", "\U0001F44D"},        {"thumbsup", "\U0001F44D"}, {"-1", "\U0001F44E"},   {"taco", "\U0001F32E"},
-    {"heart", "\u2764\uFE0F"},   {"tada", "\U0001F389"},     {"clap", "\U0001F44F"}, {"star", "\u2B50"},
-    {"fire", "\U0001F525"},      {"pray", "\U0001F64F"},     {"raised_hands", "\U0001F64C"},
-    {"smile", "\U0001F604"},     {"white_check_mark", "\u2705"}, {"x", "\u274C"}, {"eyes", "\U0001F440"},
-    {"rocket", "\U0001F680"},    {"100", "\U0001F4AF"},      {"wave", "\U0001F44B"}, {"trophy", "\U0001F3C6"},
-    {"sparkles", "\u2728"},      {"coffee", "\u2615"},       {"muscle", "\U0001F4AA"},
+    {"+1", "\U0001F44D"},           {"thumbsup", "\U0001F44D"},
+    {"-1", "\U0001F44E"},           {"taco", "\U0001F32E"},
+    {"heart", "\u2764\uFE0F"},      {"tada", "\U0001F389"},
+    {"clap", "\U0001F44F"},         {"star", "\u2B50"},
+    {"fire", "\U0001F525"},         {"pray", "\U0001F64F"},
+    {"raised_hands", "\U0001F64C"}, {"smile", "\U0001F604"},
+    {"white_check_mark", "\u2705"}, {"x", "\u274C"},
+    {"eyes", "\U0001F440"},         {"rocket", "\U0001F680"},
+    {"100", "\U0001F4AF"},          {"wave", "\U0001F44B"},
+    {"trophy", "\U0001F3C6"},       {"sparkles", "\u2728"},
+    {"coffee", "\u2615"},           {"muscle", "\U0001F4AA"},
 }};
 
 std::string without_vs16(const std::string& key) {
@@ -174,7 +179,8 @@ void translate_message(const json& event, const std::string& id, const std::stri
       throw std::runtime_error("m.replace without m.new_content.body");
     }
     const auto body = fresh->at("body").get<std::string>();
-    out.push_back(Event{id, at, MessageEdited{MessageId(target), channel, kind, UserId(sender), body, mentions_of(*fresh, body)}});
+    out.push_back(Event{
+        id, at, MessageEdited{MessageId(target), channel, kind, UserId(sender), body, mentions_of(*fresh, body)}});
     return;
   }
 
@@ -210,8 +216,9 @@ void translate_message(const json& event, const std::string& id, const std::stri
       // A bare number replying to one of Kith's messages with choices picks that choice.
       if (target->sender == memory.self && !target->choices.empty()) {
         if (const auto n = bare_number(posted.text); n && *n <= static_cast<int>(target->choices.size())) {
-          out.push_back(Event{id, at, ChoiceMade{MessageId(replied_to), channel, UserId(sender),
-                                                 target->choices[static_cast<std::size_t>(*n - 1)]}});
+          out.push_back(Event{id, at,
+                              ChoiceMade{MessageId(replied_to), channel, UserId(sender),
+                                         target->choices[static_cast<std::size_t>(*n - 1)]}});
           return;
         }
       }
@@ -235,8 +242,9 @@ void translate_reaction(const json& event, const std::string& id, const std::str
   const auto* known = memory.events.find(target);
   if (known && known->sender == memory.self && !known->choices.empty()) {
     if (const int n = keycap_number(key); n > 0 && n <= static_cast<int>(known->choices.size())) {
-      out.push_back(Event{id, at, ChoiceMade{MessageId(target), ChannelId(room), UserId(sender),
-                                             known->choices[static_cast<std::size_t>(n - 1)]}});
+      out.push_back(Event{id, at,
+                          ChoiceMade{MessageId(target), ChannelId(room), UserId(sender),
+                                     known->choices[static_cast<std::size_t>(n - 1)]}});
       return;
     }
   }
@@ -309,8 +317,8 @@ std::string emoji_for(const std::string& name) {
     if (name == n) return e;
   }
   if (name.size() > 2 && name.front() == ':' && name.back() == ':') return emoji_for(name.substr(1, name.size() - 2));
-  static constexpr std::array<const char*, 9> numbers{"one", "two", "three", "four", "five",
-                                                       "six", "seven", "eight", "nine"};
+  static constexpr std::array<const char*, 9> numbers{"one", "two",   "three", "four", "five",
+                                                      "six", "seven", "eight", "nine"};
   for (std::size_t i = 0; i < numbers.size(); ++i) {
     if (name == numbers[i]) return keycap(static_cast<int>(i) + 1);
   }
@@ -332,7 +340,9 @@ int keycap_number(const std::string& key) {
   return 0;
 }
 
-std::string keycap(int n) { return std::string(1, static_cast<char>('0' + n)) + "\uFE0F\u20E3"; }
+std::string keycap(int n) {
+  return std::string(1, static_cast<char>('0' + n)) + "\uFE0F\u20E3";
+}
 
 std::string strip_reply_fallback(const std::string& body) {
   if (body.rfind("> <@", 0) != 0) return body;

@@ -73,13 +73,13 @@ class BoundedMap {
 };
 
 struct MatrixMemory {
-  std::string self;           ///< "@kith:example.org"
-  std::string self_display;   ///< Kith's display name, when known.
+  std::string self;               ///< "@kith:example.org"
+  std::string self_display;       ///< Kith's display name, when known.
   std::string bot_name = "kith";  ///< The command word ("@kith help").
   BoundedMap<KnownEvent> events{20000};
   BoundedMap<KnownReaction> reactions{20000};
   std::unordered_map<std::string, RoomInfo> rooms;
-  std::set<std::string> direct_rooms;                    ///< From m.direct account data and is_direct invites.
+  std::set<std::string> direct_rooms;                           ///< From m.direct account data and is_direct invites.
   std::unordered_map<std::string, std::string> direct_room_of;  ///< user -> a direct room with them.
 };
 

@@ -20,7 +20,7 @@ namespace kith::mattermost {
 namespace asio = boost::asio;
 namespace {
 constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
-constexpr int page_size = 200;          // the server's maximum per_page
+constexpr int page_size = 200;  // the server's maximum per_page
 constexpr std::size_t post_author_cache = 20000;
 
 std::string hex(const unsigned char* data, std::size_t n) {
@@ -135,7 +135,8 @@ MattermostAdapter::MattermostAdapter(asio::io_context& io, MattermostSettings se
 MattermostAdapter::~MattermostAdapter() = default;
 
 Capabilities MattermostAdapter::capabilities() const noexcept {
-  return Capabilities{.buttons = server_ != nullptr, .ephemeral = true, .file_upload = true, .group_conversations = true};
+  return Capabilities{
+      .buttons = server_ != nullptr, .ephemeral = true, .file_upload = true, .group_conversations = true};
 }
 
 void MattermostAdapter::stop() {
@@ -217,7 +218,8 @@ asio::awaitable<Result<MattermostAdapter::ApiResponse>> MattermostAdapter::api_o
   if (!r) co_return r;
   if (r->status < 200 || r->status > 299) {
     std::string id;
-    if (r->body.is_object() && r->body.contains("id") && r->body["id"].is_string()) id = r->body["id"].get<std::string>();
+    if (r->body.is_object() && r->body.contains("id") && r->body["id"].is_string())
+      id = r->body["id"].get<std::string>();
     log_->warn("{} {}: HTTP {} {}", call.method, call.path, r->status, id);
     co_return make_error_code(status_error(r->status));
   }
@@ -264,7 +266,9 @@ TranslateContext MattermostAdapter::context() const {
   return ctx;
 }
 
-std::string MattermostAdapter::sign(const std::string& text) const { return hmac_hex(action_key_, text); }
+std::string MattermostAdapter::sign(const std::string& text) const {
+  return hmac_hex(action_key_, text);
+}
 
 bool MattermostAdapter::command_token_ok(const std::string& token) const {
   bool ok = false;
@@ -524,8 +528,8 @@ asio::awaitable<bool> MattermostAdapter::recover(EventSink& sink) {
     const auto from = std::max<std::int64_t>(1, since_ - settings_.catch_up_overlap.count());
     std::vector<WirePost> found;
     for (const auto& channel : channels) {
-      const ApiCall call{"GET", "/channels/" + net::percent_encode(channel.id) + "/posts?since=" + std::to_string(from),
-                         {}};
+      const ApiCall call{
+          "GET", "/channels/" + net::percent_encode(channel.id) + "/posts?since=" + std::to_string(from), {}};
       auto r = co_await api_ok(call);
       if (!r || !r->body.is_object()) {
         log_->warn("catch-up: cannot read the posts of channel {}", channel.id);
@@ -540,7 +544,8 @@ asio::awaitable<bool> MattermostAdapter::recover(EventSink& sink) {
     std::sort(found.begin(), found.end(), [](const auto& a, const auto& b) { return a.create_at < b.create_at; });
     const auto ctx = context();
     for (const auto& post : found) {
-      const auto kind = channel_kinds_.count(post.channel_id) ? channel_kinds_[post.channel_id] : ChannelKind::public_channel;
+      const auto kind =
+          channel_kinds_.count(post.channel_id) ? channel_kinds_[post.channel_id] : ChannelKind::public_channel;
       auto t = translate_post(post, kind, ctx);
       remember(t);
       since_ = std::max(since_, t.position);
@@ -592,7 +597,8 @@ asio::awaitable<void> MattermostAdapter::handle_event(EventSink& sink, const WsF
       }
     }
     if (auto members = co_await list_members(frame.broadcast_channel_id)) {
-      t.events.push_back(Event{{}, {}, ChannelMembersListed{ChannelId(frame.broadcast_channel_id), std::move(*members)}});
+      t.events.push_back(
+          Event{{}, {}, ChannelMembersListed{ChannelId(frame.broadcast_channel_id), std::move(*members)}});
     }
   }
   const bool moved = t.position > since_;
@@ -660,8 +666,8 @@ asio::awaitable<Result<std::string>> MattermostAdapter::group_channel(const std:
 
 asio::awaitable<Result<std::string>> MattermostAdapter::upload(const std::string& channel, const Image& image) {
   net::MultipartBody form;
-  form.field("channel_id", channel).file("files", image.file_name.empty() ? "image.png" : image.file_name,
-                                           image.media_type, image.bytes);
+  form.field("channel_id", channel)
+      .file("files", image.file_name.empty() ? "image.png" : image.file_name, image.media_type, image.bytes);
   const auto type = form.content_type();
   const ApiCall call{"POST", "/files", form.finish(), type};
   auto r = co_await api_ok(call);
@@ -681,9 +687,9 @@ asio::awaitable<Result<Delivered>> MattermostAdapter::deliver(const OutgoingItem
 }
 
 asio::awaitable<Result<Delivered>> MattermostAdapter::deliver_reaction(const OutgoingReaction& reaction) {
-  const ApiCall call{"POST", "/reactions",
-                     json{{"user_id", self_.str()}, {"post_id", reaction.message.str()}, {"emoji_name", reaction.emoji}}
-                         .dump()};
+  const ApiCall call{
+      "POST", "/reactions",
+      json{{"user_id", self_.str()}, {"post_id", reaction.message.str()}, {"emoji_name", reaction.emoji}}.dump()};
   auto r = co_await api_ok(call);
   if (!r) co_return r.error();
   co_return Delivered{};
@@ -801,8 +807,8 @@ asio::awaitable<net::HttpResponse> MattermostAdapter::handle_http(const net::Htt
   const auto target = net::split_target(request.target);
   const auto& path = target.first;
   if (path == "/healthz" && (request.method == "GET" || request.method == "HEAD")) {
-    co_return json_response(connected_ ? 200 : 503, json{{"status", connected_ ? "connected" : "disconnected"},
-                                                         {"server", origin_.origin()}});
+    co_return json_response(connected_ ? 200 : 503,
+                            json{{"status", connected_ ? "connected" : "disconnected"}, {"server", origin_.origin()}});
   }
   if (path == "/mattermost/command" && (request.method == "POST" || request.method == "GET")) {
     co_return co_await handle_command(request);
@@ -814,7 +820,8 @@ asio::awaitable<net::HttpResponse> MattermostAdapter::handle_http(const net::Htt
 asio::awaitable<net::HttpResponse> MattermostAdapter::handle_command(const net::HttpRequest& request) {
   const auto target = net::split_target(request.target);
   const auto& query = target.second;
-  const auto form = net::parse_form(request.method == "POST" ? std::string_view(request.body) : std::string_view(query));
+  const auto form =
+      net::parse_form(request.method == "POST" ? std::string_view(request.body) : std::string_view(query));
   auto token = net::form_value(form, "token");
   if (token.empty()) {
     const auto auth = request.header("Authorization").value_or("");
@@ -826,9 +833,11 @@ asio::awaitable<net::HttpResponse> MattermostAdapter::handle_command(const net::
   }
   const auto user = net::form_value(form, "user_id");
   const auto channel = net::form_value(form, "channel_id");
-  if (user.empty() || channel.empty()) co_return json_response(400, json{{"text", "user_id and channel_id are required"}});
+  if (user.empty() || channel.empty())
+    co_return json_response(400, json{{"text", "user_id and channel_id are required"}});
   if (!sink_ || stopping_) {
-    co_return json_response(200, json{{"response_type", "ephemeral"}, {"text", "Kith is starting; try again in a moment."}});
+    co_return json_response(200,
+                            json{{"response_type", "ephemeral"}, {"text", "Kith is starting; try again in a moment."}});
   }
   ChannelKind kind = ChannelKind::public_channel;
   if (const auto it = channel_kinds_.find(channel); it != channel_kinds_.end()) {
@@ -839,9 +848,9 @@ asio::awaitable<net::HttpResponse> MattermostAdapter::handle_command(const net::
   auto trigger = net::form_value(form, "trigger_id");
   const auto key = "mm:command:" + (trigger.empty() ? sha256_hex(request.body + query) : sha256_hex(trigger));
   EventBatch batch;
-  batch.events.push_back(Event{key, from_millis(now_millis()),
-                               CommandInvoked{ChannelId(channel), kind, UserId(user), net::form_value(form, "text"),
-                                              std::nullopt}});
+  batch.events.push_back(
+      Event{key, from_millis(now_millis()),
+            CommandInvoked{ChannelId(channel), kind, UserId(user), net::form_value(form, "text"), std::nullopt}});
   // Wait briefly for Kith's private answer and return it as the command's response.
   PendingCommand pending{asio::steady_timer(io_, settings_.command_reply_wait), std::nullopt};
   const std::pair<std::string, std::string> slot{user, channel};

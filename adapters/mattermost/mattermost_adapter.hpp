@@ -33,7 +33,8 @@ struct MattermostSettings {
   std::string public_url;                   ///< How the server reaches the listener; empty: http://<listen>.
   std::vector<std::string> command_tokens;  ///< Accepted slash-command tokens. Never logged.
   std::string ca_file;                      ///< Extra CA bundle (besides the system store); optional.
-  Backoff::Policy backoff{std::chrono::milliseconds(1000), 2.0, std::chrono::minutes(5), std::chrono::milliseconds(1000)};
+  Backoff::Policy backoff{std::chrono::milliseconds(1000), 2.0, std::chrono::minutes(5),
+                          std::chrono::milliseconds(1000)};
   std::chrono::milliseconds ping_interval{std::chrono::seconds(30)};
   std::chrono::milliseconds request_timeout{std::chrono::seconds(30)};
   /// How long a slash command waits for Kith's private answer to return it as the HTTP response.

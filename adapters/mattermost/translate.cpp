@@ -47,8 +47,8 @@ void add_post_events(Translated& out, const WirePost& post, ChannelKind kind, st
     out.events.push_back(Event{"mm:posted:" + post.id, from_millis(post.create_at), std::move(m)});
   }
   if (post.edit_at > 0) {
-    MessageEdited e{MessageId(post.id), ChannelId(post.channel_id), kind, UserId(post.user_id), post.message,
-                    std::move(mentions)};
+    MessageEdited e{MessageId(post.id), ChannelId(post.channel_id), kind, UserId(post.user_id),
+                    post.message,       std::move(mentions)};
     out.events.push_back(
         Event{"mm:edit:" + post.id + ":" + std::to_string(post.edit_at), from_millis(post.edit_at), std::move(e)});
   }
@@ -100,9 +100,9 @@ Translated translate_post(const WirePost& post, ChannelKind kind, const Translat
     if (UserId(r.user_id) == ctx.self || post.delete_at > 0) continue;
     ReactionAdded added{MessageId(r.post_id), ChannelId(post.channel_id), UserId(r.user_id), r.emoji_name,
                         post.user_id.empty() ? std::nullopt : std::optional<UserId>(UserId(post.user_id))};
-    out.events.push_back(Event{"mm:reaction:" + r.post_id + ":" + r.user_id + ":" + r.emoji_name + ":" +
-                                   std::to_string(r.create_at),
-                               from_millis(r.create_at), std::move(added)});
+    out.events.push_back(
+        Event{"mm:reaction:" + r.post_id + ":" + r.user_id + ":" + r.emoji_name + ":" + std::to_string(r.create_at),
+              from_millis(r.create_at), std::move(added)});
   }
   return out;
 }
@@ -181,8 +181,8 @@ Translated translate_event(const WsFrame& frame, const TranslateContext& ctx) {
       return out;
     }
     if (UserId(user) == ctx.self) out.self_added_to_channel = true;
-    out.events.push_back(Event{"mm:joined:" + channel + ":" + user + seq_suffix, {},
-                               MemberJoined{ChannelId(channel), UserId(user)}});
+    out.events.push_back(
+        Event{"mm:joined:" + channel + ":" + user + seq_suffix, {}, MemberJoined{ChannelId(channel), UserId(user)}});
     return out;
   }
   if (e == "user_removed") {
@@ -195,8 +195,8 @@ Translated translate_event(const WsFrame& frame, const TranslateContext& ctx) {
       out.problem = "user_removed without user or channel";
       return out;
     }
-    out.events.push_back(Event{"mm:left:" + channel + ":" + user + seq_suffix, {},
-                               MemberLeft{ChannelId(channel), UserId(user)}});
+    out.events.push_back(
+        Event{"mm:left:" + channel + ":" + user + seq_suffix, {}, MemberLeft{ChannelId(channel), UserId(user)}});
     return out;
   }
   if (e == "user_updated") {
@@ -206,8 +206,8 @@ Translated translate_event(const WsFrame& frame, const TranslateContext& ctx) {
       out.problem = "user_updated without a valid user";
       return out;
     }
-    out.events.push_back(Event{"mm:profile:" + user->id + ":" + std::to_string(user->update_at), {},
-                               ProfileUpdated{to_profile(*user)}});
+    out.events.push_back(
+        Event{"mm:profile:" + user->id + ":" + std::to_string(user->update_at), {}, ProfileUpdated{to_profile(*user)}});
     return out;
   }
   if (e == "new_user") {

@@ -26,7 +26,7 @@ struct TranslateContext {
 struct Translated {
   std::vector<Event> events;
   std::int64_t position = 0;  ///< The latest post/reaction time seen (ms), 0 if none.
-  std::vector<std::pair<std::string, std::string>> post_authors;  ///< post id -> user id
+  std::vector<std::pair<std::string, std::string>> post_authors;   ///< post id -> user id
   std::vector<std::pair<std::string, ChannelKind>> channel_kinds;  ///< channel id -> kind
   std::vector<std::string> users_to_fetch;  ///< new_user and similar: the adapter asks the server
   bool self_added_to_channel = false;       ///< The bot joined broadcast channel: list its members

@@ -14,10 +14,10 @@ ShellAdapter::ShellAdapter(asio::io_context& io, const Clock& clock, std::ostrea
                            std::filesystem::path image_dir)
     : io_(io), clock_(clock), out_(out), workspace_(std::move(workspace)), image_dir_(std::move(image_dir)), wake_(io) {
   // Message ids must not repeat across demo sessions sharing one data directory.
-  session_ = std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                std::chrono::system_clock::now().time_since_epoch())
-                                .count() %
-                            100000000);
+  session_ = std::to_string(
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+          .count() %
+      100000000);
 }
 
 Capabilities ShellAdapter::capabilities() const noexcept {
@@ -90,8 +90,7 @@ MessageId ShellAdapter::post(const UserId& author, const ChannelId& channel, std
   if (const auto latest = latest_choices_.find(channel); latest != latest_choices_.end()) {
     const auto [word, rest] = split_first_word(text);
     const auto& choices = messages_[latest->second].choices;
-    if (rest.empty() && !word.empty() && word.find_first_not_of("0123456789") == std::string::npos &&
-        word.size() < 3) {
+    if (rest.empty() && !word.empty() && word.find_first_not_of("0123456789") == std::string::npos && word.size() < 3) {
       const auto n = std::stoul(word);
       if (n >= 1 && n <= choices.size()) {
         enqueue(Event{"choice:" + latest->second.str() + ":" + author.str(), now,
@@ -110,7 +109,8 @@ MessageId ShellAdapter::post(const UserId& author, const ChannelId& channel, std
     }
   }
   if (thread_root) {
-    if (auto root = messages_.find(*thread_root); root != messages_.end()) posted.replied_to_author = root->second.author;
+    if (auto root = messages_.find(*thread_root); root != messages_.end())
+      posted.replied_to_author = root->second.author;
   }
   messages_[id] = SentMessage{channel, author, {}};
   enqueue(Event{"posted:" + id.str(), now, std::move(posted)});
@@ -143,7 +143,8 @@ asio::awaitable<void> ShellAdapter::run(EventSink& sink) {
   // What a real server reports on connect: everyone's profile and every channel's members.
   EventBatch hello;
   for (const auto& p : workspace_.people) hello.events.push_back(Event{"", {}, ProfileUpdated{p}});
-  for (const auto& c : workspace_.channels) hello.events.push_back(Event{"", {}, ChannelMembersListed{c.id, c.members}});
+  for (const auto& c : workspace_.channels)
+    hello.events.push_back(Event{"", {}, ChannelMembersListed{c.id, c.members}});
   co_await sink.deliver(hello);
   while (!stopped_) {
     if (inbound_.empty()) {

@@ -32,11 +32,16 @@ Options parse(int argc, char** argv) {
   Options o;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string key = argv[i];
-    if (key == "--people") o.people = std::atoi(argv[i + 1]);
-    else if (key == "--seed") o.seed = std::strtoull(argv[i + 1], nullptr, 10);
-    else if (key == "--runs") o.runs = std::atoi(argv[i + 1]);
-    else if (key == "--inside") o.inside = std::atoi(argv[i + 1]);
-    else if (key == "--across") o.across = std::atoi(argv[i + 1]);
+    if (key == "--people")
+      o.people = std::atoi(argv[i + 1]);
+    else if (key == "--seed")
+      o.seed = std::strtoull(argv[i + 1], nullptr, 10);
+    else if (key == "--runs")
+      o.runs = std::atoi(argv[i + 1]);
+    else if (key == "--inside")
+      o.inside = std::atoi(argv[i + 1]);
+    else if (key == "--across")
+      o.across = std::atoi(argv[i + 1]);
     else {
       std::fprintf(stderr, "usage: %s [--people N] [--seed S] [--runs R] [--inside K] [--across K]\n", argv[0]);
       std::exit(2);
@@ -155,7 +160,8 @@ int main(int argc, char** argv) {
   std::printf("growties_constraint_violations %d\nrandom_constraint_violations %d\n", grow.violations,
               random.violations);
   std::printf("ratio_time_vs_budget %.3f\n", median / 2.0);
-  std::printf("ratio_new_ties_vs_random %.3f\n", random.new_tie_share > 0 ? grow.new_tie_share / random.new_tie_share : 0);
+  std::printf("ratio_new_ties_vs_random %.3f\n",
+              random.new_tie_share > 0 ? grow.new_tie_share / random.new_tie_share : 0);
   const double grow_tied = 1 - grow.new_tie_share;
   const double random_tied = 1 - random.new_tie_share;
   std::printf("ratio_tied_pairs_random_vs_growties %s\n",

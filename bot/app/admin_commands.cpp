@@ -89,7 +89,8 @@ int digest_dry_run(const std::string& config_path, const std::string& team, cons
     if (format == "json") {
       json out{{"window", computed.window}, {"week_end_hour", computed.week_end_hour}, {"teams", teams}};
       if (team.empty()) {
-        out["org"] = {{"org_size", computed.org.org_size}, {"figures", figures_json(computed.org.figures)},
+        out["org"] = {{"org_size", computed.org.org_size},
+                      {"figures", figures_json(computed.org.figures)},
                       {"trend", figures_json(computed.org.trend)}};
       }
       std::cout << out.dump(2) << "\n";

@@ -129,8 +129,8 @@ rituals::PairingSettings read_pairings(TomlReader r, const std::string& file, co
     rituals::PairingProgram p;
     p.name = s.string("name", "");
     if (p.name.empty() || p.name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-_") != std::string::npos) {
-      s.fail("name", "expected a short lower-case name such as \"coffee\" (letters, digits, - and _), got \"" + p.name +
-                         "\"");
+      s.fail("name",
+             "expected a short lower-case name such as \"coffee\" (letters, digits, - and _), got \"" + p.name + "\"");
     }
     for (const auto& other : c.programs) {
       if (other.name == p.name) s.fail("name", "two programs are called \"" + p.name + "\"");
@@ -216,7 +216,8 @@ Config parse_config(const std::string& text, const std::string& name) {
   if (config.bot.adapter == "mattermost" && !config.mattermost) {
     top.fail("bot", "adapter = \"mattermost\" needs a [mattermost] section");
   }
-  if (config.bot.adapter == "matrix" && !config.matrix) top.fail("bot", "adapter = \"matrix\" needs a [matrix] section");
+  if (config.bot.adapter == "matrix" && !config.matrix)
+    top.fail("bot", "adapter = \"matrix\" needs a [matrix] section");
   return config;
 }
 

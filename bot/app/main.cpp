@@ -1,6 +1,6 @@
 // kith: the one executable. Parses the command line and hands over to one function per subcommand.
-#include <CLI/CLI.hpp>
 #include <unistd.h>
+#include <CLI/CLI.hpp>
 
 #include <iostream>
 
@@ -37,7 +37,9 @@ int main(int argc, char** argv) {
   org->require_subcommand(1);
   auto* org_import = org->add_subcommand("import", "Import team, lead, start date and manager from CSV");
   org_import->add_option("file", csv_path, "CSV with columns user, team, lead, start_date, manager")->required();
-  org_import->add_option("--config,-c", admin_config, "Configuration file (TOML)")->required()->check(CLI::ExistingFile);
+  org_import->add_option("--config,-c", admin_config, "Configuration file (TOML)")
+      ->required()
+      ->check(CLI::ExistingFile);
 
   auto* privacy = app.add_subcommand("privacy", "Privacy tools");
   privacy->require_subcommand(1);
@@ -49,7 +51,8 @@ int main(int argc, char** argv) {
   demo_options.scripted = !::isatty(0);
   auto* demo_cmd = app.add_subcommand("demo", "Run Kith in the terminal against a simulated organisation");
   demo_cmd->add_option("--data-dir", demo_options.data_dir, "Where the demo keeps its database")->capture_default_str();
-  demo_cmd->add_option("--speed", demo_options.speed, "Simulated seconds per real second")->capture_default_str()
+  demo_cmd->add_option("--speed", demo_options.speed, "Simulated seconds per real second")
+      ->capture_default_str()
       ->check(CLI::Range(1.0, 100000.0));
   demo_cmd->add_flag("--script", demo_options.scripted, "Run the scripted session even on a terminal");
 

@@ -56,7 +56,9 @@ OrgCsvResult parse_org_csv(const std::string& text, const std::string& file,
   std::string line;
   int number = 0;
   std::map<std::string, std::size_t> column;
-  const auto error = [&](const std::string& what) { result.errors.push_back(file + ":" + std::to_string(number) + ": " + what); };
+  const auto error = [&](const std::string& what) {
+    result.errors.push_back(file + ":" + std::to_string(number) + ": " + what);
+  };
   std::set<UserId> seen;
   while (std::getline(in, line)) {
     ++number;
@@ -66,7 +68,9 @@ OrgCsvResult parse_org_csv(const std::string& text, const std::string& file,
     if (column.empty()) {
       for (std::size_t i = 0; i < fields.size(); ++i) column[fields[i]] = i;
       for (const auto* required : {"user", "team"}) {
-        if (!column.contains(required)) error(std::string("the header needs a \"") + required + "\" column (columns: user, team, lead, start_date, manager)");
+        if (!column.contains(required))
+          error(std::string("the header needs a \"") + required +
+                "\" column (columns: user, team, lead, start_date, manager)");
       }
       for (const auto& [name, index] : column) {
         if (name != "user" && name != "team" && name != "lead" && name != "start_date" && name != "manager") {
@@ -85,7 +89,8 @@ OrgCsvResult parse_org_csv(const std::string& text, const std::string& file,
     if (const auto id = resolve(user)) {
       person.user = *id;
     } else {
-      error("user \"" + user + "\" is not in Kith's directory (use the chat username or user id; start Kith once "
+      error("user \"" + user +
+            "\" is not in Kith's directory (use the chat username or user id; start Kith once "
             "so it learns the workspace's people)");
       continue;
     }

@@ -122,8 +122,8 @@ int TomlReader::time_of_day(const std::string& key, const std::string& fallback)
 }
 
 std::chrono::weekday TomlReader::weekday(const std::string& key, const std::string& fallback) {
-  static const std::vector<std::string> names{"sunday", "monday", "tuesday", "wednesday", "thursday", "friday",
-                                              "saturday"};
+  static const std::vector<std::string> names{"sunday",   "monday", "tuesday", "wednesday",
+                                              "thursday", "friday", "saturday"};
   const auto value = choice(key, fallback, names);
   const auto at = std::find(names.begin(), names.end(), value) - names.begin();
   return std::chrono::weekday(static_cast<unsigned>(at));

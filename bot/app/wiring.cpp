@@ -2,8 +2,8 @@
 
 #include <filesystem>
 
-#include "bot/rituals/capture/interaction_capture.hpp"
 #include "bot/privacy/pseudonymous_digest_source.hpp"
+#include "bot/rituals/capture/interaction_capture.hpp"
 #include "bot/rituals/digest/weekly_digest.hpp"
 #include "bot/rituals/help/help_ritual.hpp"
 #include "bot/rituals/pairing/onboarding_quiz_hints.hpp"
@@ -24,7 +24,8 @@ RitualSet make_rituals(const Config& config, storage::SqliteStores& stores, cons
   RitualSet set;
   set.pseudonymizer =
       std::make_unique<privacy::Pseudonymizer>(privacy::Pseudonymizer::from_key_file(pseudonym_key_path(config)));
-  set.recorder = std::make_unique<privacy::InteractionRecorder>(*set.pseudonymizer, stores.consent, stores.interactions);
+  set.recorder =
+      std::make_unique<privacy::InteractionRecorder>(*set.pseudonymizer, stores.consent, stores.interactions);
   std::vector<const CommandProvider*> providers;
   const auto add = [&](auto ritual) {
     if constexpr (std::is_base_of_v<CommandProvider, typename decltype(ritual)::element_type>) {
@@ -47,8 +48,9 @@ RitualSet make_rituals(const Config& config, storage::SqliteStores& stores, cons
   add(std::make_unique<rituals::PairingRitual>(config.pairings, stores.pairings, stores.consent, stores.org, *set.ties,
                                                *set.recorder));
   auto privacy_ritual = std::make_unique<privacy::PrivacyRitual>(
-      privacy::PrivacySettings{config.privacy.retention_days, config.bot.time_zone}, *set.pseudonymizer,
-      stores.consent, stores.interactions, stores.org, std::vector<PersonalData*>{&stores.recognitions, &stores.quiz, &stores.digests, &stores.pairings});
+      privacy::PrivacySettings{config.privacy.retention_days, config.bot.time_zone}, *set.pseudonymizer, stores.consent,
+      stores.interactions, stores.org,
+      std::vector<PersonalData*>{&stores.recognitions, &stores.quiz, &stores.digests, &stores.pairings});
   set.privacy = privacy_ritual.get();
   add(std::move(privacy_ritual));
   set.owned.push_back(std::make_unique<rituals::HelpRitual>(config.bot.name, providers));

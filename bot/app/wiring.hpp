@@ -5,11 +5,11 @@
 #include <vector>
 
 #include "bot/app/config.hpp"
-#include "bot/core/ritual.hpp"
-#include "bot/privacy/interaction_recorder.hpp"
 #include "bot/core/digest_action_handler.hpp"
 #include "bot/core/digest_source.hpp"
 #include "bot/core/quiz_deck_hints.hpp"
+#include "bot/core/ritual.hpp"
+#include "bot/privacy/interaction_recorder.hpp"
 #include "bot/privacy/privacy_ritual.hpp"
 #include "bot/privacy/tie_index.hpp"
 #include "bot/storage/sqlite_stores.hpp"
@@ -24,8 +24,8 @@ struct RitualSet {
   std::unique_ptr<QuizDeckHints> quiz_hints;
   std::unique_ptr<DigestActionHandler> invitations;
   privacy::PrivacyRitual* privacy = nullptr;  ///< For the command-line privacy tools.
-  std::unique_ptr<Clock> own_clock;             ///< When make_rituals was given none.
-  std::unique_ptr<privacy::TieIndex> ties;      ///< Who is already connected (pairings).
+  std::unique_ptr<Clock> own_clock;           ///< When make_rituals was given none.
+  std::unique_ptr<privacy::TieIndex> ties;    ///< Who is already connected (pairings).
   [[nodiscard]] std::vector<Ritual*> pointers() const;
 };
 

@@ -21,12 +21,12 @@ class Backoff {
   /// The delay before the next attempt; grows geometrically up to the cap.
   [[nodiscard]] std::chrono::milliseconds next(Random& random) {
     const auto base = current_;
-    current_ = std::min(policy_.max, std::chrono::milliseconds(static_cast<std::int64_t>(
-                                         static_cast<double>(current_.count()) * policy_.factor)));
-    const auto extra = policy_.jitter.count() > 0
-                           ? std::chrono::milliseconds(static_cast<std::int64_t>(
-                                 random.below(static_cast<std::uint64_t>(policy_.jitter.count()) + 1)))
-                           : std::chrono::milliseconds(0);
+    current_ = std::min(
+        policy_.max,
+        std::chrono::milliseconds(static_cast<std::int64_t>(static_cast<double>(current_.count()) * policy_.factor)));
+    const auto extra = policy_.jitter.count() > 0 ? std::chrono::milliseconds(static_cast<std::int64_t>(random.below(
+                                                        static_cast<std::uint64_t>(policy_.jitter.count()) + 1)))
+                                                  : std::chrono::milliseconds(0);
     ++attempts_;
     return base + extra;
   }

@@ -28,7 +28,7 @@ struct Delivered {
 /// neither loses nor repeats an event.
 struct EventBatch {
   std::vector<Event> events;
-  std::string cursor_name;   ///< Empty when the adapter has no resumable position.
+  std::string cursor_name;  ///< Empty when the adapter has no resumable position.
   std::string cursor_value;
 };
 

@@ -17,9 +17,7 @@ class Clock {
 
 class SystemClock final : public Clock {
  public:
-  [[nodiscard]] TimePoint now() const override {
-    return std::chrono::floor<Seconds>(std::chrono::system_clock::now());
-  }
+  [[nodiscard]] TimePoint now() const override { return std::chrono::floor<Seconds>(std::chrono::system_clock::now()); }
 };
 
 }  // namespace kith

@@ -25,7 +25,8 @@ bool starts_with_word(std::string_view text, std::string_view word) {
 
 std::pair<std::string, std::string> split_first_word(std::string_view text) {
   text = trim(text);
-  const auto end = std::find_if(text.begin(), text.end(), [](char c) { return std::isspace(static_cast<unsigned char>(c)); });
+  const auto end =
+      std::find_if(text.begin(), text.end(), [](char c) { return std::isspace(static_cast<unsigned char>(c)); });
   std::string first(text.begin(), end);
   std::transform(first.begin(), first.end(), first.begin(), [](unsigned char c) { return std::tolower(c); });
   return {first, std::string(trim(std::string_view(end, text.end())))};

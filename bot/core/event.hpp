@@ -20,9 +20,9 @@ struct MessagePosted {
   UserId author;
   std::string text;  ///< Never stored; rituals parse it and forget it.
   std::vector<UserId> mentions;
-  std::optional<MessageId> thread_root;       ///< Set when the message is inside a thread.
-  std::optional<UserId> replied_to_author;    ///< Author of the message replied to, when known.
-  bool is_notice = false;                     ///< Matrix m.notice: bots never answer these.
+  std::optional<MessageId> thread_root;     ///< Set when the message is inside a thread.
+  std::optional<UserId> replied_to_author;  ///< Author of the message replied to, when known.
+  bool is_notice = false;                   ///< Matrix m.notice: bots never answer these.
 };
 
 struct MessageEdited {
@@ -43,7 +43,7 @@ struct ReactionAdded {
   MessageId message;
   ChannelId channel;
   UserId user;
-  std::string emoji;                    ///< Short name without colons ("+1", "taco") or the emoji itself.
+  std::string emoji;                     ///< Short name without colons ("+1", "taco") or the emoji itself.
   std::optional<UserId> message_author;  ///< Author of the reacted-to message, when known.
 };
 
@@ -101,9 +101,9 @@ struct MessageDelivered {
   ChannelId channel;
 };
 
-using EventBody = std::variant<MessagePosted, MessageEdited, MessageDeleted, ReactionAdded, ReactionRemoved,
-                               MemberJoined, MemberLeft, CommandInvoked, ChoiceMade, ProfileUpdated,
-                               ChannelMembersListed, MessageDelivered>;
+using EventBody =
+    std::variant<MessagePosted, MessageEdited, MessageDeleted, ReactionAdded, ReactionRemoved, MemberJoined, MemberLeft,
+                 CommandInvoked, ChoiceMade, ProfileUpdated, ChannelMembersListed, MessageDelivered>;
 
 struct Event {
   /// Unique per happening on the server (e.g. "posted:<post id>", "edit:<post id>:<edit_at>").

@@ -30,7 +30,5 @@ using MessageId = StrongId<struct MessageIdTag>;
 
 template <class Tag>
 struct std::hash<kith::StrongId<Tag>> {
-  std::size_t operator()(const kith::StrongId<Tag>& id) const noexcept {
-    return std::hash<std::string>{}(id.str());
-  }
+  std::size_t operator()(const kith::StrongId<Tag>& id) const noexcept { return std::hash<std::string>{}(id.str()); }
 };

@@ -47,9 +47,7 @@ class Ritual {
   /// the event only; other rituals still see it.
   virtual void on_event(const Event& event, RitualContext& ctx) = 0;
   /// Runs job `job` for the scheduled instant `slot`.
-  virtual void on_job(const std::string& job, TimePoint slot, RitualContext& ctx) {
-    (void)job, (void)slot, (void)ctx;
-  }
+  virtual void on_job(const std::string& job, TimePoint slot, RitualContext& ctx) { (void)job, (void)slot, (void)ctx; }
   /// Called every runtime tick (about once a second): for deadlines such as a quiz round's
   /// timeout. Must be cheap when nothing is due.
   virtual void on_tick(RitualContext& ctx) { (void)ctx; }

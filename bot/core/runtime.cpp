@@ -4,12 +4,12 @@
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <optional>
 #include <variant>
-#include <boost/asio/detached.hpp>
-#include <boost/asio/use_awaitable.hpp>
 
 namespace kith {
 namespace asio = boost::asio;
@@ -33,7 +33,8 @@ BotRuntime::BotRuntime(asio::io_context& io, std::string bot_name, ChatAdapter& 
       adapter_(adapter),
       services_(services),
       messenger_(services.outbox, services.clock, adapter.capabilities()),
-      dispatcher_(std::move(bot_name), rituals, services.transactions, services.ledger, services.state, services.directory, log),
+      dispatcher_(std::move(bot_name), rituals, services.transactions, services.ledger, services.state,
+                  services.directory, log),
       scheduler_(services.schedules, services.transactions, log),
       log_(std::move(log)),
       outbox_wake_(io),
@@ -41,7 +42,9 @@ BotRuntime::BotRuntime(asio::io_context& io, std::string bot_name, ChatAdapter& 
   for (auto* ritual : rituals) scheduler_.add(*ritual);
 }
 
-BotRuntime::~BotRuntime() { logic_.join(); }
+BotRuntime::~BotRuntime() {
+  logic_.join();
+}
 
 template <class F>
 asio::awaitable<BotRuntime::LogicResult<F>> BotRuntime::on_logic(F& work) {

@@ -61,8 +61,7 @@ void Scheduler::tick_one(Entry& entry, RitualContext& ctx) {
         log_->info("running {} for slot {:%F %R} UTC", entry.key, *slot);
         entry.ritual->on_job(entry.job.name, *slot, ctx);
       } else {
-        log_->warn("skipping {} for slot {:%F %R} UTC: missed by more than its catch-up window", entry.key,
-                   *slot);
+        log_->warn("skipping {} for slot {:%F %R} UTC: missed by more than its catch-up window", entry.key, *slot);
         entry.ritual->on_job_skipped(entry.job.name, *slot, ctx);
       }
       state.last_slot = *slot;

@@ -96,8 +96,8 @@ asio::awaitable<boost::system::error_code> write_and_read(Stream& stream, beast:
   if (wec) co_return wec;
   lowest.expires_after(timeout);
   auto [rec, read] = co_await http::async_read(stream, buffer, parser, use_tuple);
-  if (rec && read == 0 && (rec == http::error::end_of_stream || rec == asio::error::connection_reset ||
-                           rec == asio::error::eof)) {
+  if (rec && read == 0 &&
+      (rec == http::error::end_of_stream || rec == asio::error::connection_reset || rec == asio::error::eof)) {
     sent_nothing = true;  // the server had closed the idle connection: safe to retry once
   }
   co_return rec;

@@ -97,7 +97,8 @@ asio::awaitable<void> session(std::shared_ptr<HttpServer::State> state, tcp::soc
     HttpRequest request;
     request.method = std::string(req.method_string());
     request.target = std::string(req.target());
-    for (const auto& field : req) request.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
+    for (const auto& field : req)
+      request.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
     request.body = std::move(req.body());
     const bool keep_alive = req.keep_alive();
     HttpResponse response;
@@ -135,7 +136,9 @@ HttpServer::HttpServer(asio::any_io_executor executor, HttpHandler handler, Http
   state_->options = options;
 }
 
-HttpServer::~HttpServer() { stop(); }
+HttpServer::~HttpServer() {
+  stop();
+}
 
 Result<unsigned short> HttpServer::listen(const std::string& address_and_port) {
   std::string host;

@@ -12,7 +12,9 @@ std::string Url::host_header() const {
   return h;
 }
 
-std::string Url::origin() const { return std::string(tls ? "https://" : "http://") + host_header(); }
+std::string Url::origin() const {
+  return std::string(tls ? "https://" : "http://") + host_header();
+}
 
 std::string Url::join(std::string_view rest) const {
   std::string base = path == "/" ? "" : path;

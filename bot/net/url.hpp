@@ -7,10 +7,10 @@
 namespace kith::net {
 
 struct Url {
-  bool tls = false;       ///< https:// or wss://
-  std::string host;       ///< Without brackets for IPv6 literals.
-  std::string port;       ///< Always set: the explicit port or 80/443.
-  std::string path;       ///< Starts with "/"; no trailing "/" unless it is just "/".
+  bool tls = false;  ///< https:// or wss://
+  std::string host;  ///< Without brackets for IPv6 literals.
+  std::string port;  ///< Always set: the explicit port or 80/443.
+  std::string path;  ///< Starts with "/"; no trailing "/" unless it is just "/".
   bool explicit_port = false;
 
   /// "host" or "host:port" as the Host header wants it (port only when explicit).

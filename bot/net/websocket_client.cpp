@@ -35,7 +35,9 @@ WebSocketClient::WebSocketClient(asio::any_io_executor executor, std::shared_ptr
 
 WebSocketClient::~WebSocketClient() = default;
 
-bool WebSocketClient::is_open() const noexcept { return impl_ && impl_->open; }
+bool WebSocketClient::is_open() const noexcept {
+  return impl_ && impl_->open;
+}
 
 void WebSocketClient::abort() {
   if (!impl_) return;

@@ -11,7 +11,9 @@ namespace kith::privacy {
 namespace {
 constexpr std::array scopes{"all", "quiz", "pairings", "leaderboards", "analytics"};
 
-bool known_scope(const std::string& s) { return std::find(scopes.begin(), scopes.end(), s) != scopes.end(); }
+bool known_scope(const std::string& s) {
+  return std::find(scopes.begin(), scopes.end(), s) != scopes.end();
+}
 
 std::string scope_list() {
   std::string list;
@@ -77,8 +79,8 @@ void PrivacyRitual::on_event(const Event& event, RitualContext& ctx) {
   if (!command) return;
   const auto [word, rest] = split_first_word(command->text);
   const auto reply = [&](RichText text) {
-    ctx.messenger.send(OutgoingMessage{"privacy:" + event.key, ToDirect{command->user}, std::move(text), {},
-                                       std::nullopt, std::nullopt});
+    ctx.messenger.send(OutgoingMessage{
+        "privacy:" + event.key, ToDirect{command->user}, std::move(text), {}, std::nullopt, std::nullopt});
   };
   if (word == "privacy") {
     RichText text;
@@ -90,8 +92,11 @@ void PrivacyRitual::on_event(const Event& event, RitualContext& ctx) {
   if (word != "optout" && word != "optin") return;
   const auto scope = rest.empty() ? std::string(consent_all) : split_first_word(rest).first;
   if (!known_scope(scope)) {
-    return reply(RichText().text("I can't opt you ").text(word == "optout" ? "out of " : "in to ").code(scope).text(
-        ". Choose one of: " + scope_list() + "."));
+    return reply(RichText()
+                     .text("I can't opt you ")
+                     .text(word == "optout" ? "out of " : "in to ")
+                     .code(scope)
+                     .text(". Choose one of: " + scope_list() + "."));
   }
   consent_.set(command->user, scope, word == "optout");
   if (word == "optin") {
@@ -100,8 +105,9 @@ void PrivacyRitual::on_event(const Event& event, RitualContext& ctx) {
   }
   if (scope == consent_all) {
     erase_everything(command->user);
-    return reply(RichText("Done: you are opted out of everything, and everything Kith stored about you has been "
-                          "erased. Say \"optin all\" if you change your mind."));
+    return reply(
+        RichText("Done: you are opted out of everything, and everything Kith stored about you has been "
+                 "erased. Say \"optin all\" if you change your mind."));
   }
   if (scope == "analytics") interactions_.erase(pseudonymizer_.of(command->user));
   reply(RichText("Done: you are opted out of " + scope + "."));

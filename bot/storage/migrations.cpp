@@ -105,7 +105,9 @@ constexpr std::array migrations{
 // clang-format on
 }  // namespace
 
-std::span<const Migration> kith_migrations() { return migrations; }
+std::span<const Migration> kith_migrations() {
+  return migrations;
+}
 
 int schema_version(Database& db) {
   auto stmt = db.prepare("PRAGMA user_version");

@@ -38,7 +38,8 @@ json encode_destination(const Destination& to) {
       [](const auto& d) -> json {
         using T = std::decay_t<decltype(d)>;
         if constexpr (std::is_same_v<T, ToChannel>) {
-          return {{"kind", "channel"}, {"channel", d.channel.str()},
+          return {{"kind", "channel"},
+                  {"channel", d.channel.str()},
                   {"thread", d.thread_root ? json(d.thread_root->str()) : json(nullptr)}};
         } else if constexpr (std::is_same_v<T, ToDirect>) {
           return {{"kind", "direct"}, {"user", d.user.str()}};
@@ -75,15 +76,21 @@ Destination decode_destination(const json& j) {
 
 std::string encode_outgoing(const OutgoingItem& item) {
   if (const auto* reaction = std::get_if<OutgoingReaction>(&item)) {
-    return json{{"type", "reaction"},      {"key", reaction->key},     {"channel", reaction->channel.str()},
-                {"message", reaction->message.str()}, {"emoji", reaction->emoji}}
+    return json{{"type", "reaction"},
+                {"key", reaction->key},
+                {"channel", reaction->channel.str()},
+                {"message", reaction->message.str()},
+                {"emoji", reaction->emoji}}
         .dump();
   }
   const auto& message = std::get<OutgoingMessage>(item);
   json choices = json::array();
   for (const auto& c : message.choices) choices.push_back({{"id", c.id}, {"label", c.label}});
-  json j{{"type", "message"}, {"key", message.key}, {"to", encode_destination(message.to)},
-         {"text", encode_text(message.text)}, {"choices", choices}};
+  json j{{"type", "message"},
+         {"key", message.key},
+         {"to", encode_destination(message.to)},
+         {"text", encode_text(message.text)},
+         {"choices", choices}};
   if (message.avatar_of) j["avatar_of"] = message.avatar_of->str();
   // The image bytes go into their own BLOB column; only their description is in the text.
   if (message.image) {

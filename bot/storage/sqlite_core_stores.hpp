@@ -69,7 +69,11 @@ class SqliteDirectoryStore final : public DirectoryStore {
 };
 
 /// Seconds since the Unix epoch, the one time representation in the database.
-[[nodiscard]] inline std::int64_t to_db(TimePoint t) { return t.time_since_epoch().count(); }
-[[nodiscard]] inline TimePoint from_db(std::int64_t s) { return TimePoint{Seconds{s}}; }
+[[nodiscard]] inline std::int64_t to_db(TimePoint t) {
+  return t.time_since_epoch().count();
+}
+[[nodiscard]] inline TimePoint from_db(std::int64_t s) {
+  return TimePoint{Seconds{s}};
+}
 
 }  // namespace kith::storage

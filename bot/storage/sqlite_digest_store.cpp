@@ -5,8 +5,9 @@
 namespace kith::storage {
 
 bool SqliteDigestStore::record(const DigestAuditEntry& e) {
-  db_.prepare("INSERT INTO digest_audit (sent_at, recipient, scope, week_end_hour, figures) VALUES (?, ?, ?, ?, ?) "
-              "ON CONFLICT DO NOTHING")
+  db_.prepare(
+         "INSERT INTO digest_audit (sent_at, recipient, scope, week_end_hour, figures) VALUES (?, ?, ?, ?, ?) "
+         "ON CONFLICT DO NOTHING")
       .bind_all(to_db(e.sent_at), e.recipient.str(), e.scope, e.week_end_hour, e.figures)
       .run();
   return db_.changes() == 1;
@@ -26,8 +27,9 @@ std::vector<DigestAuditEntry> SqliteDigestStore::audit(TimePoint since) {
 
 bool SqliteDigestStore::request(const std::string& key, const UserId& lead, const std::string& scope,
                                 const std::string& action, TimePoint at) {
-  db_.prepare("INSERT INTO digest_requests (key, requested_by, scope, action, at) VALUES (?, ?, ?, ?, ?) "
-              "ON CONFLICT DO NOTHING")
+  db_.prepare(
+         "INSERT INTO digest_requests (key, requested_by, scope, action, at) VALUES (?, ?, ?, ?, ?) "
+         "ON CONFLICT DO NOTHING")
       .bind_all(key, lead.str(), scope, action, to_db(at))
       .run();
   return db_.changes() == 1;

@@ -18,8 +18,9 @@ constexpr const char* intro_columns = "SELECT newcomer, partner, team, due_at, s
 
 // --- membership ------------------------------------------------------------------------------
 bool SqlitePairingStore::join(const std::string& program, const UserId& user, TimePoint at) {
-  db_.prepare("INSERT INTO pairing_members (program, user_id, joined_at) VALUES (?, ?, ?) "
-              "ON CONFLICT (program, user_id) DO NOTHING")
+  db_.prepare(
+         "INSERT INTO pairing_members (program, user_id, joined_at) VALUES (?, ?, ?) "
+         "ON CONFLICT (program, user_id) DO NOTHING")
       .bind_all(program, user.str(), to_db(at))
       .run();
   if (db_.changes() == 1) return true;
@@ -41,8 +42,8 @@ void SqlitePairingStore::snooze(const std::string& program, const UserId& user, 
 }
 
 std::vector<PairingMember> SqlitePairingStore::members(const std::string& program) {
-  auto stmt = db_.prepare(
-      "SELECT user_id, joined_at, snoozed_until FROM pairing_members WHERE program = ? ORDER BY user_id");
+  auto stmt =
+      db_.prepare("SELECT user_id, joined_at, snoozed_until FROM pairing_members WHERE program = ? ORDER BY user_id");
   stmt.bind_all(program);
   std::vector<PairingMember> all;
   while (stmt.step()) {
@@ -94,8 +95,9 @@ std::vector<std::pair<UserId, UserId>> SqlitePairingStore::blocks() {
 
 // --- about -----------------------------------------------------------------------------------
 void SqlitePairingStore::set_about(const UserId& user, const std::string& text, TimePoint at) {
-  db_.prepare("INSERT INTO pairing_about (user_id, text, at) VALUES (?, ?, ?) "
-              "ON CONFLICT (user_id) DO UPDATE SET text = excluded.text, at = excluded.at")
+  db_.prepare(
+         "INSERT INTO pairing_about (user_id, text, at) VALUES (?, ?, ?) "
+         "ON CONFLICT (user_id) DO UPDATE SET text = excluded.text, at = excluded.at")
       .bind_all(user.str(), text, to_db(at))
       .run();
 }
@@ -114,8 +116,9 @@ std::optional<std::string> SqlitePairingStore::about(const UserId& user) {
 // --- rounds ----------------------------------------------------------------------------------
 bool SqlitePairingStore::add_round(const PairingRound& round, const std::vector<PairingGroup>& groups,
                                    const std::vector<UserId>& left_out) {
-  db_.prepare("INSERT INTO pairing_rounds (program, slot, seed, checkin_at) VALUES (?, ?, ?, ?) "
-              "ON CONFLICT (program, slot) DO NOTHING")
+  db_.prepare(
+         "INSERT INTO pairing_rounds (program, slot, seed, checkin_at) VALUES (?, ?, ?, ?) "
+         "ON CONFLICT (program, slot) DO NOTHING")
       .bind_all(round.program, to_db(round.slot), std::bit_cast<std::int64_t>(round.seed), to_db(round.checkin_at))
       .run();
   if (db_.changes() != 1) return false;
@@ -262,9 +265,12 @@ std::vector<std::pair<UserId, UserId>> SqlitePairingStore::pairs_since(const std
 bool SqlitePairingStore::schedule_onboarding(const UserId& newcomer, const std::vector<OnboardingIntro>& intros) {
   if (onboarding_scheduled(newcomer)) return false;
   const auto at = intros.empty() ? TimePoint{} : intros.front().due;
-  db_.prepare("INSERT INTO onboarding_newcomers (newcomer, at) VALUES (?, ?)").bind_all(newcomer.str(), to_db(at)).run();
-  auto stmt = db_.prepare("INSERT INTO onboarding_intros (newcomer, partner, team, due_at, sent) VALUES (?, ?, ?, ?, 0) "
-                          "ON CONFLICT DO NOTHING");
+  db_.prepare("INSERT INTO onboarding_newcomers (newcomer, at) VALUES (?, ?)")
+      .bind_all(newcomer.str(), to_db(at))
+      .run();
+  auto stmt = db_.prepare(
+      "INSERT INTO onboarding_intros (newcomer, partner, team, due_at, sent) VALUES (?, ?, ?, ?, 0) "
+      "ON CONFLICT DO NOTHING");
   for (const auto& i : intros) {
     stmt.reset();
     stmt.bind_all(newcomer.str(), i.partner.str(), i.team, to_db(i.due)).run();
@@ -279,7 +285,8 @@ bool SqlitePairingStore::onboarding_scheduled(const UserId& newcomer) {
 }
 
 std::vector<OnboardingIntro> SqlitePairingStore::due_onboarding(TimePoint now, int limit) {
-  auto stmt = db_.prepare(std::string(intro_columns) + "WHERE sent = 0 AND due_at <= ? ORDER BY due_at, newcomer, partner LIMIT ?");
+  auto stmt = db_.prepare(std::string(intro_columns) +
+                          "WHERE sent = 0 AND due_at <= ? ORDER BY due_at, newcomer, partner LIMIT ?");
   stmt.bind_all(to_db(now), limit);
   std::vector<OnboardingIntro> all;
   while (stmt.step()) all.push_back(read_intro(stmt));

@@ -55,8 +55,9 @@ QuizCard read_card(const Statement& s) {
 std::int64_t SqliteQuizStore::open_round(const QuizRound& r) {
   std::optional<std::string> asked_by;
   if (r.asked_by) asked_by = r.asked_by->str();
-  db_.prepare("INSERT INTO quiz_rounds (channel, subject, offered, asked_by, opened_at, closes_at) "
-              "VALUES (?, ?, ?, ?, ?, ?)")
+  db_.prepare(
+         "INSERT INTO quiz_rounds (channel, subject, offered, asked_by, opened_at, closes_at) "
+         "VALUES (?, ?, ?, ?, ?, ?)")
       .bind_all(r.channel.str(), r.subject.str(), join_ids(r.offered), asked_by, to_db(r.opened_at), to_db(r.closes_at))
       .run();
   return db_.last_insert_id();
@@ -121,10 +122,11 @@ std::optional<QuizCard> SqliteQuizStore::card(const UserId& player, const UserId
 void SqliteQuizStore::save_card(const QuizCard& c) {
   std::optional<std::int64_t> first;
   if (c.first_correct_at) first = to_db(*c.first_correct_at);
-  db_.prepare("INSERT INTO quiz_cards (player, subject, box, due_at, correct, wrong, last_correct, first_correct_at) "
-              "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (player, subject) DO UPDATE SET box = excluded.box, "
-              "due_at = excluded.due_at, correct = excluded.correct, wrong = excluded.wrong, "
-              "last_correct = excluded.last_correct, first_correct_at = excluded.first_correct_at")
+  db_.prepare(
+         "INSERT INTO quiz_cards (player, subject, box, due_at, correct, wrong, last_correct, first_correct_at) "
+         "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (player, subject) DO UPDATE SET box = excluded.box, "
+         "due_at = excluded.due_at, correct = excluded.correct, wrong = excluded.wrong, "
+         "last_correct = excluded.last_correct, first_correct_at = excluded.first_correct_at")
       .bind_all(c.player.str(), c.subject.str(), c.box, to_db(c.due_at), c.correct, c.wrong, c.last_correct ? 1 : 0,
                 first)
       .run();

@@ -20,8 +20,9 @@ Recognition read(const Statement& s) {
 }  // namespace
 
 bool SqliteRecognitionStore::add(const Recognition& r) {
-  db_.prepare("INSERT INTO recognitions (source_key, giver, receiver, channel, value, weight, at) "
-              "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (source_key) DO NOTHING")
+  db_.prepare(
+         "INSERT INTO recognitions (source_key, giver, receiver, channel, value, weight, at) "
+         "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (source_key) DO NOTHING")
       .bind_all(r.source_key, r.giver.str(), r.receiver.str(), r.channel.str(), r.value, r.weight, to_db(r.at))
       .run();
   return db_.changes() == 1;

@@ -59,13 +59,15 @@ TEST_CASE("a value of the wrong type says what was expected and what was found")
 }
 
 TEST_CASE("out-of-range and inconsistent values are refused") {
-  CHECK_THAT(error_of("[privacy]\nretention_days = -1\n"), Catch::Contains("retention_days: expected an integer from 7"));
+  CHECK_THAT(error_of("[privacy]\nretention_days = -1\n"),
+             Catch::Contains("retention_days: expected an integer from 7"));
   CHECK_THAT(error_of("[privacy]\nmin_group_size = 10\norg_min_group_size = 8\n"),
              Catch::Contains("org_min_group_size: must be at least min_group_size (10)"));
 }
 
 TEST_CASE("broken TOML is reported at its line") {
-  CHECK_THAT(error_of("[bot]\nname = \"unterminated\n"), Catch::StartsWith("kith.toml:2:") && Catch::Contains("not valid TOML"));
+  CHECK_THAT(error_of("[bot]\nname = \"unterminated\n"),
+             Catch::StartsWith("kith.toml:2:") && Catch::Contains("not valid TOML"));
 }
 
 TEST_CASE("adapter sections are validated when present and required when chosen") {
@@ -79,15 +81,13 @@ TEST_CASE("adapter sections are validated when present and required when chosen"
 }
 
 TEST_CASE("a missing file is named") {
-  CHECK_THROWS_WITH(load_config("/nonexistent/kith.toml"), Catch::Contains("/nonexistent/kith.toml") &&
-                                                                Catch::Contains("cannot open"));
+  CHECK_THROWS_WITH(load_config("/nonexistent/kith.toml"),
+                    Catch::Contains("/nonexistent/kith.toml") && Catch::Contains("cannot open"));
 }
 
 TEST_CASE("secrets come from the environment or a file, and errors never contain them") {
   kith::test::TempDir dir;
-  {
-    std::ofstream(dir.file("token")) << "s3cret-token\n";
-  }
+  { std::ofstream(dir.file("token")) << "s3cret-token\n"; }
   ::unsetenv("KITH_TEST_TOKEN");
   CHECK(load_secret("KITH_TEST_TOKEN", dir.file("token"), "the test token").reveal() == "s3cret-token");
   ::setenv("KITH_TEST_TOKEN", "from-env", 1);

@@ -53,8 +53,8 @@ TEST_CASE("a failing ritual is isolated: others still see the event, its writes 
   Fixture f;
   CountingRitual broken("broken", f.stores.state, true);
   CountingRitual healthy("healthy", f.stores.state, false);
-  Dispatcher dispatcher("kith", {&broken, &healthy}, f.stores.db, f.stores.ledger, f.stores.state,
-                        f.stores.directory, f.logger.log);
+  Dispatcher dispatcher("kith", {&broken, &healthy}, f.stores.db, f.stores.ledger, f.stores.state, f.stores.directory,
+                        f.logger.log);
   dispatcher.apply(EventBatch{{posted("p1", "alice")}, "", ""}, f.ctx);
   CHECK(healthy.seen.size() == 1);
   CHECK(f.stores.state.get("healthy", "p1") == "seen");
@@ -114,7 +114,8 @@ TEST_CASE("directory events keep people and channel members current") {
                                Event{"", {}, ChannelMembersListed{ChannelId("c1"), {UserId("alice"), UserId("bob")}}},
                                Event{"j", {}, MemberJoined{ChannelId("c1"), UserId("carol")}},
                                Event{"l", {}, MemberLeft{ChannelId("c1"), UserId("bob")}}},
-                              "", ""},
+                              "",
+                              ""},
                    f.ctx);
   CHECK(f.stores.directory.profile(UserId("alice")) == alice);
   CHECK(f.stores.directory.members(ChannelId("c1")) == std::vector<UserId>{UserId("alice"), UserId("carol")});

@@ -23,8 +23,12 @@ class EchoRitual final : public Ritual {
   [[nodiscard]] std::string_view name() const noexcept override { return "echo"; }
   void on_event(const Event& event, RitualContext& ctx) override {
     if (const auto* m = std::get_if<MessagePosted>(&event.body)) {
-      ctx.messenger.send(OutgoingMessage{"echo:" + event.key, ToChannel{m->channel, std::nullopt},
-                                         RichText("echo: " + m->text), {}, std::nullopt, std::nullopt});
+      ctx.messenger.send(OutgoingMessage{"echo:" + event.key,
+                                         ToChannel{m->channel, std::nullopt},
+                                         RichText("echo: " + m->text),
+                                         {},
+                                         std::nullopt,
+                                         std::nullopt});
     }
     if (const auto* d = std::get_if<MessageDelivered>(&event.body)) delivered.push_back(d->outbox_key);
   }
@@ -67,7 +71,8 @@ TEST_CASE("a message goes through adapter, logic thread, ritual, outbox and back
                        logger.log);
     runtime.start();
     adapter.post(UserId("alice"), ChannelId("c1"), "hi there");
-    REQUIRE(run_until(io, [&] { return out.str().find("echo: hi there") != std::string::npos && echo.delivered.size() == 1; }));
+    REQUIRE(run_until(
+        io, [&] { return out.str().find("echo: hi there") != std::string::npos && echo.delivered.size() == 1; }));
     CHECK(echo.delivered[0].rfind("echo:posted:", 0) == 0);
     runtime.stop();
     run_until(io, [&] { return io.stopped(); });

@@ -32,8 +32,11 @@ class DailyRitual final : public Ritual {
     }
     runs.push_back(slot);
     ctx.messenger.send(OutgoingMessage{"morning:" + std::to_string(slot.time_since_epoch().count()),
-                                       ToChannel{ChannelId("c"), std::nullopt}, RichText("good morning"), {},
-                                       std::nullopt, std::nullopt});
+                                       ToChannel{ChannelId("c"), std::nullopt},
+                                       RichText("good morning"),
+                                       {},
+                                       std::nullopt,
+                                       std::nullopt});
   }
   void on_job_skipped(const std::string&, TimePoint slot, RitualContext&) override { skipped.push_back(slot); }
 
@@ -70,7 +73,7 @@ TEST_CASE("a job fires once per slot, and a restart does not fire it again") {
   {
     Process p(dir.file("k.db"));
     p.tick(clock);
-    CHECK(p.ritual.runs.empty());  // nothing owed before the job was first seen
+    CHECK(p.ritual.runs.empty());           // nothing owed before the job was first seen
     clock.set(utc(2026, 11, 23, 8, 0, 1));  // 09:00:01 Berlin
     p.tick(clock);
     p.tick(clock);

@@ -5,13 +5,14 @@
 using namespace kith;
 
 namespace {
-std::string username_of(const UserId& id) { return id == UserId("u1") ? "alice" : ""; }
+std::string username_of(const UserId& id) {
+  return id == UserId("u1") ? "alice" : "";
+}
 }  // namespace
 
 TEST_CASE("names containing Markdown are shown literally on Mattermost") {
   const auto text = RichText().text("Thanks ").bold("*Bob* [x](http://evil) <b>").text(" for `code`");
-  CHECK(markup::to_markdown(text, username_of) ==
-        "Thanks **\\*Bob\\* \\[x\\](http\\://evil) \\<b\\>** for \\`code\\`");
+  CHECK(markup::to_markdown(text, username_of) == "Thanks **\\*Bob\\* \\[x\\](http\\://evil) \\<b\\>** for \\`code\\`");
 }
 
 TEST_CASE("mentions render as @username where known and as escaped names otherwise") {

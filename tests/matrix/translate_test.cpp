@@ -19,14 +19,20 @@ MatrixMemory memory() {
 }
 
 json message(const std::string& id, const std::string& sender, json content) {
-  return json{{"event_id", id}, {"sender", sender}, {"type", "m.room.message"}, {"origin_server_ts", 1700000000000},
+  return json{{"event_id", id},
+              {"sender", sender},
+              {"type", "m.room.message"},
+              {"origin_server_ts", 1700000000000},
               {"content", std::move(content)}};
 }
 
 json sync_with(json timeline, json state = json::array()) {
   return json{{"next_batch", "s2"},
-              {"rooms", {{"join", {{room, {{"timeline", {{"events", std::move(timeline)}, {"limited", false}}},
-                                            {"state", {{"events", std::move(state)}}}}}}}}}};
+              {"rooms",
+               {{"join",
+                 {{room,
+                   {{"timeline", {{"events", std::move(timeline)}, {"limited", false}}},
+                    {"state", {{"events", std::move(state)}}}}}}}}}};
 }
 
 std::vector<std::string> skipped;
@@ -42,12 +48,13 @@ const T& only(const std::vector<Event>& events) {
 
 TEST_CASE("a text message becomes MessagePosted keyed by its event id, with mentions from m.mentions and pills") {
   auto m = memory();
-  auto sync = sync_with(json::array({message("$1", "@alice:hs.test",
-                                             {{"msgtype", "m.text"},
-                                              {"body", "+1 Bob and @carol:hs.test"},
-                                              {"format", "org.matrix.custom.html"},
-                                              {"formatted_body", "+1 <a href=\"https://matrix.to/#/@bob:hs.test\">Bob</a>"},
-                                              {"m.mentions", {{"user_ids", {"@bob:hs.test"}}}}})}));
+  auto sync =
+      sync_with(json::array({message("$1", "@alice:hs.test",
+                                     {{"msgtype", "m.text"},
+                                      {"body", "+1 Bob and @carol:hs.test"},
+                                      {"format", "org.matrix.custom.html"},
+                                      {"formatted_body", "+1 <a href=\"https://matrix.to/#/@bob:hs.test\">Bob</a>"},
+                                      {"m.mentions", {{"user_ids", {"@bob:hs.test"}}}}})}));
   const auto effects = translate_sync(sync, m, false, skip_log);
   REQUIRE(effects.events.size() == 1);
   CHECK(effects.events[0].key == "$1");
@@ -75,9 +82,10 @@ TEST_CASE("messages addressed to Kith by pill, display name or user id become @k
   auto m = memory();
   m.self_display = "Kith Bot";
   std::vector<Event> out;
-  translate_room_event(message("$a", "@alice:hs.test",
-                               {{"msgtype", "m.text"}, {"body", "Kith Bot: help"}, {"m.mentions", {{"user_ids", {self}}}}}),
-                       room, m, false, out, skip_log);
+  translate_room_event(
+      message("$a", "@alice:hs.test",
+              {{"msgtype", "m.text"}, {"body", "Kith Bot: help"}, {"m.mentions", {{"user_ids", {self}}}}}),
+      room, m, false, out, skip_log);
   translate_room_event(message("$b", "@alice:hs.test", {{"msgtype", "m.text"}, {"body", "@kith:hs.test leaderboard"}}),
                        room, m, false, out, skip_log);
   translate_room_event(message("$c", "@alice:hs.test", {{"msgtype", "m.text"}, {"body", "@kith help"}}), room, m, false,
@@ -94,17 +102,19 @@ TEST_CASE("replies carry the replied-to author and threads their root, and reply
   std::vector<Event> out;
   translate_room_event(message("$root", "@bob:hs.test", {{"msgtype", "m.text"}, {"body", "root"}}), room, m, false, out,
                        skip_log);
-  translate_room_event(
-      message("$r", "@alice:hs.test",
-              {{"msgtype", "m.text"},
-               {"body", "> <@bob:hs.test> root\n\nthanks @bob:hs.test"},
-               {"m.relates_to", {{"m.in_reply_to", {{"event_id", "$root"}}}}}}),
-      room, m, false, out, skip_log);
+  translate_room_event(message("$r", "@alice:hs.test",
+                               {{"msgtype", "m.text"},
+                                {"body", "> <@bob:hs.test> root\n\nthanks @bob:hs.test"},
+                                {"m.relates_to", {{"m.in_reply_to", {{"event_id", "$root"}}}}}}),
+                       room, m, false, out, skip_log);
   translate_room_event(message("$t", "@alice:hs.test",
                                {{"msgtype", "m.text"},
                                 {"body", "in thread"},
-                                {"m.relates_to", {{"rel_type", "m.thread"}, {"event_id", "$root"}, {"is_falling_back", true},
-                                                  {"m.in_reply_to", {{"event_id", "$root"}}}}}}),
+                                {"m.relates_to",
+                                 {{"rel_type", "m.thread"},
+                                  {"event_id", "$root"},
+                                  {"is_falling_back", true},
+                                  {"m.in_reply_to", {{"event_id", "$root"}}}}}}),
                        room, m, false, out, skip_log);
   REQUIRE(out.size() == 3);
   const auto& reply = std::get<MessagePosted>(out[1].body);
@@ -133,10 +143,14 @@ TEST_CASE("an edit becomes MessageEdited with the new content") {
 TEST_CASE("reactions become ReactionAdded with short names and authors, and their redaction ReactionRemoved") {
   auto m = memory();
   std::vector<Event> out;
-  translate_room_event(message("$msg", "@bob:hs.test", {{"msgtype", "m.text"}, {"body", "hi"}}), room, m, false, out, skip_log);
+  translate_room_event(message("$msg", "@bob:hs.test", {{"msgtype", "m.text"}, {"body", "hi"}}), room, m, false, out,
+                       skip_log);
   out.clear();
-  const json reaction{{"event_id", "$re"}, {"sender", "@alice:hs.test"}, {"type", "m.reaction"},
-                      {"content", {{"m.relates_to", {{"rel_type", "m.annotation"}, {"event_id", "$msg"}, {"key", "\U0001F32E"}}}}}};
+  const json reaction{
+      {"event_id", "$re"},
+      {"sender", "@alice:hs.test"},
+      {"type", "m.reaction"},
+      {"content", {{"m.relates_to", {{"rel_type", "m.annotation"}, {"event_id", "$msg"}, {"key", "\U0001F32E"}}}}}};
   translate_room_event(reaction, room, m, false, out, skip_log);
   const auto& added = only<ReactionAdded>(out);
   CHECK(added.emoji == "taco");
@@ -144,8 +158,11 @@ TEST_CASE("reactions become ReactionAdded with short names and authors, and thei
   REQUIRE(added.message_author);
   CHECK(*added.message_author == UserId("@bob:hs.test"));
   out.clear();
-  translate_room_event(json{{"event_id", "$red"}, {"sender", "@alice:hs.test"}, {"type", "m.room.redaction"},
-                            {"redacts", "$re"}, {"content", json::object()}},
+  translate_room_event(json{{"event_id", "$red"},
+                            {"sender", "@alice:hs.test"},
+                            {"type", "m.room.redaction"},
+                            {"redacts", "$re"},
+                            {"content", json::object()}},
                        room, m, false, out, skip_log);
   const auto& removed = only<ReactionRemoved>(out);
   CHECK(removed.emoji == "taco");
@@ -156,39 +173,52 @@ TEST_CASE("reactions become ReactionAdded with short names and authors, and thei
 TEST_CASE("numbered reactions and bare-number replies to Kith's messages with choices become ChoiceMade") {
   auto m = memory();
   std::vector<Event> out;
-  translate_room_event(message("$quiz", self, {{"msgtype", "m.notice"}, {"body", "Who?\n1. A\n2. B"},
-                                               {choices_key, {"a", "b"}}}),
-                       room, m, false, out, skip_log);
+  translate_room_event(
+      message("$quiz", self, {{"msgtype", "m.notice"}, {"body", "Who?\n1. A\n2. B"}, {choices_key, {"a", "b"}}}), room,
+      m, false, out, skip_log);
   CHECK(out.empty());
-  const json two{{"event_id", "$r2"}, {"sender", "@alice:hs.test"}, {"type", "m.reaction"},
-                 {"content", {{"m.relates_to", {{"rel_type", "m.annotation"}, {"event_id", "$quiz"}, {"key", "2\uFE0F\u20E3"}}}}}};
+  const json two{
+      {"event_id", "$r2"},
+      {"sender", "@alice:hs.test"},
+      {"type", "m.reaction"},
+      {"content", {{"m.relates_to", {{"rel_type", "m.annotation"}, {"event_id", "$quiz"}, {"key", "2\uFE0F\u20E3"}}}}}};
   translate_room_event(two, room, m, false, out, skip_log);
   CHECK(only<ChoiceMade>(out).choice_id == "b");
   out.clear();
-  translate_room_event(message("$n", "@carol:hs.test",
-                               {{"msgtype", "m.text"}, {"body", " 1 "}, {"m.relates_to", {{"m.in_reply_to", {{"event_id", "$quiz"}}}}}}),
-                       room, m, false, out, skip_log);
+  translate_room_event(
+      message("$n", "@carol:hs.test",
+              {{"msgtype", "m.text"}, {"body", " 1 "}, {"m.relates_to", {{"m.in_reply_to", {{"event_id", "$quiz"}}}}}}),
+      room, m, false, out, skip_log);
   const auto& choice = only<ChoiceMade>(out);
   CHECK(choice.choice_id == "a");
   CHECK(choice.user == UserId("@carol:hs.test"));
   out.clear();
   // Out of range: an ordinary reaction.
-  const json nine{{"event_id", "$r9"}, {"sender", "@alice:hs.test"}, {"type", "m.reaction"},
-                  {"content", {{"m.relates_to", {{"rel_type", "m.annotation"}, {"event_id", "$quiz"}, {"key", "9\uFE0F\u20E3"}}}}}};
+  const json nine{
+      {"event_id", "$r9"},
+      {"sender", "@alice:hs.test"},
+      {"type", "m.reaction"},
+      {"content", {{"m.relates_to", {{"rel_type", "m.annotation"}, {"event_id", "$quiz"}, {"key", "9\uFE0F\u20E3"}}}}}};
   translate_room_event(nine, room, m, false, out, skip_log);
   CHECK(std::holds_alternative<ReactionAdded>(out.at(0).body));
 }
 
-TEST_CASE("membership: joins give MemberJoined and ProfileUpdated, profile changes only ProfileUpdated, leaves MemberLeft") {
+TEST_CASE(
+    "membership: joins give MemberJoined and ProfileUpdated, profile changes only ProfileUpdated, leaves MemberLeft") {
   auto m = memory();
   auto member = [](const std::string& id, const std::string& user, json content, json prev = nullptr) {
-    json e{{"event_id", id}, {"sender", user}, {"type", "m.room.member"}, {"state_key", user}, {"content", std::move(content)}};
+    json e{{"event_id", id},
+           {"sender", user},
+           {"type", "m.room.member"},
+           {"state_key", user},
+           {"content", std::move(content)}};
     if (!prev.is_null()) e["unsigned"] = {{"prev_content", std::move(prev)}};
     return e;
   };
   std::vector<Event> out;
-  translate_room_event(member("$j", "@dan:hs.test", {{"membership", "join"}, {"displayname", "Dan"}, {"avatar_url", "mxc://hs.test/a"}}),
-                       room, m, false, out, skip_log);
+  translate_room_event(
+      member("$j", "@dan:hs.test", {{"membership", "join"}, {"displayname", "Dan"}, {"avatar_url", "mxc://hs.test/a"}}),
+      room, m, false, out, skip_log);
   REQUIRE(out.size() == 2);
   const auto& profile = std::get<ProfileUpdated>(out[0].body).profile;
   CHECK(profile.display_name == "Dan");
@@ -196,12 +226,13 @@ TEST_CASE("membership: joins give MemberJoined and ProfileUpdated, profile chang
   CHECK(profile.has_custom_avatar);
   CHECK(std::holds_alternative<MemberJoined>(out[1].body));
   out.clear();
-  translate_room_event(member("$p", "@dan:hs.test", {{"membership", "join"}, {"displayname", "Daniel"}}, {{"membership", "join"}}),
-                       room, m, false, out, skip_log);
+  translate_room_event(
+      member("$p", "@dan:hs.test", {{"membership", "join"}, {"displayname", "Daniel"}}, {{"membership", "join"}}), room,
+      m, false, out, skip_log);
   CHECK_FALSE(only<ProfileUpdated>(out).profile.has_custom_avatar);
   out.clear();
-  translate_room_event(member("$l", "@dan:hs.test", {{"membership", "leave"}}, {{"membership", "join"}}), room, m, false, out,
-                       skip_log);
+  translate_room_event(member("$l", "@dan:hs.test", {{"membership", "leave"}}, {{"membership", "join"}}), room, m,
+                       false, out, skip_log);
   CHECK(only<MemberLeft>(out).user == UserId("@dan:hs.test"));
 }
 
@@ -212,7 +243,9 @@ TEST_CASE("direct rooms from m.direct account data and is_direct invites are Cha
   sync["rooms"]["invite"] = {{"!inv:hs.test",
                               {{"invite_state",
                                 {{"events",
-                                  {{{"type", "m.room.member"}, {"state_key", self}, {"sender", "@erin:other.test"},
+                                  {{{"type", "m.room.member"},
+                                    {"state_key", self},
+                                    {"sender", "@erin:other.test"},
                                     {"content", {{"membership", "invite"}, {"is_direct", true}}}}}}}}}}};
   const auto effects = translate_sync(sync, m, false, skip_log);
   CHECK(std::get<MessagePosted>(effects.events.at(0).body).channel_kind == ChannelKind::direct);
@@ -224,9 +257,13 @@ TEST_CASE("direct rooms from m.direct account data and is_direct invites are Cha
 
 TEST_CASE("the first sync learns state but replays no history") {
   auto m = memory();
-  auto sync = sync_with(json::array({message("$old", "@alice:hs.test", {{"msgtype", "m.text"}, {"body", "+1 @bob:hs.test"}})}),
-                        json::array({{{"event_id", "$s"}, {"sender", "@bob:hs.test"}, {"type", "m.room.member"},
-                                      {"state_key", "@bob:hs.test"}, {"content", {{"membership", "join"}, {"displayname", "Bob"}}}}}));
+  auto sync =
+      sync_with(json::array({message("$old", "@alice:hs.test", {{"msgtype", "m.text"}, {"body", "+1 @bob:hs.test"}})}),
+                json::array({{{"event_id", "$s"},
+                              {"sender", "@bob:hs.test"},
+                              {"type", "m.room.member"},
+                              {"state_key", "@bob:hs.test"},
+                              {"content", {{"membership", "join"}, {"displayname", "Bob"}}}}}));
   const auto effects = translate_sync(sync, m, true, skip_log);
   REQUIRE(effects.events.size() == 1);
   CHECK(std::holds_alternative<ProfileUpdated>(effects.events[0].body));
@@ -236,16 +273,24 @@ TEST_CASE("malformed, oversized and unexpected events are skipped and reported, 
   auto m = memory();
   skipped.clear();
   json big = message("$big", "@alice:hs.test", {{"msgtype", "m.text"}, {"body", std::string(70000, 'x')}});
-  auto sync = sync_with(json::array({json("not an object"), json{{"event_id", "$nobody"}, {"sender", "@a:hs.test"},
-                                                                   {"type", "m.room.message"}, {"content", {{"msgtype", "m.text"}}}},
-                                     json{{"event_id", "$badcontent"}, {"sender", "@a:hs.test"}, {"type", "m.room.message"},
-                                          {"content", "text"}},
-                                     json{{"event_id", "$badsender"}, {"sender", 42}, {"type", "m.room.message"},
-                                          {"content", {{"msgtype", "m.text"}, {"body", "x"}}}},
-                                     json{{"event_id", "$badreaction"}, {"sender", "@a:hs.test"}, {"type", "m.reaction"},
-                                          {"content", {{"m.relates_to", "x"}}}},
-                                     big, json{{"event_id", "$custom"}, {"sender", "@a:hs.test"}, {"type", "org.example.x"}, {"content", json::object()}},
-                                     message("$ok", "@alice:hs.test", {{"msgtype", "m.text"}, {"body", "still here"}})}));
+  auto sync = sync_with(json::array(
+      {json("not an object"),
+       json{{"event_id", "$nobody"},
+            {"sender", "@a:hs.test"},
+            {"type", "m.room.message"},
+            {"content", {{"msgtype", "m.text"}}}},
+       json{{"event_id", "$badcontent"}, {"sender", "@a:hs.test"}, {"type", "m.room.message"}, {"content", "text"}},
+       json{{"event_id", "$badsender"},
+            {"sender", 42},
+            {"type", "m.room.message"},
+            {"content", {{"msgtype", "m.text"}, {"body", "x"}}}},
+       json{{"event_id", "$badreaction"},
+            {"sender", "@a:hs.test"},
+            {"type", "m.reaction"},
+            {"content", {{"m.relates_to", "x"}}}},
+       big,
+       json{{"event_id", "$custom"}, {"sender", "@a:hs.test"}, {"type", "org.example.x"}, {"content", json::object()}},
+       message("$ok", "@alice:hs.test", {{"msgtype", "m.text"}, {"body", "still here"}})}));
   const auto effects = translate_sync(sync, m, false, skip_log);
   REQUIRE(effects.events.size() == 1);
   CHECK(std::get<MessagePosted>(effects.events[0].body).text == "still here");
@@ -254,8 +299,11 @@ TEST_CASE("malformed, oversized and unexpected events are skipped and reported, 
 
 TEST_CASE("encrypted rooms are reported so Kith can say it cannot read them") {
   auto m = memory();
-  auto sync = sync_with(json::array({json{{"event_id", "$enc"}, {"sender", "@alice:hs.test"}, {"type", "m.room.encrypted"},
-                                          {"content", {{"algorithm", "m.megolm.v1.aes-sha2"}, {"ciphertext", "..."}}}}}));
+  auto sync =
+      sync_with(json::array({json{{"event_id", "$enc"},
+                                  {"sender", "@alice:hs.test"},
+                                  {"type", "m.room.encrypted"},
+                                  {"content", {{"algorithm", "m.megolm.v1.aes-sha2"}, {"ciphertext", "..."}}}}}));
   const auto effects = translate_sync(sync, m, false, skip_log);
   CHECK(effects.events.empty());
   CHECK(effects.encrypted_rooms == std::vector<std::string>{room});

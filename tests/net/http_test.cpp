@@ -19,7 +19,9 @@ struct EchoServer {
   HttpServer server;
   unsigned short port = 0;
   explicit EchoServer(asio::io_context& context, HttpServerOptions options = {})
-      : io(context), server(context.get_executor(), [this](const HttpRequest& r) { return handle(r); }, options) {
+      : io(context),
+        server(
+            context.get_executor(), [this](const HttpRequest& r) { return handle(r); }, options) {
     auto bound = server.listen("127.0.0.1:0");
     REQUIRE(bound);
     port = *bound;
@@ -97,9 +99,8 @@ TEST_CASE("a server that never answers times out") {
   asio::ip::tcp::acceptor silent(io, {asio::ip::make_address("127.0.0.1"), 0});
   asio::ip::tcp::socket accepted(io);
   silent.async_accept(accepted, [](boost::system::error_code) {});
-  HttpClient client(io.get_executor(),
-                    *parse_url("http://127.0.0.1:" + std::to_string(silent.local_endpoint().port())), nullptr,
-                    HttpClientOptions{.timeout = std::chrono::milliseconds(200)});
+  HttpClient client(io.get_executor(), *parse_url("http://127.0.0.1:" + std::to_string(silent.local_endpoint().port())),
+                    nullptr, HttpClientOptions{.timeout = std::chrono::milliseconds(200)});
   HttpRequest request{"GET", "/", {}, {}};
   auto r = send(io, client, request);
   REQUIRE_FALSE(r.has_value());

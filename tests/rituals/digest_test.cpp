@@ -13,8 +13,9 @@ using kith::test::utc;
 
 namespace {
 analytics::Figure figure(std::string key, double value, std::string unit, int group, bool suppressed = false) {
-  return analytics::Figure{std::move(key), suppressed ? std::nan("") : value, std::move(unit), "definition", "4 weeks",
-                           group, suppressed, suppressed ? "fewer than 5 people" : ""};
+  return analytics::Figure{
+      std::move(key), suppressed ? std::nan("") : value,      std::move(unit), "definition", "4 weeks", group,
+      suppressed,     suppressed ? "fewer than 5 people" : ""};
 }
 
 class FixedSource final : public DigestSource {
@@ -44,7 +45,8 @@ class FixedSource final : public DigestSource {
 class RecordingHandler final : public DigestActionHandler {
  public:
   bool can_carry_out(const std::string& action) const override { return action == "introduce_across_teams"; }
-  std::string carry_out(const std::string& action, const std::string& team, const UserId& lead, RitualContext&) override {
+  std::string carry_out(const std::string& action, const std::string& team, const UserId& lead,
+                        RitualContext&) override {
     done.push_back(action + "/" + team + "/" + lead.str());
     return "I'll add a cross-team round for " + team + ".";
   }
@@ -81,7 +83,7 @@ TEST_CASE("each team lead gets a direct message with published figures, trend, c
   CHECK_THAT(text, Catch::Contains("14 ties to other teams (+3 vs last week)"));
   CHECK_THAT(text, Catch::Contains("63% of members have a tie to another team"));
   CHECK_THAT(text, !Catch::Contains("few ties"));  // the suppressed figure is not shown at all
-  REQUIRE(lead.choices.size() == 1);  // only the action a ritual can carry out
+  REQUIRE(lead.choices.size() == 1);               // only the action a ritual can carry out
   CHECK(lead.choices[0].id == "digest-action:introduce_across_teams:design");
   REQUIRE(lead.image);
   CHECK(lead.image->bytes.size() > 8);
@@ -109,11 +111,13 @@ TEST_CASE("the audit ledger records every digest and a second run for the same w
 TEST_CASE("a lead's click carries the action out once; nobody else can trigger it") {
   Digesting d;
   d.ritual.on_job("weekly", d.clock.now(), d.ctx);
-  const ChoiceMade click{MessageId("dm1"), ChannelId("d"), UserId("u-lena"), "digest-action:introduce_across_teams:design"};
+  const ChoiceMade click{MessageId("dm1"), ChannelId("d"), UserId("u-lena"),
+                         "digest-action:introduce_across_teams:design"};
   d.apply({Event{"click1", d.clock.now(), click}, Event{"click2", d.clock.now(), click}});
   REQUIRE(d.handler.done.size() == 1);
   CHECK(d.handler.done[0] == "introduce_across_teams/design/u-lena");
-  const ChoiceMade forged{MessageId("dm1"), ChannelId("d"), UserId("u-ivo"), "digest-action:introduce_across_teams:design"};
+  const ChoiceMade forged{MessageId("dm1"), ChannelId("d"), UserId("u-ivo"),
+                          "digest-action:introduce_across_teams:design"};
   d.apply({Event{"click3", d.clock.now(), forged}});
   CHECK(d.handler.done.size() == 1);
   CHECK_THAT(d.told("ivo").back(), Catch::Contains("Only the lead of design"));

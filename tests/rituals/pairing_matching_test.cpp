@@ -17,11 +17,13 @@ MatchInput org(int n, int teams, std::uint64_t seed, Mode mode = Mode::grow_ties
   in.mode = mode;
   in.seed = seed;
   std::mt19937_64 rng(seed);
-  for (int i = 0; i < n; ++i) in.people.push_back({"team" + std::to_string(i % teams), "", "p" + std::to_string(i), false});
+  for (int i = 0; i < n; ++i)
+    in.people.push_back({"team" + std::to_string(i % teams), "", "p" + std::to_string(i), false});
   for (int i = 0; i < n; ++i) {
     for (int j = i + 1; j < n; ++j) {
       const bool same = i % teams == j % teams;
-      if ((same && rng() % 3 != 0) || (!same && rng() % 40 == 0)) in.ties[pair_key(i, j)] = 1 + static_cast<int>(rng() % 5);
+      if ((same && rng() % 3 != 0) || (!same && rng() % 40 == 0))
+        in.ties[pair_key(i, j)] = 1 + static_cast<int>(rng() % 5);
     }
   }
   return in;

@@ -53,8 +53,9 @@ struct Pairing {
       : stores(db), clock(start), ritual(s, stores.pairings, stores.consent, stores.org, ties, interactions) {
     for (std::size_t i = 0; i < names.size(); ++i) {
       const auto& n = names[i];
-      stores.directory.upsert_profile(UserProfile{UserId("u-" + n), n, std::string(1, static_cast<char>(n[0] - 32)) + n.substr(1),
-                                                  false, true, "", std::nullopt});
+      stores.directory.upsert_profile(UserProfile{UserId("u-" + n), n,
+                                                  std::string(1, static_cast<char>(n[0] - 32)) + n.substr(1), false,
+                                                  true, "", std::nullopt});
       stores.org.upsert(OrgPerson{UserId("u-" + n), i % 2 ? "design" : "platform", false,
                                   std::chrono::sys_days{std::chrono::year{2022} / 1 / 10}, std::nullopt});
     }
@@ -65,8 +66,9 @@ struct Pairing {
     d.apply(EventBatch{{std::move(e)}, "", ""}, ctx);
   }
   void say(const std::string& who, const std::string& text, const std::string& channel = "c-coffee") {
-    apply(Event{"cmd:" + std::to_string(++serial), clock.now(),
-                CommandInvoked{ChannelId(channel), ChannelKind::public_channel, UserId("u-" + who), text, std::nullopt}});
+    apply(
+        Event{"cmd:" + std::to_string(++serial), clock.now(),
+              CommandInvoked{ChannelId(channel), ChannelKind::public_channel, UserId("u-" + who), text, std::nullopt}});
   }
   void choose(const std::string& who, const std::string& choice) {
     apply(Event{"choice:" + std::to_string(++serial), clock.now(),
@@ -133,7 +135,8 @@ TEST_CASE("a round pairs the members who joined, each pair in a group conversati
   CHECK(p.sent_where(":intro").size() == 3);
 }
 
-TEST_CASE("the round fires at the program's local time across DST, with a notice the day before that lets people skip") {
+TEST_CASE(
+    "the round fires at the program's local time across DST, with a notice the day before that lets people skip") {
   Pairing p(":memory:", utc(2026, 3, 20, 12));  // a Friday, before the spring-forward weekend
   p.join(5);
   Scheduler scheduler(p.stores.schedules, p.stores.db, p.logger.log);
@@ -239,15 +242,18 @@ TEST_CASE("people left out are told why privately, and admins get a starvation w
   Pairing p;
   p.join(3);
   // Ada met both others in the last weeks (stored rounds); Bilal and Chen have not met.
-  p.stores.pairings.add_round(PairingRound{"coffee", monday_round - std::chrono::days(14), 1, monday_round, 0, 0, 0, 0},
-                              {PairingGroup{"coffee", monday_round - std::chrono::days(14), 0,
-                                            {UserId("u-ada"), UserId("u-bilal")}, true, true, false}},
-                              {});
-  p.stores.pairings.add_round(PairingRound{"coffee", monday_round - std::chrono::days(7), 1, monday_round, 0, 0, 0, 0},
-                              {PairingGroup{"coffee", monday_round - std::chrono::days(7), 0,
-                                            {UserId("u-ada"), UserId("u-chen")}, true, true, false}},
-                              {});
-  for (const int weeks_ago : {1, 2}) p.stores.pairings.mark_intro_sent("coffee", monday_round - std::chrono::days(7 * weeks_ago), 0);
+  p.stores.pairings.add_round(
+      PairingRound{"coffee", monday_round - std::chrono::days(14), 1, monday_round, 0, 0, 0, 0},
+      {PairingGroup{
+          "coffee", monday_round - std::chrono::days(14), 0, {UserId("u-ada"), UserId("u-bilal")}, true, true, false}},
+      {});
+  p.stores.pairings.add_round(
+      PairingRound{"coffee", monday_round - std::chrono::days(7), 1, monday_round, 0, 0, 0, 0},
+      {PairingGroup{
+          "coffee", monday_round - std::chrono::days(7), 0, {UserId("u-ada"), UserId("u-chen")}, true, true, false}},
+      {});
+  for (const int weeks_ago : {1, 2})
+    p.stores.pairings.mark_intro_sent("coffee", monday_round - std::chrono::days(7 * weeks_ago), 0);
   p.ritual.on_job("round:coffee", monday_round, p.ctx);
   const auto intros = p.sent_where(":intro");
   REQUIRE(intros.size() == 1);
@@ -297,8 +303,8 @@ TEST_CASE("leave, snooze, block and opting out keep people out of rounds") {
     const std::set<UserId> group(users.begin(), users.end());
     CHECK_FALSE((group.contains(UserId("u-chen")) && group.contains(UserId("u-dara"))));
   }
-  CHECK(paired == std::set<UserId>{UserId("u-chen"), UserId("u-dara"), UserId("u-femi"), UserId("u-greta"),
-                                   UserId("u-hiro")});
+  CHECK(paired ==
+        std::set<UserId>{UserId("u-chen"), UserId("u-dara"), UserId("u-femi"), UserId("u-greta"), UserId("u-hiro")});
 }
 
 TEST_CASE("a new member gets intros with colleagues across teams, spread over weekdays of their first weeks") {
@@ -308,8 +314,8 @@ TEST_CASE("a new member gets intros with colleagues across teams, spread over we
     p.stores.directory.upsert_profile(UserProfile{UserId("u-" + n), n, n, false, true, "", std::nullopt});
     p.stores.org.upsert(OrgPerson{UserId("u-" + n), "team" + std::to_string(i % 4), false, std::nullopt, std::nullopt});
   }
-  p.stores.org.upsert(OrgPerson{UserId("u-ines"), "team1", false, std::chrono::sys_days{std::chrono::year{2026} / 11 / 23},
-                                std::nullopt});
+  p.stores.org.upsert(OrgPerson{UserId("u-ines"), "team1", false,
+                                std::chrono::sys_days{std::chrono::year{2026} / 11 / 23}, std::nullopt});
   p.apply(Event{"joined:1", p.clock.now(), MemberJoined{ChannelId("c-general"), UserId("u-ines")}});
   const auto intros = p.stores.pairings.upcoming_partners(UserId("u-ines"));
   REQUIRE(intros.size() == 8);
@@ -324,7 +330,8 @@ TEST_CASE("a new member gets intros with colleagues across teams, spread over we
     CHECK((wd != std::chrono::Saturday && wd != std::chrono::Sunday));
   }
   CHECK(teams.size() >= 4);
-  CHECK(p.stores.pairings.new_joiners("team1", p.clock.now() - std::chrono::days(1)) == std::vector<UserId>{UserId("u-ines")});
+  CHECK(p.stores.pairings.new_joiners("team1", p.clock.now() - std::chrono::days(1)) ==
+        std::vector<UserId>{UserId("u-ines")});
   // Joining again schedules nothing new; each intro goes out once, as its day comes.
   p.apply(Event{"joined:2", p.clock.now(), MemberJoined{ChannelId("c-general"), UserId("u-ines")}});
   for (int day = 0; day < 30; ++day) {

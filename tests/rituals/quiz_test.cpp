@@ -31,7 +31,8 @@ struct Quizzing : test::RitualHarness {
   }
   void deliver_last_question() {
     const auto& ask = messenger.messages.back();
-    apply_event(Event{"delivered:" + ask.key, clock.now(), MessageDelivered{ask.key, MessageId("srv-" + ask.key), ChannelId("c1")}});
+    apply_event(Event{"delivered:" + ask.key, clock.now(),
+                      MessageDelivered{ask.key, MessageId("srv-" + ask.key), ChannelId("c1")}});
   }
   void choose(const std::string& who, const std::string& choice) {
     const auto& ask = question();
@@ -97,7 +98,8 @@ TEST_CASE("opt-in mode shows only people who opted in") {
   for (const auto* p : {"ann", "ben", "cai", "dee", "eli", "fay", "gil"}) q.person(p);
   q.command("ann", "quiz");
   CHECK_THAT(q.messenger.messages.back().text.plain(), Catch::Contains("there are 0"));
-  for (const auto* p : {"ben", "cai", "dee", "eli", "fay"}) q.stores_file.consent.set(UserId(std::string("u-") + p), "quiz", false);
+  for (const auto* p : {"ben", "cai", "dee", "eli", "fay"})
+    q.stores_file.consent.set(UserId(std::string("u-") + p), "quiz", false);
   q.command("ann", "quiz");
   CHECK(q.question().avatar_of != UserId("u-gil"));
 }
@@ -157,7 +159,8 @@ TEST_CASE("a round survives a restart and closes once with its tally") {
   after.tick();
   after.tick();
   REQUIRE(after.messenger.messages.size() == 1);
-  CHECK_THAT(after.messenger.messages[0].text.plain(), Catch::StartsWith("Time's up!") && Catch::Contains("0 of 1 knew"));
+  CHECK_THAT(after.messenger.messages[0].text.plain(),
+             Catch::StartsWith("Time's up!") && Catch::Contains("0 of 1 knew"));
   // The answer given before the restart still finds its round.
   after.messenger.messages.clear();
   const auto round = after.stores_file.quiz.open_round_in(ChannelId("c1"));
@@ -191,9 +194,12 @@ TEST_CASE("spaced repetition: a missed face comes back first, known faces later 
   cards[1].due_at = t0 + std::chrono::days(5);
   CHECK(choose_subject(people, UserId("me"), cards, {}, t0, random) == UserId("c"));
   // An unseen favoured face (a new teammate) beats everything not yet due.
-  people.push_back(Colleague{UserProfile{UserId("new"), "new", "new", false, true, "", std::nullopt}, std::nullopt, true, true});
-  people.push_back(Colleague{UserProfile{UserId("other"), "o", "o", false, true, "", std::nullopt}, std::nullopt, true, true});
-  for (int i = 0; i < 10; ++i) CHECK(choose_subject(people, UserId("me"), cards, {UserId("new")}, t0, random) == UserId("new"));
+  people.push_back(
+      Colleague{UserProfile{UserId("new"), "new", "new", false, true, "", std::nullopt}, std::nullopt, true, true});
+  people.push_back(
+      Colleague{UserProfile{UserId("other"), "o", "o", false, true, "", std::nullopt}, std::nullopt, true, true});
+  for (int i = 0; i < 10; ++i)
+    CHECK(choose_subject(people, UserId("me"), cards, {UserId("new")}, t0, random) == UserId("new"));
 }
 
 TEST_CASE("quiz messages escape names containing markup on Mattermost and Matrix") {

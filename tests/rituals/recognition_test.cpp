@@ -13,7 +13,8 @@ using kith::test::utc;
 namespace {
 struct Recognising : test::RitualHarness {
   explicit Recognising(RecognitionSettings settings = {}, TimePoint start = utc(2026, 11, 23, 9))
-      : test::RitualHarness(start), ritual(make(std::move(settings)), stores.recognitions, stores.consent, interactions) {
+      : test::RitualHarness(start),
+        ritual(make(std::move(settings)), stores.recognitions, stores.consent, interactions) {
     for (const auto* name : {"alice", "bob", "carol", "dan", "erin", "frank"}) add_person(name);
     add_person("kith", true);
     add_person("deploybot", true);
@@ -23,7 +24,8 @@ struct Recognising : test::RitualHarness {
     if (s.values.empty()) s.values = {"ownership", "kindness"};
     return s;
   }
-  void thank(const std::string& id, const std::string& from, const std::string& to, const std::string& text = "thanks") {
+  void thank(const std::string& id, const std::string& from, const std::string& to,
+             const std::string& text = "thanks") {
     apply({message_event(id, from, text + " @" + to, {to}, clock.now())});
   }
   int received(const std::string& who) {
@@ -78,8 +80,8 @@ TEST_CASE("the same message delivered twice or edited counts once") {
   Recognising r;
   r.thank("m1", "alice", "bob");
   r.thank("m1", "alice", "bob");  // redelivered with the same event key
-  MessageEdited edit{MessageId("m1"), ChannelId("c1"), ChannelKind::public_channel, UserId("u-alice"),
-                     "thanks a lot @bob", {UserId("u-bob")}};
+  MessageEdited edit{MessageId("m1"),   ChannelId("c1"),     ChannelKind::public_channel,
+                     UserId("u-alice"), "thanks a lot @bob", {UserId("u-bob")}};
   r.apply({Event{"edit:m1:1", r.clock.now(), edit}});
   CHECK(r.received("bob") == 1);
   CHECK(r.stores.recognitions.given_since(UserId("u-alice"), TimePoint{}) == 1);
@@ -89,8 +91,12 @@ TEST_CASE("an edit that adds thanks to a plain message counts once") {
   Recognising r;
   r.apply({message_event("m1", "alice", "@bob see you later", {"bob"}, r.clock.now())});
   CHECK(r.received("bob") == 0);
-  MessageEdited edit{MessageId("m1"), ChannelId("c1"), ChannelKind::public_channel, UserId("u-alice"),
-                     "@bob see you later, and thanks!", {UserId("u-bob")}};
+  MessageEdited edit{MessageId("m1"),
+                     ChannelId("c1"),
+                     ChannelKind::public_channel,
+                     UserId("u-alice"),
+                     "@bob see you later, and thanks!",
+                     {UserId("u-bob")}};
   r.apply({Event{"edit:m1:1", r.clock.now(), edit}, Event{"edit:m1:2", r.clock.now(), edit}});
   CHECK(r.received("bob") == 1);
 }
@@ -127,7 +133,8 @@ TEST_CASE("repeated giving to the same person within a week has diminishing weig
   CHECK(all[2].weight == Approx(1.0 / 3));
   r.clock.advance(std::chrono::days(8));
   r.thank("m9", "alice", "bob");
-  CHECK(r.stores.recognitions.between(r.clock.now(), r.clock.now() + Seconds(1), std::nullopt)[0].weight == Approx(1.0));
+  CHECK(r.stores.recognitions.between(r.clock.now(), r.clock.now() + Seconds(1), std::nullopt)[0].weight ==
+        Approx(1.0));
 }
 
 namespace {

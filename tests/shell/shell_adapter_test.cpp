@@ -36,8 +36,8 @@ shell::ShellWorkspace workspace() {
   w.bot = UserId("bot");
   w.people = {UserProfile{UserId("u-alice"), "alice", "Alice A", false, true, "alice.png", std::nullopt},
               UserProfile{UserId("u-bob"), "bob", "Bob B", false, false, "", std::nullopt}};
-  w.channels = {shell::ShellChannel{ChannelId("c1"), "general", ChannelKind::public_channel,
-                                    {UserId("bot"), UserId("u-alice"), UserId("u-bob")}}};
+  w.channels = {shell::ShellChannel{
+      ChannelId("c1"), "general", ChannelKind::public_channel, {UserId("bot"), UserId("u-alice"), UserId("u-bob")}}};
   return w;
 }
 
@@ -84,8 +84,12 @@ TEST_CASE("typed @names become mentions of known people only") {
 
 TEST_CASE("choices print as a numbered list and a bare number answers them") {
   Harness h;
-  OutgoingMessage ask{"k", ToChannel{ChannelId("c1"), std::nullopt}, RichText("Who is this?"),
-                      {{"a", "Alice A"}, {"b", "Bob B"}}, std::nullopt, UserId("u-alice")};
+  OutgoingMessage ask{"k",
+                      ToChannel{ChannelId("c1"), std::nullopt},
+                      RichText("Who is this?"),
+                      {{"a", "Alice A"}, {"b", "Bob B"}},
+                      std::nullopt,
+                      UserId("u-alice")};
   const auto delivered = h.deliver(ask);
   REQUIRE(delivered.has_value());
   CHECK_THAT(h.out.str(), Catch::Contains("[#general] Kith: Who is this?") && Catch::Contains("1) Alice A") &&
@@ -102,9 +106,15 @@ TEST_CASE("choices print as a numbered list and a bare number answers them") {
 
 TEST_CASE("direct and private messages are labelled with who sees them") {
   Harness h;
-  REQUIRE(h.deliver(OutgoingMessage{"k1", ToDirect{UserId("u-alice")}, RichText("psst"), {}, std::nullopt, std::nullopt}).has_value());
-  REQUIRE(h.deliver(OutgoingMessage{"k2", ToPrivately{UserId("u-bob"), ChannelId("c1")}, RichText("only you"), {},
-                                    std::nullopt, std::nullopt})
+  REQUIRE(
+      h.deliver(OutgoingMessage{"k1", ToDirect{UserId("u-alice")}, RichText("psst"), {}, std::nullopt, std::nullopt})
+          .has_value());
+  REQUIRE(h.deliver(OutgoingMessage{"k2",
+                                    ToPrivately{UserId("u-bob"), ChannelId("c1")},
+                                    RichText("only you"),
+                                    {},
+                                    std::nullopt,
+                                    std::nullopt})
               .has_value());
   CHECK_THAT(h.out.str(), Catch::Contains("[DM with Alice A] Kith: psst") &&
                               Catch::Contains("[#general, only Bob B sees this] Kith: only you"));
@@ -112,8 +122,12 @@ TEST_CASE("direct and private messages are labelled with who sees them") {
 
 TEST_CASE("an attached image is written to a file whose path is shown") {
   Harness h;
-  REQUIRE(h.deliver(OutgoingMessage{"k", ToChannel{ChannelId("c1"), std::nullopt}, RichText("chart"), {},
-                                    Image{"trend.png", "image/png", {1, 2, 3}}, std::nullopt})
+  REQUIRE(h.deliver(OutgoingMessage{"k",
+                                    ToChannel{ChannelId("c1"), std::nullopt},
+                                    RichText("chart"),
+                                    {},
+                                    Image{"trend.png", "image/png", {1, 2, 3}},
+                                    std::nullopt})
               .has_value());
   CHECK(std::filesystem::file_size(h.dir.path() / "trend.png") == 3);
   CHECK_THAT(h.out.str(), Catch::Contains("trend.png"));

@@ -47,9 +47,9 @@ TEST_CASE("a database from a newer Kith is refused with a clear message") {
   Database db(dir.file("k.db"));
   migrate(db, kith_migrations());
   db.exec("PRAGMA user_version = 999");
-  CHECK_THROWS_WITH(migrate(db, kith_migrations()),
-                    Catch::Contains("schema version 999") && Catch::Contains("newer Kith") &&
-                        Catch::Contains(dir.file("k.db")));
+  CHECK_THROWS_WITH(migrate(db, kith_migrations()), Catch::Contains("schema version 999") &&
+                                                        Catch::Contains("newer Kith") &&
+                                                        Catch::Contains(dir.file("k.db")));
   CHECK(schema_version(db) == 999);
 }
 

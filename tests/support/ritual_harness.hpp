@@ -30,10 +30,10 @@ struct RitualHarness {
   explicit RitualHarness(TimePoint start = utc(2026, 11, 23, 9)) : clock(start) {}
 
   void add_person(const std::string& username, bool is_bot = false, bool avatar = true) {
-    stores.directory.upsert_profile(UserProfile{UserId("u-" + username), username,
-                                                std::string(1, static_cast<char>(std::toupper(username[0]))) +
-                                                    username.substr(1),
-                                                is_bot, avatar, avatar ? username + ".png" : "", std::nullopt});
+    stores.directory.upsert_profile(
+        UserProfile{UserId("u-" + username), username,
+                    std::string(1, static_cast<char>(std::toupper(username[0]))) + username.substr(1), is_bot, avatar,
+                    avatar ? username + ".png" : "", std::nullopt});
   }
   /// Applies events through the real dispatcher (ledger, commands, self-filter).
   void apply(std::vector<Event> events) { dispatcher().apply(EventBatch{std::move(events), "", ""}, ctx); }

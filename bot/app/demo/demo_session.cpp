@@ -66,7 +66,8 @@ class DemoSession {
   asio::awaitable<void> run_interactive() {
     out_ << "Welcome to the Kith demo. You are " << name_of(speaker_) << " in #general.\n"
          << "Type to talk; \"/kith help\" to see what Kith does. Also: /as @user, /in #channel, /react emoji,\n"
-         << "/wait 2d (jump ahead), /quit. Colleagues act on their own, " << "time runs fast.\n"
+         << "/wait 2d (jump ahead), /quit. Colleagues act on their own, "
+         << "time runs fast.\n"
          << std::flush;
     asio::co_spawn(co_await asio::this_coro::executor, simulate_colleagues(), asio::detached);
     asio::posix::stream_descriptor input(co_await asio::this_coro::executor, ::dup(STDIN_FILENO));
@@ -134,7 +135,8 @@ class DemoSession {
       }
     } else if (word == "/react") {
       if (auto message = adapter_.latest_message(channel_)) {
-        out_ << "[" << channel_name() << "] " << name_of(speaker_) << " reacted :" << rest << ": to the latest message\n";
+        out_ << "[" << channel_name() << "] " << name_of(speaker_) << " reacted :" << rest
+             << ": to the latest message\n";
         adapter_.react(speaker_, *message, rest);
       }
     } else {
@@ -216,8 +218,8 @@ int run_demo(const DemoOptions& options) {
   monday_morning.weekday = std::chrono::Monday;
   monday_morning.time_of_day = std::chrono::hours(8) + std::chrono::minutes(30);
   monday_morning.time_zone = config.bot.time_zone;
-  const auto start =
-      next_slot_after(monday_morning, std::chrono::floor<Seconds>(std::chrono::system_clock::now()) - std::chrono::days(7));
+  const auto start = next_slot_after(
+      monday_morning, std::chrono::floor<Seconds>(std::chrono::system_clock::now()) - std::chrono::days(7));
   DemoClock clock(start, options.scripted ? 0.0 : options.speed);
   shell::ShellAdapter adapter(io, clock, std::cout, org.workspace, std::filesystem::path(options.data_dir) / "charts");
   SeededRandom random(options.seed);

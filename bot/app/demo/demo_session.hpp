@@ -8,8 +8,8 @@ namespace kith::demo {
 
 struct DemoOptions {
   std::string data_dir = "kith-demo-data";
-  double speed = 60;         ///< Simulated seconds per real second (interactive).
-  bool scripted = false;     ///< Run the built-in script instead of reading the terminal.
+  double speed = 60;      ///< Simulated seconds per real second (interactive).
+  bool scripted = false;  ///< Run the built-in script instead of reading the terminal.
   unsigned seed = 7;
 };
 

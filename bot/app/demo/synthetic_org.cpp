@@ -10,18 +10,19 @@ using shell::ShellChannel;
 
 namespace {
 constexpr std::array teams{"platform", "design", "sales", "people", "research"};
-constexpr std::array first_names{"Ada",   "Bilal", "Chen",  "Dara",  "Elif",  "Femi",  "Greta", "Hiro",
-                                 "Ines",  "Jonas", "Kemi",  "Lars",  "Maya",  "Nico",  "Olu",   "Priya",
-                                 "Quinn", "Rosa",  "Sami",  "Tara",  "Umar",  "Vera",  "Wei",   "Ximena",
-                                 "Yusuf", "Zoe",   "Arjun", "Bea",   "Carlos", "Dmitri", "Esme", "Farah",
-                                 "Gabe",  "Hana",  "Ivo",   "Jade",  "Kofi",  "Lena",  "Mateo", "Noor"};
+constexpr std::array first_names{"Ada",   "Bilal", "Chen",  "Dara", "Elif",   "Femi",   "Greta", "Hiro",
+                                 "Ines",  "Jonas", "Kemi",  "Lars", "Maya",   "Nico",   "Olu",   "Priya",
+                                 "Quinn", "Rosa",  "Sami",  "Tara", "Umar",   "Vera",   "Wei",   "Ximena",
+                                 "Yusuf", "Zoe",   "Arjun", "Bea",  "Carlos", "Dmitri", "Esme",  "Farah",
+                                 "Gabe",  "Hana",  "Ivo",   "Jade", "Kofi",   "Lena",   "Mateo", "Noor"};
 constexpr std::array last_names{"Okafor", "Lindqvist", "Moreau", "Tanaka", "Kowalski", "Haddad", "Novak", "Silva"};
 
 void write_avatar(const std::filesystem::path& path, const std::string& initials, int hue_index) {
   auto* surface = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 128, 128);
   auto* cr = cairo_create(surface);
   const double hue = (hue_index * 47 % 360) / 360.0;
-  cairo_set_source_rgb(cr, 0.35 + 0.5 * std::fabs(std::sin(hue * 6.28)), 0.45, 0.35 + 0.5 * std::fabs(std::cos(hue * 6.28)));
+  cairo_set_source_rgb(cr, 0.35 + 0.5 * std::fabs(std::sin(hue * 6.28)), 0.45,
+                       0.35 + 0.5 * std::fabs(std::cos(hue * 6.28)));
   cairo_arc(cr, 64, 64, 60, 0, 2 * M_PI);
   cairo_fill(cr);
   cairo_set_source_rgb(cr, 1, 1, 1);
@@ -45,9 +46,10 @@ SyntheticOrg make_synthetic_org(const std::filesystem::path& avatar_dir) {
   ShellChannel coffee{ChannelId("c-coffee"), "coffee", ChannelKind::public_channel, {org.workspace.bot}};
   std::vector<ShellChannel> team_channels;
   for (const auto* team : teams) {
-    team_channels.push_back(
-        ShellChannel{ChannelId(std::string("c-team-") + team), std::string("team-") + team,
-                     ChannelKind::public_channel, {org.workspace.bot}});
+    team_channels.push_back(ShellChannel{ChannelId(std::string("c-team-") + team),
+                                         std::string("team-") + team,
+                                         ChannelKind::public_channel,
+                                         {org.workspace.bot}});
   }
   for (std::size_t i = 0; i < first_names.size(); ++i) {
     const std::string first = first_names[i];

@@ -54,7 +54,8 @@ class QuizStore : public PersonalData {
   virtual void save_card(const QuizCard& card) = 0;
   [[nodiscard]] virtual std::vector<QuizCard> cards_of(const UserId& player) = 0;
   /// Players who answered in `channel`, with how many colleagues each first named correctly since `since`.
-  [[nodiscard]] virtual std::vector<std::pair<UserId, int>> learned_since(const ChannelId& channel, TimePoint since) = 0;
+  [[nodiscard]] virtual std::vector<std::pair<UserId, int>> learned_since(const ChannelId& channel,
+                                                                          TimePoint since) = 0;
 };
 
 }  // namespace kith

@@ -49,9 +49,9 @@ const std::vector<std::string> team_headline{"active_members",
                                              "isolated_members",
                                              "new_joiners_on_track_share",
                                              "recognition_received_cross_team"};
-const std::vector<std::string> org_headline{"active_members", "cross_team_tie_share",
-                                            "members_with_cross_team_tie_share", "isolated_members", "silo_index",
-                                            "community_team_alignment"};
+const std::vector<std::string> org_headline{
+    "active_members",   "cross_team_tie_share", "members_with_cross_team_tie_share",
+    "isolated_members", "silo_index",           "community_team_alignment"};
 
 std::string signed_delta(const analytics::Figure& trend) {
   if (std::isnan(trend.value) || trend.suppressed) return {};
@@ -63,8 +63,8 @@ std::string signed_delta(const analytics::Figure& trend) {
   return std::string(" (") + (trend.value > 0 ? "+" : "−") + format_figure(shown) + " vs last week)";
 }
 
-void add_figures(RichText& text, const std::vector<analytics::Figure>& figures, const std::vector<analytics::Figure>& trend,
-                 const std::vector<std::string>& headline) {
+void add_figures(RichText& text, const std::vector<analytics::Figure>& figures,
+                 const std::vector<analytics::Figure>& trend, const std::vector<std::string>& headline) {
   int shown = 0;
   for (const auto& f : figures) {
     if (f.suppressed || std::isnan(f.value)) continue;
@@ -77,8 +77,9 @@ void add_figures(RichText& text, const std::vector<analytics::Figure>& figures, 
     ++shown;
   }
   if (shown == 0) {
-    text.line().text("Too few people share data in this group for any figure to be shown this week — Kith never "
-                     "shows figures about small groups.");
+    text.line().text(
+        "Too few people share data in this group for any figure to be shown this week — Kith never "
+        "shows figures about small groups.");
   }
 }
 }  // namespace
@@ -105,7 +106,8 @@ std::string action_label(const std::string& key) {
 
 RichText render_team_digest(const analytics::TeamDigest& digest, const std::string& window) {
   RichText text;
-  text.bold("Your team's week: " + digest.team).text(" (" + std::to_string(digest.team_size) + " people, " + window + ")");
+  text.bold("Your team's week: " + digest.team)
+      .text(" (" + std::to_string(digest.team_size) + " people, " + window + ")");
   add_figures(text, digest.figures, digest.trend, team_headline);
   if (!digest.suggested_actions_keys.empty()) text.line().text("Ideas for this week — I can do these for you:");
   return text;

@@ -62,14 +62,20 @@ void WeeklyDigest::send_all(TimePoint week_end, RitualContext& ctx) {
     for (const auto& team : computed.teams) {
       if (team.team != person.team) continue;
       const auto scope = "team:" + team.team;
-      if (!store_.record(DigestAuditEntry{now, person.user, scope, computed.week_end_hour, figures_line(team.figures)})) {
+      if (!store_.record(
+              DigestAuditEntry{now, person.user, scope, computed.week_end_hour, figures_line(team.figures)})) {
         continue;  // already sent for this week
       }
-      OutgoingMessage message{"digest:" + scope + ":" + person.user.str() + ":" + hour, ToDirect{person.user},
-                              render_team_digest(team, computed.window), {}, std::nullopt, std::nullopt};
+      OutgoingMessage message{"digest:" + scope + ":" + person.user.str() + ":" + hour,
+                              ToDirect{person.user},
+                              render_team_digest(team, computed.window),
+                              {},
+                              std::nullopt,
+                              std::nullopt};
       for (const auto& action : team.suggested_actions_keys) {
         if (message.choices.size() < 3 && someone_can(action)) {
-          message.choices.push_back(Choice{std::string(action_prefix) + action + ":" + team.team, action_label(action)});
+          message.choices.push_back(
+              Choice{std::string(action_prefix) + action + ":" + team.team, action_label(action)});
         }
       }
       const bool published = std::any_of(team.cross_team_ties_weekly.begin(), team.cross_team_ties_weekly.end(),
@@ -84,8 +90,11 @@ void WeeklyDigest::send_all(TimePoint week_end, RitualContext& ctx) {
                                                   figures_line(computed.org.figures)})) {
       continue;
     }
-    ctx.messenger.send(OutgoingMessage{"digest:org:" + admin->id.str() + ":" + hour, ToDirect{admin->id},
-                                       render_org_digest(computed.org, computed.window), {}, std::nullopt,
+    ctx.messenger.send(OutgoingMessage{"digest:org:" + admin->id.str() + ":" + hour,
+                                       ToDirect{admin->id},
+                                       render_org_digest(computed.org, computed.window),
+                                       {},
+                                       std::nullopt,
                                        std::nullopt});
   }
 }
@@ -98,12 +107,17 @@ void WeeklyDigest::on_event(const Event& event, RitualContext& ctx) {
   const auto action = rest.substr(0, colon);
   const auto team = colon == std::string::npos ? std::string() : rest.substr(colon + 1);
   const auto reply = [&](std::string text) {
-    ctx.messenger.send(OutgoingMessage{"digest:reply:" + event.key, ToDirect{choice->user}, RichText(std::move(text)),
-                                       {}, std::nullopt, std::nullopt});
+    ctx.messenger.send(OutgoingMessage{"digest:reply:" + event.key,
+                                       ToDirect{choice->user},
+                                       RichText(std::move(text)),
+                                       {},
+                                       std::nullopt,
+                                       std::nullopt});
   };
   const auto lead = org_.person(choice->user);
   if (!lead || !lead->is_lead || lead->team != team) return reply("Only the lead of " + team + " can ask for that.");
-  if (!store_.request(choice->choice_id + ":" + choice->message.str(), choice->user, "team:" + team, action, event.at)) {
+  if (!store_.request(choice->choice_id + ":" + choice->message.str(), choice->user, "team:" + team, action,
+                      event.at)) {
     return reply("You already asked for that — it's in hand.");
   }
   for (auto* h : handlers_) {

@@ -23,8 +23,12 @@ void HelpRitual::on_event(const Event& event, RitualContext& ctx) {
       text.line().text("  ").code(bot_name_ + " " + help.usage).text(" — " + help.summary);
     }
   }
-  ctx.messenger.send(OutgoingMessage{"help:" + event.key, ToPrivately{command->user, command->channel},
-                                     std::move(text), {}, std::nullopt, std::nullopt});
+  ctx.messenger.send(OutgoingMessage{"help:" + event.key,
+                                     ToPrivately{command->user, command->channel},
+                                     std::move(text),
+                                     {},
+                                     std::nullopt,
+                                     std::nullopt});
 }
 
 }  // namespace kith::rituals

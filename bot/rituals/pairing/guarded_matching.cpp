@@ -72,7 +72,8 @@ bool write_all(int fd, const void* data, std::size_t size) {
 bool read_all(int fd, void* data, std::size_t size, std::chrono::steady_clock::time_point deadline) {
   auto* p = static_cast<char*>(data);
   while (size > 0) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) return false;
     pollfd pfd{fd, POLLIN, 0};
     const int ready = ::poll(&pfd, 1, static_cast<int>(left.count()));
@@ -184,9 +185,8 @@ std::vector<BlockMatching> match_blocks(const std::vector<MatchingBlock>& blocks
     auto fallback = tiered_cardinality_matching(block);
     if (child.pid < 0) child = spawn(blocks, i);
     std::vector<int> mate(static_cast<std::size_t>(block.vertices), -1);
-    bool ok = child.pid > 0 &&
-              read_all(child.fd, mate.data(), mate.size() * sizeof(int),
-                       std::chrono::steady_clock::now() + per_block_deadline);
+    bool ok = child.pid > 0 && read_all(child.fd, mate.data(), mate.size() * sizeof(int),
+                                        std::chrono::steady_clock::now() + per_block_deadline);
     if (!ok) child.stop(true);  // crashed, hung or could not start: the next block gets a fresh child
     ok = ok && valid(block, mate) && matching_weight(block, mate) >= matching_weight(block, fallback);
     if (ok) {

@@ -34,9 +34,9 @@ struct BlockMatching {
 };
 
 /// Solves every block; results in block order. Deterministic for the same input.
-[[nodiscard]] std::vector<BlockMatching> match_blocks(const std::vector<MatchingBlock>& blocks,
-                                                      std::chrono::milliseconds per_block_deadline =
-                                                          std::chrono::milliseconds(2000));
+[[nodiscard]] std::vector<BlockMatching> match_blocks(
+    const std::vector<MatchingBlock>& blocks,
+    std::chrono::milliseconds per_block_deadline = std::chrono::milliseconds(2000));
 
 /// The fallback alone (exposed for tests and the benchmark).
 [[nodiscard]] std::vector<int> tiered_cardinality_matching(const MatchingBlock& block);

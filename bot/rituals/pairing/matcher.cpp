@@ -103,7 +103,8 @@ std::int64_t pair_weight(const MatchInput& in, const std::vector<int>& degree, i
 std::vector<std::string> pair_reasons(const MatchInput& in, int a, int b) {
   std::vector<std::string> reasons;
   const int ties = ties_of(in, a, b);
-  if (in.mode != Mode::random) reasons.push_back(ties == 0 ? "new tie" : "have talked before (" + std::to_string(ties) + "×)");
+  if (in.mode != Mode::random)
+    reasons.push_back(ties == 0 ? "new tie" : "have talked before (" + std::to_string(ties) + "×)");
   if (different_teams(in, a, b)) {
     reasons.push_back("different teams (" + in.people[static_cast<std::size_t>(a)].team + ", " +
                       in.people[static_cast<std::size_t>(b)].team + ")");
@@ -147,8 +148,10 @@ MatchResult match(const MatchInput& in) {
     }
     for (int p = 0; p < n; ++p) {
       const auto& person = in.people[static_cast<std::size_t>(p)];
-      if (!person.manager.empty()) bound[static_cast<std::size_t>(p)] += reports[person.manager];  // peers + own manager
-      if (const auto it = reports.find(person.self); it != reports.end()) bound[static_cast<std::size_t>(p)] += it->second;
+      if (!person.manager.empty())
+        bound[static_cast<std::size_t>(p)] += reports[person.manager];  // peers + own manager
+      if (const auto it = reports.find(person.self); it != reports.end())
+        bound[static_cast<std::size_t>(p)] += it->second;
     }
   }
 
@@ -241,7 +244,8 @@ MatchResult match(const MatchInput& in) {
     } else {
       const int base = people / k;
       int extra = people % k;
-      for (int g = 0; g < k; ++g) result.groups.push_back({pairs[static_cast<std::size_t>(g)].a, pairs[static_cast<std::size_t>(g)].b});
+      for (int g = 0; g < k; ++g)
+        result.groups.push_back({pairs[static_cast<std::size_t>(g)].a, pairs[static_cast<std::size_t>(g)].b});
       std::vector<int> rest;
       for (std::size_t i = static_cast<std::size_t>(k); i < pairs.size(); ++i) {
         rest.push_back(pairs[i].a);

@@ -44,8 +44,8 @@ inline std::uint64_t pair_key(int a, int b) {
 
 struct MatchInput {
   std::vector<Participant> people;
-  std::unordered_set<std::uint64_t> recent;   ///< Pairs grouped within the cooldown.
-  std::unordered_set<std::uint64_t> blocked;  ///< Pairs where one blocked the other.
+  std::unordered_set<std::uint64_t> recent;     ///< Pairs grouped within the cooldown.
+  std::unordered_set<std::uint64_t> blocked;    ///< Pairs where one blocked the other.
   std::unordered_map<std::uint64_t, int> ties;  ///< Interactions in the tie window, by pair.
   Mode mode = Mode::grow_ties;
   int group_size = 2;
@@ -54,9 +54,9 @@ struct MatchInput {
 };
 
 enum class LeftOutReason {
-  alone,         ///< Nobody else is taking part.
-  all_recent,    ///< Everyone else met them within the cooldown (or is blocked): starvation.
-  no_fit,        ///< Options existed, but every one of them was taken.
+  alone,       ///< Nobody else is taking part.
+  all_recent,  ///< Everyone else met them within the cooldown (or is blocked): starvation.
+  no_fit,      ///< Options existed, but every one of them was taken.
 };
 
 struct LeftOut {

@@ -32,7 +32,8 @@ std::string PairingInvitations::carry_out(const std::string& action, const std::
   // and the lead only learns how many were invited.
   for (const auto& person : org_.everyone()) {
     if (person.team != team || person.user == lead) continue;
-    if (joiners_only && !(person.start_date && now - *person.start_date < std::chrono::days(settings_.new_joiner_days))) {
+    if (joiners_only &&
+        !(person.start_date && now - *person.start_date < std::chrono::days(settings_.new_joiner_days))) {
       continue;
     }
     RichText text;
@@ -41,9 +42,14 @@ std::string PairingInvitations::carry_out(const std::string& action, const std::
         .text(" intro pairings with ")
         .code("kith pairings join " + p->name)
         .text(" — you can leave or snooze any time.");
-    if (ctx.messenger.send(OutgoingMessage{"pairing:invite:" + p->name + ":" + person.user.str() + ":" +
-                                               std::to_string(std::chrono::floor<std::chrono::days>(now).time_since_epoch().count()),
-                                           ToDirect{person.user}, text, {}, std::nullopt, std::nullopt})) {
+    if (ctx.messenger.send(
+            OutgoingMessage{"pairing:invite:" + p->name + ":" + person.user.str() + ":" +
+                                std::to_string(std::chrono::floor<std::chrono::days>(now).time_since_epoch().count()),
+                            ToDirect{person.user},
+                            text,
+                            {},
+                            std::nullopt,
+                            std::nullopt})) {
       ++invited;
     }
   }

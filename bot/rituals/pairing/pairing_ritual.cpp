@@ -30,7 +30,9 @@ std::uint64_t hash_text(const std::string& s) {
   return h;
 }
 
-std::string slot_id(TimePoint slot) { return std::to_string(slot.time_since_epoch().count()); }
+std::string slot_id(TimePoint slot) {
+  return std::to_string(slot.time_since_epoch().count());
+}
 
 ScheduleSpec spec_of(const PairingProgram& p) {
   ScheduleSpec spec;
@@ -158,8 +160,12 @@ const std::string& PairingRitual::starter(std::uint64_t seed, int index) const {
 }
 
 void PairingRitual::reply(const Event& event, const CommandInvoked& command, RichText text, RitualContext& ctx) {
-  ctx.messenger.send(OutgoingMessage{"pairing:reply:" + event.key, ToPrivately{command.user, command.channel},
-                                     std::move(text), {}, std::nullopt, std::nullopt});
+  ctx.messenger.send(OutgoingMessage{"pairing:reply:" + event.key,
+                                     ToPrivately{command.user, command.channel},
+                                     std::move(text),
+                                     {},
+                                     std::nullopt,
+                                     std::nullopt});
 }
 
 void PairingRitual::send_to_group(const std::string& key, const std::vector<UserId>& members, const RichText& text,
@@ -218,8 +224,10 @@ void PairingRitual::on_command(const Event& event, const CommandInvoked& command
       const auto about = store_.about(command.user);
       return reply(event, command,
                    about ? RichText().text("People you are introduced to see: ").italic(*about)
-                         : RichText().text("You haven't shared anything yet. Try ").code("about I bake sourdough and "
-                                                                                         "run the chess club"),
+                         : RichText()
+                               .text("You haven't shared anything yet. Try ")
+                               .code("about I bake sourdough and "
+                                     "run the chess club"),
                    ctx);
     }
     if (rest == "clear") {
@@ -229,9 +237,11 @@ void PairingRitual::on_command(const Event& event, const CommandInvoked& command
     std::string text = rest.substr(0, 200);
     store_.set_about(command.user, text, now);
     return reply(event, command,
-                 RichText().text("Saved. The people you are introduced to will read: ").italic(text).text(
-                     " — this is the only thing you wrote that Kith keeps, because you wrote it to share. "
-                     "\"about clear\" removes it."),
+                 RichText()
+                     .text("Saved. The people you are introduced to will read: ")
+                     .italic(text)
+                     .text(" — this is the only thing you wrote that Kith keeps, because you wrote it to share. "
+                           "\"about clear\" removes it."),
                  ctx);
   }
   auto args = words_of(rest);
@@ -360,8 +370,12 @@ void PairingRitual::on_choice(const Event& event, const ChoiceMade& choice, Ritu
   if (!program || parts[2].empty() || parts[2].find_first_not_of("0123456789") != std::string::npos) return;
   const TimePoint slot{Seconds{std::stoll(parts[2])}};
   const auto tell = [&](std::string text) {
-    ctx.messenger.send(OutgoingMessage{"pairing:ack:" + event.key, ToPrivately{choice.user, choice.channel},
-                                       RichText(std::move(text)), {}, std::nullopt, std::nullopt});
+    ctx.messenger.send(OutgoingMessage{"pairing:ack:" + event.key,
+                                       ToPrivately{choice.user, choice.channel},
+                                       RichText(std::move(text)),
+                                       {},
+                                       std::nullopt,
+                                       std::nullopt});
   };
   if (parts.size() == 4 && parts[3] == "skip") {
     if (ctx.clock.now() >= slot) return tell("That round has already started.");
@@ -434,7 +448,8 @@ PairingRitual::Plan PairingRitual::plan(const PairingProgram& program, TimePoint
   }
   in.mode = program.mode;
   in.group_size = program.group_size;
-  plan.seed = mix(settings_.seed ^ hash_text(program.name) ^ mix(static_cast<std::uint64_t>(slot.time_since_epoch().count())));
+  plan.seed =
+      mix(settings_.seed ^ hash_text(program.name) ^ mix(static_cast<std::uint64_t>(slot.time_since_epoch().count())));
   in.seed = plan.seed;
   plan.result = pairing::match(in);
   return plan;
@@ -467,12 +482,16 @@ void PairingRitual::run_round(const PairingProgram& program, TimePoint slot, Rit
   const auto base = "pairing:" + program.name + ":" + slot_id(slot);
   for (const auto& l : p.result.left_out) {
     const auto& user = p.people[static_cast<std::size_t>(l.person)];
-    ctx.messenger.send(OutgoingMessage{
-        base + ":left-out:" + user.str(), ToDirect{user},
-        RichText().text("No intro for you in this round of ").bold(program.name).text(", sorry: " +
-                                                                                       reason_text(l.reason, program) +
-                                                                                       ". You stay in for the next one."),
-        {}, std::nullopt, std::nullopt});
+    ctx.messenger.send(
+        OutgoingMessage{base + ":left-out:" + user.str(),
+                        ToDirect{user},
+                        RichText()
+                            .text("No intro for you in this round of ")
+                            .bold(program.name)
+                            .text(", sorry: " + reason_text(l.reason, program) + ". You stay in for the next one."),
+                        {},
+                        std::nullopt,
+                        std::nullopt});
   }
   // Starvation: the pool is too small for the cooldown. Admins hear it rather than seeing repeats.
   const int rounds_in_cooldown = std::max(1, program.cooldown_weeks / std::max(1, program.every_n_weeks));
@@ -490,13 +509,14 @@ void PairingRitual::run_round(const PairingProgram& program, TimePoint slot, Rit
       text.line().text("With " + std::to_string(people) + " people and a round every " +
                        std::to_string(program.every_n_weeks) + " week(s), the pool runs out before the cooldown ends.");
     }
-    text.line().text("Kith will not repeat pairs early. Invite more people to the channel, or shorten ")
+    text.line()
+        .text("Kith will not repeat pairs early. Invite more people to the channel, or shorten ")
         .code("cooldown_weeks")
         .text(".");
     for (const auto& admin : settings_.admins) {
       if (const auto profile = ctx.directory.profile_by_username(admin)) {
-        ctx.messenger.send(OutgoingMessage{base + ":starvation:" + profile->id.str(), ToDirect{profile->id}, text, {},
-                                           std::nullopt, std::nullopt});
+        ctx.messenger.send(OutgoingMessage{
+            base + ":starvation:" + profile->id.str(), ToDirect{profile->id}, text, {}, std::nullopt, std::nullopt});
       }
     }
   }
@@ -509,11 +529,14 @@ void PairingRitual::on_job_skipped(const std::string& job, TimePoint slot, Ritua
   if (!program) return;
   const auto next = next_round(*program, ctx.clock.now());
   ctx.messenger.send(OutgoingMessage{
-      "pairing:" + program->name + ":" + slot_id(slot) + ":skipped", ToChannel{ChannelId(program->channel), std::nullopt},
+      "pairing:" + program->name + ":" + slot_id(slot) + ":skipped",
+      ToChannel{ChannelId(program->channel), std::nullopt},
       RichText("The " + program->name + " intro round due " + local_time(slot, program->time_zone) +
                " was missed while Kith was offline, so it is skipped rather than sent late. The next round is " +
                local_time(next, program->time_zone) + "."),
-      {}, std::nullopt, std::nullopt});
+      {},
+      std::nullopt,
+      std::nullopt});
 }
 
 void PairingRitual::on_tick(RitualContext& ctx) {
@@ -578,16 +601,19 @@ void PairingRitual::pre_round_notices(RitualContext& ctx) {
     if (noticed_[program.name] == next) continue;
     noticed_[program.name] = next;
     const auto id = "pairing:" + program.name + ":" + slot_id(next);
-    ctx.messenger.send(OutgoingMessage{
-        id + ":notice", ToChannel{ChannelId(program.channel), std::nullopt},
-        RichText()
-            .bold("Intro pairings")
-            .text(": the next " + program.name + " round starts " + local_time(next, program.time_zone) +
-                  ". Can't make it this time? Press Skip or say ")
-            .code("pairings skip")
-            .text(". Not in yet? ")
-            .code("pairings join " + program.name),
-        {Choice{id + ":skip", "Skip this round"}}, std::nullopt, std::nullopt});
+    ctx.messenger.send(
+        OutgoingMessage{id + ":notice",
+                        ToChannel{ChannelId(program.channel), std::nullopt},
+                        RichText()
+                            .bold("Intro pairings")
+                            .text(": the next " + program.name + " round starts " +
+                                  local_time(next, program.time_zone) + ". Can't make it this time? Press Skip or say ")
+                            .code("pairings skip")
+                            .text(". Not in yet? ")
+                            .code("pairings join " + program.name),
+                        {Choice{id + ":skip", "Skip this round"}},
+                        std::nullopt,
+                        std::nullopt});
   }
 }
 
@@ -619,7 +645,8 @@ void PairingRitual::preview(const Event& event, const CommandInvoked& command, c
     for (const auto& r : reasons) why += (why.empty() ? "" : ", ") + r;
     if (!why.empty()) text.text(" — " + why);
   }
-  if (p.result.groups.size() > limit) text.line().text("… and " + std::to_string(p.result.groups.size() - limit) + " more");
+  if (p.result.groups.size() > limit)
+    text.line().text("… and " + std::to_string(p.result.groups.size() - limit) + " more");
   if (p.result.left_out.empty()) {
     text.line().text("Nobody is left out.");
   } else {
@@ -629,8 +656,8 @@ void PairingRitual::preview(const Event& event, const CommandInvoked& command, c
                        reason_text(l.reason, program));
     }
   }
-  ctx.messenger.send(OutgoingMessage{"pairing:preview:" + event.key, ToDirect{command.user}, text, {}, std::nullopt,
-                                     std::nullopt});
+  ctx.messenger.send(
+      OutgoingMessage{"pairing:preview:" + event.key, ToDirect{command.user}, text, {}, std::nullopt, std::nullopt});
 }
 
 void PairingRitual::report(const Event& event, const CommandInvoked& command, const PairingProgram& program,
@@ -650,8 +677,8 @@ void PairingRitual::report(const Event& event, const CommandInvoked& command, co
     met += r.met_groups;
   }
   if (groups > 0) text.line().text("Met-rate over these rounds: " + std::to_string(met * 100 / groups) + "%");
-  ctx.messenger.send(OutgoingMessage{"pairing:report:" + event.key, ToDirect{command.user}, text, {}, std::nullopt,
-                                     std::nullopt});
+  ctx.messenger.send(
+      OutgoingMessage{"pairing:report:" + event.key, ToDirect{command.user}, text, {}, std::nullopt, std::nullopt});
 }
 
 // --- onboarding ------------------------------------------------------------------------------
@@ -664,7 +691,8 @@ void PairingRitual::scan_org_for_newcomers(RitualContext& ctx) {
   }
 }
 
-int PairingRitual::start_onboarding(const UserId& newcomer, const std::optional<ChannelId>& joined, RitualContext& ctx) {
+int PairingRitual::start_onboarding(const UserId& newcomer, const std::optional<ChannelId>& joined,
+                                    RitualContext& ctx) {
   if (!settings_.onboarding || newcomer == ctx.self || store_.onboarding_scheduled(newcomer)) return 0;
   if (consent_.opted_out(newcomer, consent_scope)) return 0;
   const auto profile = ctx.directory.profile(newcomer);
@@ -707,7 +735,8 @@ int PairingRitual::start_onboarding(const UserId& newcomer, const std::optional<
     }
   }
   for (std::size_t i = teams.size(); i > 1; --i) std::swap(teams[i - 1], teams[mix(seed ^ i) % i]);
-  if (const auto it = std::find(teams.begin(), teams.end(), my_team); it != teams.end()) std::rotate(teams.begin(), it, it + 1);
+  if (const auto it = std::find(teams.begin(), teams.end(), my_team); it != teams.end())
+    std::rotate(teams.begin(), it, it + 1);
   std::vector<UserId> chosen;
   const auto wanted = static_cast<std::size_t>(std::clamp(settings_.onboarding_intros, 1, 20));
   for (std::size_t round = 0; chosen.size() < wanted; ++round) {
@@ -725,7 +754,8 @@ int PairingRitual::start_onboarding(const UserId& newcomer, const std::optional<
   std::vector<OnboardingIntro> intros;
   const auto span = std::chrono::days(7 * std::max(1, settings_.onboarding_weeks));
   for (std::size_t i = 0; i < chosen.size(); ++i) {
-    const auto offset = std::chrono::duration_cast<Seconds>(span * static_cast<long>(i) / static_cast<long>(chosen.size()));
+    const auto offset =
+        std::chrono::duration_cast<Seconds>(span * static_cast<long>(i) / static_cast<long>(chosen.size()));
     const auto from = now + offset;
     TimePoint due = TimePoint::max();
     for (const auto wd : {std::chrono::Monday, std::chrono::Tuesday, std::chrono::Wednesday, std::chrono::Thursday,
@@ -750,9 +780,11 @@ void PairingRitual::send_onboarding(const OnboardingIntro& intro, RitualContext&
   text.text(" — meet ").mention(intro.partner, display(intro.partner, ctx)).text("!");
   text.line().append(person_line(intro.newcomer, intro.due, ctx));
   text.line().append(person_line(intro.partner, intro.due, ctx));
-  text.line().text("Conversation starter: ").italic(starter(hash_text(intro.newcomer.str()), static_cast<int>(hash_text(intro.partner.str()) % 97)));
-  send_to_group("onboarding:" + intro.newcomer.str() + ":" + intro.partner.str() + ":intro", {intro.newcomer, intro.partner},
-                text, {}, ctx);
+  text.line()
+      .text("Conversation starter: ")
+      .italic(starter(hash_text(intro.newcomer.str()), static_cast<int>(hash_text(intro.partner.str()) % 97)));
+  send_to_group("onboarding:" + intro.newcomer.str() + ":" + intro.partner.str() + ":intro",
+                {intro.newcomer, intro.partner}, text, {}, ctx);
   store_.mark_onboarding_sent(intro.newcomer, intro.partner);
 }
 

@@ -15,8 +15,8 @@
 #include "bot/core/command_provider.hpp"
 #include "bot/core/consent_store.hpp"
 #include "bot/core/interaction_log.hpp"
-#include "bot/core/outgoing.hpp"
 #include "bot/core/org_store.hpp"
+#include "bot/core/outgoing.hpp"
 #include "bot/core/rich_text.hpp"
 #include "bot/core/ritual.hpp"
 #include "bot/core/stores/pairing_store.hpp"
@@ -27,8 +27,8 @@ namespace kith::rituals {
 
 class PairingRitual final : public Ritual, public CommandProvider {
  public:
-  PairingRitual(PairingSettings settings, PairingStore& store, ConsentStore& consent, OrgStore& org,
-                TieLookup& ties, InteractionLog& interactions);
+  PairingRitual(PairingSettings settings, PairingStore& store, ConsentStore& consent, OrgStore& org, TieLookup& ties,
+                InteractionLog& interactions);
 
   [[nodiscard]] std::string_view name() const noexcept override { return "pairings"; }
   [[nodiscard]] std::vector<ScheduledJob> jobs() const override;
@@ -88,8 +88,8 @@ class PairingRitual final : public Ritual, public CommandProvider {
   OrgStore& org_;
   TieLookup& ties_;
   InteractionLog& interactions_;
-  bool work_pending_ = true;       ///< Poll the store on the next tick.
-  TimePoint next_poll_{};          ///< Otherwise poll no earlier than this.
+  bool work_pending_ = true;                    ///< Poll the store on the next tick.
+  TimePoint next_poll_{};                       ///< Otherwise poll no earlier than this.
   std::map<std::string, TimePoint> next_slot_;  ///< Per program: the next round (cache for notices).
   std::map<std::string, TimePoint> noticed_;    ///< Per program: the round whose notice went out.
 };

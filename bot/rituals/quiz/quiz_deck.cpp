@@ -71,7 +71,8 @@ std::vector<UserId> offer_names(const std::vector<Colleague>& colleagues, const 
     }
     return std::pair{same_team ? 0 : 1, distance};
   };
-  std::stable_sort(others.begin(), others.end(), [&](const Colleague* a, const Colleague* b) { return score(a) < score(b); });
+  std::stable_sort(others.begin(), others.end(),
+                   [&](const Colleague* a, const Colleague* b) { return score(a) < score(b); });
   std::vector<UserId> names{subject};
   for (std::size_t i = 0; i < others.size() && names.size() < 4; ++i) names.push_back(others[i]->profile.id);
   random.shuffle(names);

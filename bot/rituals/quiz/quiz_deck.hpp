@@ -15,8 +15,8 @@ namespace kith::rituals {
 struct Colleague {
   UserProfile profile;
   std::optional<OrgPerson> org;
-  bool may_be_shown = false;   ///< Consented (per the opt-in/opt-out policy) and has a real photo.
-  bool may_be_named = false;   ///< Consented: may appear as a distractor name.
+  bool may_be_shown = false;  ///< Consented (per the opt-in/opt-out policy) and has a real photo.
+  bool may_be_named = false;  ///< Consented: may appear as a distractor name.
 };
 
 /// Whom to show `player` (or a channel, when `player` is empty): a face due for review first,
@@ -25,8 +25,7 @@ struct Colleague {
 [[nodiscard]] std::optional<UserId> choose_subject(const std::vector<Colleague>& colleagues,
                                                    const std::optional<UserId>& player,
                                                    const std::vector<QuizCard>& player_cards,
-                                                   const std::vector<UserId>& favoured, TimePoint now,
-                                                   Random& random);
+                                                   const std::vector<UserId>& favoured, TimePoint now, Random& random);
 
 /// Three plausible other names (same team first, then the closest start dates, then anyone who
 /// may be named), and the subject, in a random order.

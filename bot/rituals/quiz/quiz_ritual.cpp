@@ -10,7 +10,9 @@
 
 namespace kith::rituals {
 namespace {
-std::string choice_id(const UserId& user) { return "name:" + user.str(); }
+std::string choice_id(const UserId& user) {
+  return "name:" + user.str();
+}
 
 std::string percent(int part, int whole) {
   return whole == 0 ? "0%" : std::to_string((100 * part + whole / 2) / whole) + "%";
@@ -20,7 +22,8 @@ std::string month_year(std::chrono::sys_days day) {
   static const char* months[] = {"January", "February", "March",     "April",   "May",      "June",
                                  "July",    "August",   "September", "October", "November", "December"};
   const std::chrono::year_month_day ymd{day};
-  return std::string(months[static_cast<unsigned>(ymd.month()) - 1]) + " " + std::to_string(static_cast<int>(ymd.year()));
+  return std::string(months[static_cast<unsigned>(ymd.month()) - 1]) + " " +
+         std::to_string(static_cast<int>(ymd.year()));
 }
 }  // namespace
 
@@ -45,7 +48,9 @@ std::vector<CommandHelp> QuizRitual::commands() const {
           {"quiz leaderboard", "who learned the most new names this month, here"}};
 }
 
-bool QuizRitual::handles(const std::string& word) const { return settings_.enabled && word == "quiz"; }
+bool QuizRitual::handles(const std::string& word) const {
+  return settings_.enabled && word == "quiz";
+}
 
 std::vector<Colleague> QuizRitual::colleagues(RitualContext& ctx) {
   std::vector<Colleague> all;
@@ -98,8 +103,8 @@ void QuizRitual::start_round(const ChannelId& channel, const std::optional<UserI
                              RitualContext& ctx) {
   const auto tell = [&](RichText text) {
     if (player) {
-      ctx.messenger.send(OutgoingMessage{key + ":refused", ToPrivately{*player, channel}, std::move(text), {},
-                                         std::nullopt, std::nullopt});
+      ctx.messenger.send(OutgoingMessage{
+          key + ":refused", ToPrivately{*player, channel}, std::move(text), {}, std::nullopt, std::nullopt});
     }
   };
   if (const auto open = store_.open_round_in(channel)) {
@@ -109,7 +114,8 @@ void QuizRitual::start_round(const ChannelId& channel, const std::optional<UserI
   const auto pool = std::count_if(people.begin(), people.end(), [](const Colleague& c) { return c.may_be_shown; });
   if (pool < settings_.min_pool) {
     return tell(RichText("The quiz needs at least " + std::to_string(settings_.min_pool) +
-                         " colleagues with a profile photo who take part; there are " + std::to_string(pool) + " so far."));
+                         " colleagues with a profile photo who take part; there are " + std::to_string(pool) +
+                         " so far."));
   }
   std::vector<QuizCard> cards;
   std::vector<UserId> favoured;
@@ -141,18 +147,24 @@ void QuizRitual::start_round(const ChannelId& channel, const std::optional<UserI
   }
   choices.push_back(Choice{dont_know, "Don't know"});
   const auto minutes = std::chrono::duration_cast<std::chrono::minutes>(settings_.answer_window).count();
-  ctx.messenger.send(OutgoingMessage{round_key(round.id), ToChannel{channel, std::nullopt},
-                                     RichText().bold("Who's who?").text(" Who is this colleague? Answers close in " +
-                                                                       std::to_string(minutes) + " minutes."),
-                                     choices, std::nullopt, *subject});
+  ctx.messenger.send(
+      OutgoingMessage{round_key(round.id), ToChannel{channel, std::nullopt},
+                      RichText()
+                          .bold("Who's who?")
+                          .text(" Who is this colleague? Answers close in " + std::to_string(minutes) + " minutes."),
+                      choices, std::nullopt, *subject});
 }
 
 void QuizRitual::answer(const Event& event, const ChoiceMade& choice, RitualContext& ctx) {
   const auto round = store_.round_by_message(choice.message);
   if (!round) return;  // a choice on some other ritual's message
   const auto tell = [&](RichText text) {
-    ctx.messenger.send(OutgoingMessage{"quiz:answer:" + event.key, ToPrivately{choice.user, round->channel},
-                                       std::move(text), {}, std::nullopt, std::nullopt});
+    ctx.messenger.send(OutgoingMessage{"quiz:answer:" + event.key,
+                                       ToPrivately{choice.user, round->channel},
+                                       std::move(text),
+                                       {},
+                                       std::nullopt,
+                                       std::nullopt});
   };
   if (round->closed) return tell(RichText("This round has closed — ask for a new one with \"quiz\"."));
   if (choice.user == round->subject) return tell(RichText("That's you! You can't answer your own round."));
@@ -183,7 +195,11 @@ void QuizRitual::close(const QuizRound& round, RitualContext& ctx) {
   text.append(describe_person(round.subject, ctx)).text(".");
   if (answers > 0) text.text(" " + std::to_string(correct) + " of " + std::to_string(answers) + " knew.");
   ctx.messenger.send(OutgoingMessage{"quiz:round:" + std::to_string(round.id) + ":reveal",
-                                     ToChannel{round.channel, round.message}, text, {}, std::nullopt, std::nullopt});
+                                     ToChannel{round.channel, round.message},
+                                     text,
+                                     {},
+                                     std::nullopt,
+                                     std::nullopt});
 }
 
 void QuizRitual::on_tick(RitualContext& ctx) {
@@ -218,8 +234,8 @@ void QuizRitual::stats(const Event& event, const CommandInvoked& command, Ritual
             percent(correct, answers) + ")");
   text.line().text("You can name " + std::to_string(known) + " of " + std::to_string(pool) + " colleagues (" +
                    percent(known, pool) + ").");
-  ctx.messenger.send(OutgoingMessage{"quiz:stats:" + event.key, ToPrivately{command.user, command.channel}, text, {},
-                                     std::nullopt, std::nullopt});
+  ctx.messenger.send(OutgoingMessage{
+      "quiz:stats:" + event.key, ToPrivately{command.user, command.channel}, text, {}, std::nullopt, std::nullopt});
 }
 
 void QuizRitual::leaderboard(const Event& event, const CommandInvoked& command, RitualContext& ctx) {
@@ -234,8 +250,12 @@ void QuizRitual::leaderboard(const Event& event, const CommandInvoked& command, 
     if (rank == 10) break;
   }
   if (rank == 0) text.line().text("Nobody yet — try ").code("quiz").text("!");
-  ctx.messenger.send(OutgoingMessage{"quiz:leaderboard:" + event.key, ToChannel{command.channel, command.thread_root},
-                                     text, {}, std::nullopt, std::nullopt});
+  ctx.messenger.send(OutgoingMessage{"quiz:leaderboard:" + event.key,
+                                     ToChannel{command.channel, command.thread_root},
+                                     text,
+                                     {},
+                                     std::nullopt,
+                                     std::nullopt});
 }
 
 }  // namespace kith::rituals

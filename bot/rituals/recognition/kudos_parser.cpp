@@ -11,7 +11,9 @@ std::string lower(std::string_view s) {
   return out;
 }
 
-bool is_word_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
+bool is_word_char(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+}
 
 bool contains_word(const std::string& haystack, const std::string& word) {
   for (auto at = haystack.find(word); at != std::string::npos; at = haystack.find(word, at + 1)) {
@@ -30,7 +32,8 @@ KudosIntent parse_kudos(std::string_view text, const std::vector<std::string>& t
   // "+1" stands alone ("+10" is not kudos); "++" directly follows a name ("@bob++").
   for (auto at = t.find("+1"); at != std::string::npos && !intent.gives; at = t.find("+1", at + 1)) {
     const auto end = at + 2;
-    intent.gives = (at == 0 || !is_word_char(t[at - 1])) && (end == t.size() || !std::isdigit(static_cast<unsigned char>(t[end])));
+    intent.gives =
+        (at == 0 || !is_word_char(t[at - 1])) && (end == t.size() || !std::isdigit(static_cast<unsigned char>(t[end])));
   }
   intent.gives = intent.gives || t.find("++") != std::string::npos;
   intent.gives = intent.gives || (!emoji.empty() && t.find(":" + lower(emoji) + ":") != std::string::npos);

@@ -37,7 +37,8 @@ std::vector<ScheduledJob> RecognitionRitual::jobs() const {
 
 std::vector<CommandHelp> RecognitionRitual::commands() const {
   if (!settings_.enabled) return {};
-  return {{"thanks @someone for …", "recognise a colleague (also: \"+1 @someone\", or react with :" + settings_.emoji + ":)"},
+  return {{"thanks @someone for …",
+           "recognise a colleague (also: \"+1 @someone\", or react with :" + settings_.emoji + ":)"},
           {"leaderboard [week|month|all] [given|received]", "who recognised and was recognised most, here"},
           {"recognition rings", "admins: possible recognition trading"}};
 }
@@ -62,15 +63,20 @@ void RecognitionRitual::on_event(const Event& event, RitualContext& ctx) {
     on_message(event, *message, ctx);
   } else if (const auto* edited = std::get_if<MessageEdited>(&event.body)) {
     // An edit may add a recognition the original lacked; keys make sure nothing counts twice.
-    MessagePosted as_posted{edited->id, edited->channel, edited->channel_kind, edited->author, edited->text,
-                            edited->mentions, std::nullopt, std::nullopt, false};
+    MessagePosted as_posted{edited->id,       edited->channel, edited->channel_kind, edited->author, edited->text,
+                            edited->mentions, std::nullopt,    std::nullopt,         false};
     on_message(event, as_posted, ctx);
   } else if (const auto* command = std::get_if<CommandInvoked>(&event.body)) {
     on_command(event, *command, ctx);
   } else if (const auto* reaction = std::get_if<ReactionAdded>(&event.body)) {
     if (reaction->emoji != settings_.emoji || !reaction->message_author) return;
-    give(Attempt{"reaction:" + reaction->message.str() + ":" + reaction->user.str(), reaction->user,
-                 *reaction->message_author, reaction->channel, std::nullopt, {}, event.key},
+    give(Attempt{"reaction:" + reaction->message.str() + ":" + reaction->user.str(),
+                 reaction->user,
+                 *reaction->message_author,
+                 reaction->channel,
+                 std::nullopt,
+                 {},
+                 event.key},
          event.at, ctx);
   } else if (const auto* removed = std::get_if<ReactionRemoved>(&event.body)) {
     if (removed->emoji != settings_.emoji) return;
@@ -129,7 +135,8 @@ void RecognitionRitual::on_command(const Event& event, const CommandInvoked& com
 void RecognitionRitual::give(const Attempt& a, TimePoint at, RitualContext& ctx) {
   const auto key_base = "recognition:" + a.source_key;
   const auto refuse = [&](RichText why) { tell(key_base + ":refused", a.giver, a.channel, std::move(why), ctx); };
-  if (a.giver == a.receiver) return refuse(RichText("Nice try! Recognition is for others — you can't give it to yourself."));
+  if (a.giver == a.receiver)
+    return refuse(RichText("Nice try! Recognition is for others — you can't give it to yourself."));
   const auto receiver = ctx.directory.profile(a.receiver);
   if (a.receiver == ctx.self || (receiver && receiver->is_bot)) {
     return refuse(RichText("Bots don't need recognition — save it for a colleague."));
@@ -162,13 +169,15 @@ void RecognitionRitual::give(const Attempt& a, TimePoint at, RitualContext& ctx)
     RichText line;
     line.mention(a.giver, display(a.giver, ctx)).text(" recognised ").mention(a.receiver, display(a.receiver, ctx));
     if (value) line.text(" for ").bold("#" + *value);
-    ctx.messenger.send(OutgoingMessage{key_base + ":ack", ToChannel{a.channel, std::nullopt}, line, {}, std::nullopt,
-                                       std::nullopt});
+    ctx.messenger.send(
+        OutgoingMessage{key_base + ":ack", ToChannel{a.channel, std::nullopt}, line, {}, std::nullopt, std::nullopt});
   }
   const int left = settings_.daily_budget - used - 1;
   tell(key_base + ":budget", a.giver, a.channel,
-       RichText().text("Recognition for ").bold(display(a.receiver, ctx)).text(" recorded. You have " +
-                                                                                std::to_string(left) + " left today."),
+       RichText()
+           .text("Recognition for ")
+           .bold(display(a.receiver, ctx))
+           .text(" recorded. You have " + std::to_string(left) + " left today."),
        ctx);
 }
 
@@ -199,11 +208,16 @@ void RecognitionRitual::leaderboard(const Event& event, const CommandInvoked& co
   text.bold("Recognition " + direction + ", " + (period == "all" ? "all time" : "this " + period));
   if (ranked.empty()) text.line().text("Nobody yet — be the first to thank a colleague!");
   for (std::size_t i = 0; i < std::min<std::size_t>(ranked.size(), 10); ++i) {
-    text.line().text(std::to_string(i + 1) + ". ").text(display(ranked[i].first, ctx) + " — " +
-                                                       format_points(ranked[i].second));
+    text.line()
+        .text(std::to_string(i + 1) + ". ")
+        .text(display(ranked[i].first, ctx) + " — " + format_points(ranked[i].second));
   }
-  ctx.messenger.send(OutgoingMessage{"recognition:leaderboard:" + event.key, ToChannel{command.channel, command.thread_root},
-                                     text, {}, std::nullopt, std::nullopt});
+  ctx.messenger.send(OutgoingMessage{"recognition:leaderboard:" + event.key,
+                                     ToChannel{command.channel, command.thread_root},
+                                     text,
+                                     {},
+                                     std::nullopt,
+                                     std::nullopt});
 }
 
 void RecognitionRitual::rings(const Event& event, const CommandInvoked& command, RitualContext& ctx) {
@@ -226,8 +240,8 @@ void RecognitionRitual::rings(const Event& event, const CommandInvoked& command,
               " times)");
   }
   // Always privately: ring alerts are never shown in public.
-  ctx.messenger.send(OutgoingMessage{"recognition:rings:" + event.key, ToDirect{command.user}, text, {}, std::nullopt,
-                                     std::nullopt});
+  ctx.messenger.send(
+      OutgoingMessage{"recognition:rings:" + event.key, ToDirect{command.user}, text, {}, std::nullopt, std::nullopt});
 }
 
 void RecognitionRitual::on_job(const std::string& job, TimePoint slot, RitualContext& ctx) {
@@ -255,7 +269,8 @@ void RecognitionRitual::recap(TimePoint slot, RitualContext& ctx) {
   const auto list = [&](const char* title, const std::map<UserId, double>& m) {
     if (m.empty()) return;
     text.line().text(title);
-    for (const auto& [user, p] : top(m)) text.text(" ").mention(user, display(user, ctx)).text(" (" + format_points(p) + ")");
+    for (const auto& [user, p] : top(m))
+      text.text(" ").mention(user, display(user, ctx)).text(" (" + format_points(p) + ")");
   };
   list("Most appreciated:", received);
   list("Most appreciative:", given);
@@ -271,7 +286,10 @@ void RecognitionRitual::recap(TimePoint slot, RitualContext& ctx) {
     text.line().text("Spotlight: ").mention(chosen, display(chosen, ctx)).text(" — thank you for what you do!");
   }
   ctx.messenger.send(OutgoingMessage{"recognition:recap:" + std::to_string(slot.time_since_epoch().count()),
-                                     ToChannel{ChannelId(settings_.recap_channel), std::nullopt}, text, {}, std::nullopt,
+                                     ToChannel{ChannelId(settings_.recap_channel), std::nullopt},
+                                     text,
+                                     {},
+                                     std::nullopt,
                                      std::nullopt});
 }
 

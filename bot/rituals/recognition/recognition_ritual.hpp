@@ -2,12 +2,12 @@
 // Recognition: people thank each other ("+1 @alice for …", a :taco: reaction, "/kith thanks …"),
 // within a daily budget, with diminishing weight for repeated pairs, leaderboards people can opt
 // out of, a weekly recap with a fair spotlight, and ring alerts for admins only.
+#include "bot/core/command_provider.hpp"
 #include "bot/core/consent_store.hpp"
 #include "bot/core/interaction_log.hpp"
 #include "bot/core/rich_text.hpp"
-#include "bot/core/stores/recognition_store.hpp"
-#include "bot/core/command_provider.hpp"
 #include "bot/core/ritual.hpp"
+#include "bot/core/stores/recognition_store.hpp"
 #include "bot/rituals/recognition/recognition_settings.hpp"
 
 namespace kith::rituals {

@@ -14,11 +14,12 @@ struct Ring {
 };
 
 struct RingPolicy {
-  int min_count = 4;       ///< No cycle with an edge given fewer times than this is ever flagged.
+  int min_count = 4;        ///< No cycle with an edge given fewer times than this is ever flagged.
   double above_normal = 3;  ///< Every edge must reach this multiple of the median directed pair count.
 };
 
 /// The rings among `recognitions` (typically the last 30 days), strongest first.
-[[nodiscard]] std::vector<Ring> detect_rings(const std::vector<Recognition>& recognitions, const RingPolicy& policy = {});
+[[nodiscard]] std::vector<Ring> detect_rings(const std::vector<Recognition>& recognitions,
+                                             const RingPolicy& policy = {});
 
 }  // namespace kith::rituals
