@@ -35,7 +35,9 @@ std::optional<json> parse_json(std::string_view text, std::size_t limit) {
   return j;
 }
 
-std::int64_t WirePost::latest() const { return std::max({create_at, update_at, edit_at, delete_at}); }
+std::int64_t WirePost::latest() const {
+  return std::max({create_at, update_at, edit_at, delete_at});
+}
 
 std::optional<WireUser> parse_user(const json& j) {
   if (!j.is_object()) return std::nullopt;
@@ -67,9 +69,9 @@ std::optional<WirePost> parse_post(const json& j) {
   WirePost p;
   if (!get_string(j, "id", p.id) || !get_string(j, "channel_id", p.channel_id) ||
       !get_string(j, "user_id", p.user_id) || !get_string(j, "root_id", p.root_id) ||
-      !get_string(j, "message", p.message) || !get_string(j, "type", p.type) ||
-      !get_int(j, "create_at", p.create_at) || !get_int(j, "update_at", p.update_at) ||
-      !get_int(j, "edit_at", p.edit_at) || !get_int(j, "delete_at", p.delete_at)) {
+      !get_string(j, "message", p.message) || !get_string(j, "type", p.type) || !get_int(j, "create_at", p.create_at) ||
+      !get_int(j, "update_at", p.update_at) || !get_int(j, "edit_at", p.edit_at) ||
+      !get_int(j, "delete_at", p.delete_at)) {
     return std::nullopt;
   }
   if (p.id.empty() || p.channel_id.empty()) return std::nullopt;

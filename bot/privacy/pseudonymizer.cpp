@@ -43,21 +43,24 @@ Pseudonymizer Pseudonymizer::from_key_file(const fs::path& path) {
     throw std::runtime_error("cannot read pseudonym key file " + path.string() + ": " + std::strerror(errno));
   }
   if ((info.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
-    throw std::runtime_error("pseudonym key file " + path.string() +
-                             " is readable by other users; run: chmod 600 " + path.string());
+    throw std::runtime_error("pseudonym key file " + path.string() + " is readable by other users; run: chmod 600 " +
+                             path.string());
   }
   Key key{};
   const int fd = ::open(path.c_str(), O_RDONLY);
   const auto n = fd >= 0 ? ::read(fd, key.data(), key.size()) : -1;
   if (fd >= 0) ::close(fd);
   if (n != static_cast<ssize_t>(key.size())) {
-    throw std::runtime_error("pseudonym key file " + path.string() + " is not a 32-byte key; restore it from backup "
+    throw std::runtime_error("pseudonym key file " + path.string() +
+                             " is not a 32-byte key; restore it from backup "
                              "or delete it (and with it every old pseudonymous link)");
   }
   return Pseudonymizer(key);
 }
 
-void Pseudonymizer::rotate_key_file(const fs::path& path) { write_key(path, random_key()); }
+void Pseudonymizer::rotate_key_file(const fs::path& path) {
+  write_key(path, random_key());
+}
 
 analytics::Pseudonym Pseudonymizer::hash(char domain, std::string_view id) const {
   std::string message(1, domain);

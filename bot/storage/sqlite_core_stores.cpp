@@ -13,8 +13,9 @@ std::optional<std::string> SqliteStateStore::get(const std::string& ns, const st
 }
 
 void SqliteStateStore::put(const std::string& ns, const std::string& key, const std::string& value) {
-  db_.cached("INSERT INTO state (ns, key, value) VALUES (?, ?, ?) "
-              "ON CONFLICT (ns, key) DO UPDATE SET value = excluded.value")
+  db_.cached(
+         "INSERT INTO state (ns, key, value) VALUES (?, ?, ?) "
+         "ON CONFLICT (ns, key) DO UPDATE SET value = excluded.value")
       .bind_all(ns, key, value)
       .run();
 }
@@ -48,8 +49,9 @@ std::optional<ScheduleStore::JobState> SqliteScheduleStore::job(const std::strin
 void SqliteScheduleStore::save_job(const std::string& name, const JobState& state) {
   std::optional<std::int64_t> last;
   if (state.last_slot) last = to_db(*state.last_slot);
-  db_.cached("INSERT INTO schedule_jobs (name, anchor, last_slot) VALUES (?, ?, ?) "
-              "ON CONFLICT (name) DO UPDATE SET anchor = excluded.anchor, last_slot = excluded.last_slot")
+  db_.cached(
+         "INSERT INTO schedule_jobs (name, anchor, last_slot) VALUES (?, ?, ?) "
+         "ON CONFLICT (name) DO UPDATE SET anchor = excluded.anchor, last_slot = excluded.last_slot")
       .bind_all(name, to_db(state.anchor), last)
       .run();
 }
@@ -87,8 +89,9 @@ std::vector<OutboxEntry> SqliteOutboxStore::due(TimePoint now, std::size_t limit
 }
 
 void SqliteOutboxStore::mark_delivered(std::int64_t id, const MessageId& message, TimePoint now) {
-  db_.cached("UPDATE outbox SET status = 'delivered', delivered_at = ?, message_id = ?, image = NULL, "
-              "attempts = attempts + 1 WHERE id = ?")
+  db_.cached(
+         "UPDATE outbox SET status = 'delivered', delivered_at = ?, message_id = ?, image = NULL, "
+         "attempts = attempts + 1 WHERE id = ?")
       .bind_all(to_db(now), message.str(), id)
       .run();
 }
@@ -142,8 +145,8 @@ void SqliteDirectoryStore::upsert_profile(const UserProfile& p) {
          "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (user_id) DO UPDATE SET username = excluded.username, "
          "display_name = excluded.display_name, is_bot = excluded.is_bot, "
          "has_custom_avatar = excluded.has_custom_avatar, avatar_ref = excluded.avatar_ref, title = excluded.title")
-      .bind_all(p.id.str(), p.username, p.display_name, p.is_bot ? 1 : 0, p.has_custom_avatar ? 1 : 0,
-                p.avatar_ref, p.title)
+      .bind_all(p.id.str(), p.username, p.display_name, p.is_bot ? 1 : 0, p.has_custom_avatar ? 1 : 0, p.avatar_ref,
+                p.title)
       .run();
 }
 

@@ -4,7 +4,9 @@
 
 namespace kith::storage {
 namespace {
-std::vector<std::uint8_t> bytes_of(const analytics::Pseudonym& p) { return {p.bytes.begin(), p.bytes.end()}; }
+std::vector<std::uint8_t> bytes_of(const analytics::Pseudonym& p) {
+  return {p.bytes.begin(), p.bytes.end()};
+}
 
 analytics::Pseudonym pseudonym_from(const std::vector<std::uint8_t>& bytes) {
   analytics::Pseudonym p;
@@ -31,7 +33,9 @@ void SqliteInteractionStore::expire_before(std::int64_t hour) {
   db_.cached("DELETE FROM interactions WHERE hour < ?").bind_all(hour).run();
 }
 
-void SqliteInteractionStore::clear() { db_.exec("DELETE FROM interactions"); }
+void SqliteInteractionStore::clear() {
+  db_.exec("DELETE FROM interactions");
+}
 
 std::int64_t SqliteInteractionStore::count(const analytics::Pseudonym& person) const {
   auto stmt = db_.cached("SELECT count(*) FROM interactions WHERE src = ? OR dst = ?");
@@ -71,8 +75,9 @@ bool SqliteConsentStore::opted_in(const UserId& user, const std::string& scope) 
 }
 
 void SqliteConsentStore::set(const UserId& user, const std::string& scope, bool out) {
-  db_.cached("INSERT INTO consent (user_id, scope, opted_out) VALUES (?, ?, ?) "
-              "ON CONFLICT (user_id, scope) DO UPDATE SET opted_out = excluded.opted_out")
+  db_.cached(
+         "INSERT INTO consent (user_id, scope, opted_out) VALUES (?, ?, ?) "
+         "ON CONFLICT (user_id, scope) DO UPDATE SET opted_out = excluded.opted_out")
       .bind_all(user.str(), scope, out ? 1 : 0)
       .run();
 }
@@ -91,9 +96,10 @@ void SqliteOrgStore::upsert(const OrgPerson& p) {
   if (p.start_date) start = p.start_date->time_since_epoch().count();
   std::optional<std::string> manager;
   if (p.manager) manager = p.manager->str();
-  db_.cached("INSERT INTO org_people (user_id, team, is_lead, start_day, manager) VALUES (?, ?, ?, ?, ?) "
-              "ON CONFLICT (user_id) DO UPDATE SET team = excluded.team, is_lead = excluded.is_lead, "
-              "start_day = excluded.start_day, manager = excluded.manager")
+  db_.cached(
+         "INSERT INTO org_people (user_id, team, is_lead, start_day, manager) VALUES (?, ?, ?, ?, ?) "
+         "ON CONFLICT (user_id) DO UPDATE SET team = excluded.team, is_lead = excluded.is_lead, "
+         "start_day = excluded.start_day, manager = excluded.manager")
       .bind_all(p.user.str(), p.team, p.is_lead ? 1 : 0, start, manager)
       .run();
 }

@@ -1,5 +1,5 @@
-#include <catch2/catch.hpp>
 #include <sys/stat.h>
+#include <catch2/catch.hpp>
 
 #include "bot/privacy/interaction_recorder.hpp"
 #include "bot/privacy/privacy_ritual.hpp"
@@ -47,8 +47,7 @@ struct Privacy : test::RitualHarness {
   Privacy()
       : pseudonymizer(privacy::Pseudonymizer::Key{1, 2, 3}),
         recorder(pseudonymizer, stores.consent, stores.interactions),
-        ritual({30, "UTC"}, pseudonymizer, stores.consent, stores.interactions, stores.org,
-               {&stores.recognitions}) {
+        ritual({30, "UTC"}, pseudonymizer, stores.consent, stores.interactions, stores.org, {&stores.recognitions}) {
     add_person("alice");
     add_person("bob");
     rituals = {&ritual};
@@ -81,7 +80,8 @@ TEST_CASE("opting out of everything erases a person's data and keeps them out") 
   Privacy p;
   p.recorder.record(InteractionKind::mention, UserId("u-alice"), UserId("u-bob"), ChannelId("c1"), p.clock.now());
   p.recorder.record(InteractionKind::mention, UserId("u-bob"), UserId("u-alice"), ChannelId("c1"), p.clock.now());
-  p.stores.recognitions.add(Recognition{"k", UserId("u-alice"), UserId("u-bob"), ChannelId("c1"), {}, 1, p.clock.now()});
+  p.stores.recognitions.add(
+      Recognition{"k", UserId("u-alice"), UserId("u-bob"), ChannelId("c1"), {}, 1, p.clock.now()});
   p.stores.org.upsert(OrgPerson{UserId("u-alice"), "design", false, std::nullopt, std::nullopt});
   p.apply({message_event("m1", "alice", "@kith optout", {"kith"}, p.clock.now())});
   CHECK(p.edges("alice") == 0);
@@ -116,8 +116,8 @@ TEST_CASE("retention deletes interactions and ritual data older than the period"
                     now - std::chrono::days(31));
   p.recorder.record(InteractionKind::mention, UserId("u-alice"), UserId("u-bob"), ChannelId("c1"),
                     now - std::chrono::days(29));
-  p.stores.recognitions.add(Recognition{"old", UserId("u-alice"), UserId("u-bob"), ChannelId("c1"), {}, 1,
-                                        now - std::chrono::days(40)});
+  p.stores.recognitions.add(
+      Recognition{"old", UserId("u-alice"), UserId("u-bob"), ChannelId("c1"), {}, 1, now - std::chrono::days(40)});
   p.ritual.on_job("retention", now, p.ctx);
   CHECK(p.edges("alice") == 1);
   CHECK(p.stores.recognitions.given_since(UserId("u-alice"), TimePoint{}) == 0);
@@ -126,10 +126,10 @@ TEST_CASE("retention deletes interactions and ritual data older than the period"
 TEST_CASE("remembered pseudonyms equal freshly computed ones, per domain and per key") {
   const privacy::Pseudonymizer a(privacy::Pseudonymizer::Key{4, 5, 6});
   const auto first = a.of(UserId("same-id"));
-  CHECK(a.of(UserId("same-id")) == first);                                     // from the memo
+  CHECK(a.of(UserId("same-id")) == first);                                                             // from the memo
   CHECK(privacy::Pseudonymizer(privacy::Pseudonymizer::Key{4, 5, 6}).of(UserId("same-id")) == first);  // fresh
-  CHECK(a.of(ChannelId("same-id")) != first);                                  // channels hash in their own domain
-  const auto copy = a;                                                         // a copy starts with an empty memo
+  CHECK(a.of(ChannelId("same-id")) != first);  // channels hash in their own domain
+  const auto copy = a;                         // a copy starts with an empty memo
   CHECK(copy.of(UserId("same-id")) == first);
   CHECK(privacy::Pseudonymizer(privacy::Pseudonymizer::Key{7}).of(UserId("same-id")) != first);
   for (int i = 0; i < 70'000; ++i) (void)a.of(UserId("u" + std::to_string(i)));  // past the memo's bound

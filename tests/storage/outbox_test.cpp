@@ -1,7 +1,7 @@
-#include <catch2/catch.hpp>
-#include <csignal>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <catch2/catch.hpp>
+#include <csignal>
 
 #include "bot/storage/sqlite_stores.hpp"
 #include "support/fake_clock.hpp"
@@ -12,8 +12,9 @@ using kith::test::utc;
 
 namespace {
 OutgoingMessage message(std::string key, std::string text) {
-  return OutgoingMessage{std::move(key), ToChannel{ChannelId("c1"), MessageId("root")}, RichText(std::move(text)),
-                         {}, std::nullopt, std::nullopt};
+  return OutgoingMessage{
+      std::move(key), ToChannel{ChannelId("c1"), MessageId("root")}, RichText(std::move(text)), {}, std::nullopt,
+      std::nullopt};
 }
 }  // namespace
 
@@ -31,8 +32,8 @@ TEST_CASE("outbox items round-trip with every field, in order") {
   rich.choices = {{"a", "Alice"}, {"b", "Bob"}};
   rich.avatar_of = UserId("u2");
   rich.image = Image{"chart.png", "image/png", {0x89, 'P', 'N', 'G', 0, 1, 2}};
-  const auto to_group = OutgoingMessage{"k2", ToGroup{{UserId("a"), UserId("b")}}, RichText("g"), {}, std::nullopt,
-                                        std::nullopt};
+  const auto to_group =
+      OutgoingMessage{"k2", ToGroup{{UserId("a"), UserId("b")}}, RichText("g"), {}, std::nullopt, std::nullopt};
   const OutgoingReaction reaction{"k3", ChannelId("c"), MessageId("m"), "taco"};
   s.outbox.enqueue(rich, utc(2026, 1, 1));
   s.outbox.enqueue(to_group, utc(2026, 1, 1));
