@@ -30,7 +30,11 @@ test('a user writes "@kith leaderboard" and Kith answers in the room, and "@kith
     hs.say(room, people.carol, { msgtype: 'm.text', body: 'Kith: help', format: 'org.matrix.custom.html',
       formatted_body: '<a href="https://matrix.to/#/@kith:hs.test">Kith</a>: help', 'm.mentions': { user_ids: [env.kith] } });
     const dm = await waitFor('a direct room with Carol', () => [...hs.rooms.entries()].find(([, r]) => r.createdBy === env.kith && r.state.get(`m.room.member|${people.carol}`)?.content?.is_direct));
-    const direct = hs.accountData.get(env.kith)?.get('m.direct')?.content;
+    // Kith writes m.direct after creating the room: wait for it rather than race it.
+    const direct = await waitFor('m.direct naming the room', () => {
+      const content = hs.accountData.get(env.kith)?.get('m.direct')?.content;
+      return content?.[people.carol] ? content : undefined;
+    });
     assert.deepStrictEqual(direct[people.carol], [dm[0]], 'the direct room is recorded in m.direct');
     hs.join(dm[0], people.carol);
     const help = await waitFor('the help text in the direct room', () => kithNotices(env, dm[0]).find((e) => /leaderboard/.test(e.content.body)));
