@@ -2,7 +2,6 @@
 // Prints one "name value" line per measurement and writes the same lines to <out>/results_<size>.txt,
 // which networkx_reference.py reads to print the networkx/kith ratio. See README.md.
 #include <igraph.h>
-#include <sys/resource.h>
 
 #include <chrono>
 #include <cstdio>
@@ -19,9 +18,12 @@
 #include "analytics/event_aggregate.hpp"
 #include "analytics/roster.hpp"
 #include "analytics/window_stats.hpp"
+#include "bench/bench_report.hpp"
 #include "synthetic_org.hpp"
 
 namespace {
+using kith::bench::peak_rss_mib;
+using kith::bench::Report;
 
 using namespace kith;
 using Clock = std::chrono::steady_clock;
@@ -31,31 +33,9 @@ double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-double peak_rss_mib() {
-  rusage usage{};
-  getrusage(RUSAGE_SELF, &usage);
-  return static_cast<double>(usage.ru_maxrss) / 1024.0;  // Linux reports KiB
-}
-
 void check(igraph_error_t code, const char* what) {
   if (code != IGRAPH_SUCCESS) throw std::runtime_error(fmt::format("igraph {} failed", what));
 }
-
-class Report {
- public:
-  explicit Report(const std::filesystem::path& file) : out_(file) {
-    if (!out_) throw std::runtime_error("cannot write " + file.string());
-  }
-  void add(const std::string& name, double value) {
-    const std::string line = fmt::format("{} {:.6g}", name, value);
-    std::puts(line.c_str());
-    std::fflush(stdout);
-    out_ << line << '\n';
-  }
-
- private:
-  std::ofstream out_;
-};
 
 struct BareTimes {
   double build = 0, transitivity = 0, constraint = 0, jaccard = 0, modularity = 0, leiden = 0;

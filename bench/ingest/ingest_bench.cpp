@@ -10,7 +10,6 @@
 // Frames are generated in chunks outside the timed sections (the same seeded stream for every
 // stage). Prints one "name value" line per measurement and writes them to <out>/results_ingest.txt.
 // See bench/README.md, "Ingest".
-#include <sys/resource.h>
 
 #include <chrono>
 #include <cstdio>
@@ -29,6 +28,7 @@
 
 #include "adapters/mattermost/translate.hpp"
 #include "adapters/mattermost/wire.hpp"
+#include "bench/bench_report.hpp"
 #include "bot/core/dispatcher.hpp"
 #include "bot/core/messenger.hpp"
 #include "bot/core/random.hpp"
@@ -39,33 +39,13 @@
 #include "mattermost_stream.hpp"
 
 namespace {
+using kith::bench::peak_rss_mib;
+using kith::bench::Report;
 
 using namespace kith;
 using SteadyClock = std::chrono::steady_clock;
 constexpr double target_events_per_second = 200'000;
 constexpr std::size_t chunk = 10'000;
-
-double peak_rss_mib() {
-  rusage usage{};
-  getrusage(RUSAGE_SELF, &usage);
-  return static_cast<double>(usage.ru_maxrss) / 1024.0;  // Linux reports KiB
-}
-
-class Report {
- public:
-  explicit Report(const std::filesystem::path& file) : out_(file) {
-    if (!out_) throw std::runtime_error("cannot write " + file.string());
-  }
-  void add(const std::string& name, double value) {
-    const std::string line = fmt::format("{} {:.6g}", name, value);
-    std::puts(line.c_str());
-    std::fflush(stdout);
-    out_ << line << '\n';
-  }
-
- private:
-  std::ofstream out_;
-};
 
 struct Options {
   std::int64_t events = 1'000'000;

@@ -45,10 +45,7 @@ int run_kith(const std::string& config_path) {
     SeededRandom random(std::random_device{}());
     auto adapter = make_adapter(config, io, clock, log);
     auto rituals = make_rituals(config, stores);
-    BotRuntime runtime(io, config.bot.name, *adapter, rituals.pointers(),
-                       RuntimeServices{stores.db, stores.state, stores.ledger, stores.schedules, stores.outbox,
-                                       stores.directory, clock, random},
-                       log);
+    BotRuntime runtime(io, config.bot.name, *adapter, rituals.pointers(), stores.services(clock, random), log);
     boost::asio::signal_set signals(io, SIGINT, SIGTERM);
     // A fatal adapter error (a refused token) stops the runtime; then stop waiting for signals
     // too, or io.run() would never return.

@@ -13,20 +13,10 @@
 #include "bot/core/dispatcher.hpp"
 #include "bot/core/messenger.hpp"
 #include "bot/core/random.hpp"
+#include "bot/core/runtime_services.hpp"
 #include "bot/core/scheduler.hpp"
 
 namespace kith {
-
-struct RuntimeServices {
-  Transactions& transactions;
-  StateStore& state;
-  EventLedger& ledger;
-  ScheduleStore& schedules;
-  OutboxStore& outbox;
-  DirectoryStore& directory;
-  const Clock& clock;
-  Random& random;
-};
 
 class BotRuntime final : public EventSink {
  public:

@@ -2,6 +2,8 @@
 // Opens Kith's database (creating and migrating it) and owns one instance of every store on it.
 #include <string>
 
+#include "bot/core/runtime_services.hpp"
+
 #include "bot/storage/migrations.hpp"
 #include "bot/storage/sqlite_core_stores.hpp"
 #include "bot/storage/sqlite_digest_store.hpp"
@@ -31,6 +33,11 @@ class SqliteStores {
   SqliteRecognitionStore recognitions{db};
   SqliteQuizStore quiz{db};
   SqlitePairingStore pairings{db};
+
+  /// The stores the runtime needs, with the given clock and random source.
+  [[nodiscard]] RuntimeServices services(const Clock& clock, Random& random) {
+    return RuntimeServices{db, state, ledger, schedules, outbox, directory, clock, random};
+  }
   SqliteDigestStore digests{db};
 };
 

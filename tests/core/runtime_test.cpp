@@ -52,6 +52,26 @@ bool run_until(boost::asio::io_context& io, Done done) {
   }
   return done();
 }
+
+/// One lifetime of the bot: stores on the file, an io_context, the shell adapter and the runtime.
+struct BotProcess {
+  BotProcess(const test::TempDir& dir, test::FakeClock& clock, SeededRandom& random, std::ostream& out,
+             test::CapturingLogger& logger)
+      : stores(dir.file("k.db")),
+        adapter(io, clock, out, workspace(), dir.path()),
+        runtime(io, "kith", adapter, {&echo}, stores.services(clock, random), logger.log) {
+    runtime.start();
+  }
+  void stop() {
+    runtime.stop();
+    run_until(io, [&] { return io.stopped(); });
+  }
+  storage::SqliteStores stores;
+  boost::asio::io_context io;
+  shell::ShellAdapter adapter;
+  EchoRitual echo;
+  BotRuntime runtime;
+};
 }  // namespace
 
 TEST_CASE("a message goes through adapter, logic thread, ritual, outbox and back out exactly once") {
@@ -61,36 +81,19 @@ TEST_CASE("a message goes through adapter, logic thread, ritual, outbox and back
   test::CapturingLogger logger;
   std::ostringstream out;
   {
-    storage::SqliteStores stores(dir.file("k.db"));
-    boost::asio::io_context io;
-    shell::ShellAdapter adapter(io, clock, out, workspace(), dir.path());
-    EchoRitual echo;
-    BotRuntime runtime(io, "kith", adapter, {&echo},
-                       RuntimeServices{stores.db, stores.state, stores.ledger, stores.schedules, stores.outbox,
-                                       stores.directory, clock, random},
-                       logger.log);
-    runtime.start();
-    adapter.post(UserId("alice"), ChannelId("c1"), "hi there");
-    REQUIRE(run_until(
-        io, [&] { return out.str().find("echo: hi there") != std::string::npos && echo.delivered.size() == 1; }));
-    CHECK(echo.delivered[0].rfind("echo:posted:", 0) == 0);
-    runtime.stop();
-    run_until(io, [&] { return io.stopped(); });
+    BotProcess bot(dir, clock, random, out, logger);
+    bot.adapter.post(UserId("alice"), ChannelId("c1"), "hi there");
+    REQUIRE(run_until(bot.io, [&] {
+      return out.str().find("echo: hi there") != std::string::npos && bot.echo.delivered.size() == 1;
+    }));
+    CHECK(bot.echo.delivered[0].rfind("echo:posted:", 0) == 0);
+    bot.stop();
   }
   // A second process on the same database sends nothing again.
   std::ostringstream out2;
-  storage::SqliteStores stores(dir.file("k.db"));
-  CHECK(stores.outbox.pending_count() == 0);
-  boost::asio::io_context io;
-  shell::ShellAdapter adapter(io, clock, out2, workspace(), dir.path());
-  EchoRitual echo;
-  BotRuntime runtime(io, "kith", adapter, {&echo},
-                     RuntimeServices{stores.db, stores.state, stores.ledger, stores.schedules, stores.outbox,
-                                     stores.directory, clock, random},
-                     logger.log);
-  runtime.start();
-  io.run_for(std::chrono::milliseconds(1500));  // time enough to (wrongly) resend
+  BotProcess again(dir, clock, random, out2, logger);
+  CHECK(again.stores.outbox.pending_count() == 0);
+  again.io.run_for(std::chrono::milliseconds(1500));  // time enough to (wrongly) resend
   CHECK(out2.str().find("echo:") == std::string::npos);
-  runtime.stop();
-  run_until(io, [&] { return io.stopped(); });
+  again.stop();
 }

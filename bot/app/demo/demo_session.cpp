@@ -231,10 +231,7 @@ int run_demo(const DemoOptions& options) {
   }
   auto rituals = app::make_rituals(config, stores, &clock);
   seed_history(org, *rituals.recorder, stores, start, options.seed);
-  BotRuntime runtime(io, config.bot.name, adapter, rituals.pointers(),
-                     RuntimeServices{stores.db, stores.state, stores.ledger, stores.schedules, stores.outbox,
-                                     stores.directory, clock, random},
-                     log);
+  BotRuntime runtime(io, config.bot.name, adapter, rituals.pointers(), stores.services(clock, random), log);
   runtime.start();
   DemoSession session(adapter, runtime, clock, org, std::cout, options.seed);
   asio::co_spawn(io, options.scripted ? session.run_script() : session.run_interactive(), asio::detached);
