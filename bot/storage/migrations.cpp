@@ -2,6 +2,8 @@
 
 #include <array>
 
+#include "bot/storage/event_key_hash.hpp"
+
 namespace kith::storage {
 namespace {
 // clang-format off
@@ -101,6 +103,17 @@ constexpr std::array migrations{
       due_at INTEGER NOT NULL, sent INTEGER NOT NULL, PRIMARY KEY (newcomer, partner)) STRICT, WITHOUT ROWID;
     CREATE INDEX onboarding_intros_due ON onboarding_intros (sent, due_at);
   )sql"},
+  Migration{7, "core: event ledger keyed by (hour, key hash), written in time order", R"sql(
+    -- Keyed by the event key itself, every insert landed on a random page of the B-tree; keyed by
+    -- hour first, a batch's inserts share a few pages. Duplicates are found through the ledger's
+    -- in-memory index of hashes (SqliteEventLedger), so no index on the hash alone is needed.
+    ALTER TABLE event_ledger RENAME TO event_ledger_by_key;
+    CREATE TABLE event_ledger (hour INTEGER NOT NULL, hash INTEGER NOT NULL, PRIMARY KEY (hour, hash))
+      STRICT, WITHOUT ROWID;
+    INSERT INTO event_ledger (hour, hash) SELECT at / 3600, event_key_hash(key) FROM event_ledger_by_key
+      WHERE true ON CONFLICT DO NOTHING;
+    DROP TABLE event_ledger_by_key;
+  )sql"},
 };
 // clang-format on
 }  // namespace
@@ -122,6 +135,7 @@ int migrate(Database& db, std::span<const Migration> list) {
                         ", written by a newer Kith; this Kith knows versions up to " + std::to_string(newest) +
                         ". Run the newer Kith, or restore a backup made by this version.");
   }
+  db.define_function("event_key_hash", event_key_hash);  // migration 7 converts stored keys
   for (const auto& migration : list) {
     if (migration.version <= before) continue;
     try {

@@ -24,18 +24,6 @@ void SqliteStateStore::erase(const std::string& ns, const std::string& key) {
   db_.cached("DELETE FROM state WHERE ns = ? AND key = ?").bind_all(ns, key).run();
 }
 
-// --- event ledger ----------------------------------------------------------------------------
-bool SqliteEventLedger::record_once(const std::string& key, TimePoint at) {
-  db_.cached("INSERT INTO event_ledger (key, at) VALUES (?, ?) ON CONFLICT (key) DO NOTHING")
-      .bind_all(key, to_db(at))
-      .run();
-  return db_.changes() == 1;
-}
-
-void SqliteEventLedger::forget_before(TimePoint cutoff) {
-  db_.cached("DELETE FROM event_ledger WHERE at < ?").bind_all(to_db(cutoff)).run();
-}
-
 // --- schedules -------------------------------------------------------------------------------
 std::optional<ScheduleStore::JobState> SqliteScheduleStore::job(const std::string& name) {
   auto stmt = db_.cached("SELECT anchor, last_slot FROM schedule_jobs WHERE name = ?");

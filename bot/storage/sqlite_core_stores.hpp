@@ -17,16 +17,6 @@ class SqliteStateStore final : public StateStore {
   Database& db_;
 };
 
-class SqliteEventLedger final : public EventLedger {
- public:
-  explicit SqliteEventLedger(Database& db) : db_(db) {}
-  bool record_once(const std::string& key, TimePoint at) override;
-  void forget_before(TimePoint cutoff) override;
-
- private:
-  Database& db_;
-};
-
 class SqliteScheduleStore final : public ScheduleStore {
  public:
   explicit SqliteScheduleStore(Database& db) : db_(db) {}

@@ -149,6 +149,32 @@ void Database::exec(std::string_view sql) {
   }
 }
 
+namespace {
+using TextToInteger = std::int64_t (*)(std::string_view);
+
+struct DefinedFunction {
+  TextToInteger fn;
+};
+
+void call_defined_function(sqlite3_context* context, int, sqlite3_value** args) {
+  const auto* text = reinterpret_cast<const char*>(sqlite3_value_text(args[0]));
+  if (text == nullptr) {
+    sqlite3_result_null(context);
+    return;
+  }
+  const auto* defined = static_cast<const DefinedFunction*>(sqlite3_user_data(context));
+  sqlite3_result_int64(context, defined->fn(std::string_view(text, sqlite3_value_bytes(args[0]))));
+}
+}  // namespace
+
+void Database::define_function(const char* name, TextToInteger fn) {
+  if (sqlite3_create_function_v2(db_, name, 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, new DefinedFunction{fn},
+                                 call_defined_function, nullptr, nullptr,
+                                 [](void* defined) { delete static_cast<DefinedFunction*>(defined); }) != SQLITE_OK) {
+    fail(db_, "define_function", name);
+  }
+}
+
 std::int64_t Database::last_insert_id() const {
   return sqlite3_last_insert_rowid(db_);
 }

@@ -92,6 +92,8 @@ class Database final : public Transactions {
   Statement cached(std::string_view sql);
   /// Executes one or more statements with no parameters.
   void exec(std::string_view sql);
+  /// Makes `fn` callable from SQL on this connection as `name(text)`. It must be deterministic.
+  void define_function(const char* name, std::int64_t (*fn)(std::string_view text));
   [[nodiscard]] std::int64_t last_insert_id() const;
   [[nodiscard]] int changes() const;
   [[nodiscard]] const std::string& path() const noexcept { return path_; }

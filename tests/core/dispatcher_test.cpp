@@ -7,6 +7,7 @@
 #include "support/fake_clock.hpp"
 #include "support/null_logger.hpp"
 #include "support/recording_messenger.hpp"
+#include "support/temp_dir.hpp"
 
 using namespace kith;
 using kith::test::utc;
@@ -82,6 +83,27 @@ TEST_CASE("an event delivered twice is processed once") {
   dispatcher.apply(EventBatch{{posted("p1", "alice"), posted("p1", "alice")}, "", ""}, f.ctx);
   dispatcher.apply(EventBatch{{posted("p1", "alice")}, "", ""}, f.ctx);
   CHECK(ritual.seen.size() == 1);
+}
+
+TEST_CASE("an event redelivered after a restart is processed once, also when it comes at another time") {
+  test::TempDir dir;
+  test::FakeClock clock{utc(2026, 1, 1)};
+  SeededRandom random{1};
+  test::RecordingMessenger messenger;
+  test::CapturingLogger logger;
+  auto click = [](TimePoint at) {
+    return Event{"mm:choice:m1:alice:a", at, ChoiceMade{MessageId("m1"), ChannelId("c1"), UserId("alice"), "a"}};
+  };
+  auto run = [&](const EventBatch& batch) {
+    storage::SqliteStores stores(dir.file("kith.db"));
+    CountingRitual ritual("r", stores.state, false);
+    RitualContext ctx{messenger, clock, random, stores.directory, UserId("bot")};
+    Dispatcher("kith", {&ritual}, stores.db, stores.ledger, stores.state, stores.directory, logger.log)
+        .apply(batch, ctx);
+    return ritual.seen.size();
+  };
+  CHECK(run(EventBatch{{posted("p1", "alice"), click(utc(2026, 1, 1, 9))}, "", ""}) == 2);
+  CHECK(run(EventBatch{{posted("p1", "alice"), click(utc(2026, 1, 1, 11)), posted("p2", "bob")}, "", ""}) == 1);
 }
 
 TEST_CASE("the batch cursor is stored with the batch's effects") {

@@ -1,0 +1,111 @@
+#include <catch2/catch.hpp>
+#include <stdexcept>
+
+#include "bot/storage/event_key_hash.hpp"
+#include "bot/storage/sqlite_stores.hpp"
+#include "support/fake_clock.hpp"
+#include "support/temp_dir.hpp"
+
+using namespace kith;
+using kith::test::utc;
+
+namespace {
+std::int64_t ledger_rows(storage::Database& db) {
+  auto stmt = db.prepare("SELECT count(*) FROM event_ledger");
+  stmt.step();
+  return stmt.int64(0);
+}
+}  // namespace
+
+TEST_CASE("a key recorded before a restart is still a duplicate after it") {
+  test::TempDir dir;
+  {
+    storage::SqliteStores s(dir.file("kith.db"));
+    CHECK(s.ledger.record_once("mm:posted:p1", utc(2026, 1, 1, 9)));
+  }
+  storage::SqliteStores s(dir.file("kith.db"));
+  CHECK_FALSE(s.ledger.record_once("mm:posted:p1", utc(2026, 1, 1, 9)));
+  CHECK(s.ledger.record_once("mm:posted:p2", utc(2026, 1, 1, 9)));
+}
+
+TEST_CASE("a key seen again in a later hour is a duplicate, also after a restart") {
+  // Button clicks are keyed by what was clicked but timed by when the request came in.
+  test::TempDir dir;
+  {
+    storage::SqliteStores s(dir.file("kith.db"));
+    CHECK(s.ledger.record_once("mm:choice:post:alice:a", utc(2026, 1, 1, 9, 59)));
+    CHECK_FALSE(s.ledger.record_once("mm:choice:post:alice:a", utc(2026, 1, 1, 10, 1)));
+  }
+  storage::SqliteStores s(dir.file("kith.db"));
+  CHECK_FALSE(s.ledger.record_once("mm:choice:post:alice:a", utc(2026, 1, 2, 8)));
+  CHECK_FALSE(s.ledger.record_once("mm:choice:post:alice:a", utc(2025, 12, 31, 8)));
+  CHECK(ledger_rows(s.db) == 1);
+}
+
+TEST_CASE("a key recorded in a transaction that rolled back can be recorded again") {
+  storage::SqliteStores s(":memory:");
+  CHECK_THROWS_AS(s.db.atomically([&] {
+    CHECK(s.ledger.record_once("k", utc(2026, 1, 1, 9)));
+    throw std::runtime_error("the batch failed");
+  }),
+                  std::runtime_error);
+  CHECK(ledger_rows(s.db) == 0);
+  // In another hour (found in the index, not in the table) and in the same hour.
+  CHECK(s.ledger.record_once("k", utc(2026, 1, 1, 10)));
+  CHECK_FALSE(s.ledger.record_once("k", utc(2026, 1, 1, 9)));
+  CHECK_THROWS_AS(s.db.atomically([&] {
+    CHECK(s.ledger.record_once("j", utc(2026, 1, 1, 10)));
+    throw std::runtime_error("the batch failed");
+  }),
+                  std::runtime_error);
+  CHECK(s.ledger.record_once("j", utc(2026, 1, 1, 10)));
+}
+
+TEST_CASE("forgetting removes the rows of hours before the cutoff and keeps the rest deduplicating") {
+  storage::SqliteStores s(":memory:");
+  CHECK(s.ledger.record_once("old", utc(2026, 1, 1, 8, 30)));
+  CHECK(s.ledger.record_once("cutoff hour", utc(2026, 1, 1, 9, 10)));
+  CHECK(s.ledger.record_once("new", utc(2026, 1, 1, 11)));
+  s.ledger.forget_before(utc(2026, 1, 1, 9, 30));
+  CHECK(ledger_rows(s.db) == 2);
+  CHECK_FALSE(s.ledger.record_once("cutoff hour", utc(2026, 1, 1, 9, 10)));
+  CHECK_FALSE(s.ledger.record_once("new", utc(2026, 1, 2)));
+  CHECK(s.ledger.record_once("old", utc(2026, 1, 1, 12)));
+  // Forgetting again within the same hour still deletes rows recorded for old hours since.
+  CHECK(s.ledger.record_once("late catch-up", utc(2026, 1, 1, 7)));
+  s.ledger.forget_before(utc(2026, 1, 1, 9, 31));
+  CHECK(ledger_rows(s.db) == 3);
+  CHECK(s.ledger.record_once("late catch-up", utc(2026, 1, 1, 7)));
+}
+
+TEST_CASE("ledger rows written before migration 7 still deduplicate after it") {
+  test::TempDir dir;
+  const auto all = storage::kith_migrations();
+  {
+    storage::Database db(dir.file("kith.db"));
+    storage::migrate(db, all.subspan(0, 6));
+    REQUIRE(storage::schema_version(db) == 6);
+    db.prepare("INSERT INTO event_ledger (key, at) VALUES (?, ?), (?, ?)")
+        .bind_all("mm:posted:p1", storage::to_db(utc(2026, 1, 1, 9, 15)), "mm:choice:post:bob:b",
+                  storage::to_db(utc(2026, 1, 1, 10)))
+        .run();
+  }
+  storage::SqliteStores s(dir.file("kith.db"));
+  CHECK(storage::schema_version(s.db) == 7);
+  CHECK(ledger_rows(s.db) == 2);
+  auto row = s.db.prepare("SELECT hour, hash FROM event_ledger WHERE hash = ?");
+  row.bind_all(storage::event_key_hash("mm:posted:p1"));
+  REQUIRE(row.step());
+  CHECK(row.int64(0) == storage::to_db(utc(2026, 1, 1, 9)) / 3600);
+  CHECK_FALSE(s.ledger.record_once("mm:posted:p1", utc(2026, 1, 1, 9, 15)));
+  CHECK_FALSE(s.ledger.record_once("mm:choice:post:bob:b", utc(2026, 1, 3)));
+  CHECK(s.ledger.record_once("mm:posted:p2", utc(2026, 1, 1, 9, 15)));
+  s.ledger.forget_before(utc(2026, 1, 1, 10));
+  CHECK(s.ledger.record_once("mm:posted:p1", utc(2026, 1, 1, 9, 15)));
+}
+
+TEST_CASE("the key hash is fixed: stored hashes stay comparable") {
+  // The first 8 bytes of SHA-256, big-endian; a changed function would strand every stored row.
+  CHECK(storage::event_key_hash("") == static_cast<std::int64_t>(0xe3b0c44298fc1c14ULL));
+  CHECK(storage::event_key_hash("mm:posted:p1") == static_cast<std::int64_t>(0xc6c7fb4395bb3b3cULL));
+}
