@@ -9,6 +9,7 @@
 #include <stdexcept>
 
 #include "adapters/markup/markup.hpp"
+#include "adapters/matrix/request_helpers.hpp"
 #include "bot/net/tls.hpp"
 
 namespace kith::matrix {
@@ -29,21 +30,9 @@ std::string sha256_hex(const std::string& text) {
   return out;
 }
 
-std::string enc(const std::string& s) {
-  return net::percent_encode(s);
-}
-
 std::string server_of(const std::string& user_id) {
   const auto colon = user_id.find(':');
   return colon == std::string::npos ? std::string() : user_id.substr(colon + 1);
-}
-
-errc status_error(int status) {
-  if (status == 401) return errc::unauthorized;
-  if (status == 404) return errc::not_found;
-  if (status == 429) return errc::rate_limited;
-  if (status >= 500) return errc::unavailable;
-  return errc::rejected;
 }
 
 /// Retry-After (seconds) first, then the deprecated retry_after_ms, else nothing.
@@ -166,7 +155,7 @@ asio::awaitable<Result<MatrixAdapter::ApiResponse>> MatrixAdapter::api(const Api
     net::HttpRequest request;
     request.method = call.method;
     request.target = origin_.join(call.path);
-    request.headers.emplace_back("Accept", "application/json");
+    request.headers.emplace_back("Accept", call.binary ? "*/*" : "application/json");
     if (call.auth && !settings_.token.empty())
       request.headers.emplace_back("Authorization", "Bearer " + settings_.token);
     if (call.method != "GET") {
@@ -186,7 +175,11 @@ asio::awaitable<Result<MatrixAdapter::ApiResponse>> MatrixAdapter::api(const Api
     ApiResponse response;
     response.status = sent->status;
     response.headers = std::move(sent->headers);
-    response.body = json::parse(sent->body, nullptr, false);
+    if (call.binary && sent->status == 200) {
+      response.raw = std::move(sent->body);
+    } else {
+      response.body = json::parse(sent->body, nullptr, false);
+    }
     if (response.body.is_object()) {
       if (const auto it = response.body.find("errcode"); it != response.body.end() && it->is_string()) {
         response.errcode = it->get<std::string>();
@@ -383,6 +376,7 @@ asio::awaitable<void> MatrixAdapter::start_session(EventSink& sink) {
     }
     filter_id_ = created->body.at("filter_id").get<std::string>();
   }
+  co_await load_direct_rooms();
   log_->info("connected to {} as {}", origin_.origin(), settings_.user_id);
 }
 
@@ -582,6 +576,7 @@ asio::awaitable<void> MatrixAdapter::handle_invite(const SyncEffects::Invite& in
     memory_.rooms[invite.room].direct = true;
     memory_.direct_rooms.insert(invite.room);
     memory_.direct_room_of[invite.inviter] = invite.room;
+    co_await record_direct_room(invite.inviter, invite.room);
   }
 }
 
@@ -619,69 +614,6 @@ asio::awaitable<Result<std::string>> MatrixAdapter::send_event(const std::string
   co_return make_error_code(status_error(response->status));
 }
 
-asio::awaitable<Result<std::string>> MatrixAdapter::direct_room(const UserId& user) {
-  if (const auto it = memory_.direct_room_of.find(user.str()); it != memory_.direct_room_of.end()) co_return it->second;
-  json create{
-      {"preset", "trusted_private_chat"}, {"is_direct", true}, {"invite", {user.str()}}, {"visibility", "private"}};
-  ApiCall call{"POST", "/_matrix/client/v3/createRoom", create.dump()};
-  call.paced = true;
-  auto created = co_await api(call);
-  if (!created) co_return created.error();
-  if (created->status != 200 || !created->body.is_object() || !created->body.contains("room_id")) {
-    co_return make_error_code(status_error(created->status));
-  }
-  const auto room = created->body["room_id"].get<std::string>();
-  memory_.direct_room_of[user.str()] = room;
-  memory_.direct_rooms.insert(room);
-  memory_.rooms[room].direct = true;
-  // Record it in m.direct (read, merge, write), as every client does.
-  const std::string path = "/_matrix/client/v3/user/" + enc(settings_.user_id) + "/account_data/m.direct";
-  ApiCall get{"GET", path};
-  auto current = co_await api(get);
-  json direct = current && current->status == 200 && current->body.is_object() ? current->body : json::object();
-  auto& list = direct[user.str()];
-  if (!list.is_array()) list = json::array();
-  if (std::find(list.begin(), list.end(), room) == list.end()) list.push_back(room);
-  ApiCall put{"PUT", path, direct.dump()};
-  auto written = co_await api(put);
-  if (!written || written->status != 200)
-    log_->warn("could not record the direct room with {} in m.direct", user.str());
-  co_return room;
-}
-
-asio::awaitable<Result<std::string>> MatrixAdapter::group_room(const std::vector<UserId>& users) {
-  std::vector<std::string> ids;
-  for (const auto& u : users) {
-    if (u.str() != settings_.user_id) ids.push_back(u.str());
-  }
-  std::sort(ids.begin(), ids.end());
-  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
-  if (const auto it = group_rooms_.find(ids); it != group_rooms_.end()) co_return it->second;
-  json create{{"preset", "private_chat"}, {"invite", ids}, {"visibility", "private"}};
-  ApiCall call{"POST", "/_matrix/client/v3/createRoom", create.dump()};
-  call.paced = true;
-  auto created = co_await api(call);
-  if (!created) co_return created.error();
-  if (created->status != 200 || !created->body.is_object() || !created->body.contains("room_id")) {
-    co_return make_error_code(status_error(created->status));
-  }
-  const auto room = created->body["room_id"].get<std::string>();
-  group_rooms_[ids] = room;
-  co_return room;
-}
-
-asio::awaitable<Result<std::string>> MatrixAdapter::upload(const Image& image) {
-  ApiCall call{"POST", "/_matrix/media/v3/upload?filename=" + enc(image.file_name),
-               std::string(image.bytes.begin(), image.bytes.end()), image.media_type};
-  auto response = co_await api(call);
-  if (!response) co_return response.error();
-  if (response->status != 200 || !response->body.is_object() || !response->body.contains("content_uri") ||
-      !response->body["content_uri"].is_string()) {
-    co_return make_error_code(status_error(response->status));
-  }
-  co_return response->body["content_uri"].get<std::string>();
-}
-
 asio::awaitable<Result<Delivered>> MatrixAdapter::deliver(const OutgoingItem& item) {
   if (const auto* message = std::get_if<OutgoingMessage>(&item)) co_return co_await deliver_message(*message);
   co_return co_await deliver_reaction(std::get<OutgoingReaction>(item));
@@ -694,19 +626,36 @@ asio::awaitable<Result<Delivered>> MatrixAdapter::deliver_message(const Outgoing
   if (const auto* to = std::get_if<ToChannel>(&message.to)) {
     room = to->channel.str();
     thread_root = to->thread_root;
-  } else if (const auto* direct = std::get_if<ToDirect>(&message.to)) {
-    auto found = co_await direct_room(direct->user);
-    if (!found) co_return found.error();
-    room = *found;
-  } else if (const auto* privately = std::get_if<ToPrivately>(&message.to)) {
-    // Matrix has no ephemeral messages: a private answer goes to the direct room.
-    auto found = co_await direct_room(privately->user);
-    if (!found) co_return found.error();
-    room = *found;
   } else {
-    auto found = co_await group_room(std::get<ToGroup>(message.to).users);
+    // Matrix has no ephemeral messages: a private answer goes to the direct room.
+    std::vector<UserId> people;
+    if (const auto* direct = std::get_if<ToDirect>(&message.to)) {
+      people.push_back(direct->user);
+    } else if (const auto* privately = std::get_if<ToPrivately>(&message.to)) {
+      people.push_back(privately->user);
+    } else {
+      people = std::get<ToGroup>(message.to).users;
+    }
+    auto found = co_await conversation_room(people);
     if (!found) co_return found.error();
     room = *found;
+  }
+
+  // Pictures first (an uploaded chart, or a copy of a person's avatar for the quiz), so that a
+  // picture that cannot be had fails the delivery before anything is posted.
+  std::optional<json> picture;
+  if (message.image) {
+    auto uri = co_await upload(*message.image);
+    if (!uri) co_return uri.error();
+    picture = json{{"msgtype", "m.image"},
+                   {"body", message.image->file_name},
+                   {"url", *uri},
+                   {"info", {{"mimetype", message.image->media_type}, {"size", message.image->bytes.size()}}},
+                   {"m.mentions", json::object()}};
+  } else if (message.avatar_of) {
+    auto shown = co_await picture_of(*message.avatar_of);
+    if (!shown) co_return shown.error();
+    picture = std::move(*shown);
   }
 
   // What: a notice (bots answer with notices, which no bot answers) with escaped HTML and mentions.
@@ -749,30 +698,13 @@ asio::awaitable<Result<Delivered>> MatrixAdapter::deliver_message(const Outgoing
     if (!reacted) log_->warn("could not add choice hint {} to {}", i + 1, event_id);
   }
 
-  // Pictures: an uploaded image (digest charts), or a person's avatar (already on the homeserver).
-  std::optional<json> picture;
-  if (message.image) {
-    auto uri = co_await upload(*message.image);
-    if (!uri) co_return uri.error();
-    picture = json{{"msgtype", "m.image"},
-                   {"body", message.image->file_name},
-                   {"url", *uri},
-                   {"info", {{"mimetype", message.image->media_type}, {"size", message.image->bytes.size()}}},
-                   {"m.mentions", json::object()}};
-  } else if (message.avatar_of) {
-    auto person = co_await profile(*message.avatar_of);
-    if (person && !person->avatar_ref.empty() && person->avatar_ref.rfind("mxc://", 0) == 0) {
-      picture = json{{"msgtype", "m.image"},
-                     {"body", person->display_name + " (avatar)"},
-                     {"url", person->avatar_ref},
-                     {"m.mentions", json::object()}};
-    }
-  }
   if (picture) {
     if (thread_root) (*picture)["m.relates_to"] = content["m.relates_to"];
     const std::string image_txn = txn_id(message.key + ":image");
+    // A failure retries the whole delivery: the text and hints are sent again with their own
+    // txnIds, so the homeserver answers them from its transaction cache instead of posting twice.
     auto shown = co_await send_event(room, type, image_txn, *picture);
-    if (!shown) log_->warn("could not send the picture for {}: {}", message.key, shown.error().message());
+    if (!shown) co_return shown.error();
   }
   co_return Delivered{MessageId(event_id), ChannelId(room)};
 }

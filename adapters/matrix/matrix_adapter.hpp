@@ -65,7 +65,8 @@ class MatrixAdapter final : public ChatAdapter {
  private:
   struct ApiResponse {
     int status = 0;
-    json body;  ///< Discarded-null when the body is not JSON.
+    json body;        ///< Discarded-null when the body is not JSON (or the call is binary).
+    std::string raw;  ///< The body as received, for binary calls only.
     net::Headers headers;
     std::string errcode;
   };
@@ -77,8 +78,9 @@ class MatrixAdapter final : public ChatAdapter {
     std::string body;
     std::string content_type = "application/json";
     bool auth = true;
-    bool paced = false;  ///< Counts against messages_per_second (sends, reactions, room creation).
-    int attempts = 0;    ///< 0: settings_.send_attempts.
+    bool paced = false;   ///< Counts against messages_per_second (sends, reactions, room creation).
+    bool binary = false;  ///< The answer is media bytes, kept in `raw` rather than parsed.
+    int attempts = 0;     ///< 0: settings_.send_attempts.
   };
 
   // Requests
@@ -100,11 +102,17 @@ class MatrixAdapter final : public ChatAdapter {
   // Sending
   boost::asio::awaitable<Result<std::string>> send_event(const std::string& room, const std::string& type,
                                                          const std::string& txn, const json& content);
-  boost::asio::awaitable<Result<std::string>> direct_room(const UserId& user);
-  boost::asio::awaitable<Result<std::string>> group_room(const std::vector<UserId>& users);
+  // Direct and group rooms (conversation_rooms.cpp)
+  [[nodiscard]] std::string conversation_key(const std::vector<UserId>& users) const;
+  boost::asio::awaitable<void> load_direct_rooms();
+  boost::asio::awaitable<Result<std::string>> conversation_room(const std::vector<UserId>& users);
+  boost::asio::awaitable<void> scan_marked_rooms();
+  boost::asio::awaitable<void> record_direct_room(const std::string& user, const std::string& room);
   boost::asio::awaitable<Result<Delivered>> deliver_message(const OutgoingMessage& message);
   boost::asio::awaitable<Result<Delivered>> deliver_reaction(const OutgoingReaction& reaction);
+  // Media (media.cpp)
   boost::asio::awaitable<Result<std::string>> upload(const Image& image);
+  boost::asio::awaitable<Result<json>> picture_of(const UserId& person);
   [[nodiscard]] std::string room_path(const std::string& room) const;
 
   boost::asio::io_context& io_;
@@ -130,7 +138,10 @@ class MatrixAdapter final : public ChatAdapter {
   bool sync_after_failure_ = false;
   std::set<std::string> warned_rooms_;
   std::set<std::string> members_listed_;
-  std::map<std::vector<std::string>, std::string> group_rooms_;
+  bool rooms_loaded_ = false;                        ///< m.direct has been read in this run.
+  bool marked_rooms_scanned_ = false;                ///< Joined rooms have been searched for Kith's marker.
+  std::map<std::string, std::string> group_rooms_;   ///< conversation key -> room
+  std::map<std::string, std::string> marked_rooms_;  ///< conversation key -> room, from the scan
 };
 
 }  // namespace kith::matrix

@@ -1,56 +1,46 @@
 'use strict';
 // End-to-end: the real kith binary against the spec-checking test homeserver.
-const test = require('node:test');
 const assert = require('node:assert');
-const { setup, startKith, waitFor, recognitionsOf, roomWithKith, mention, kithEvents, kithNotices } = require('./harness');
+const { scenario, startKith, waitFor, recognitionsOf, roomWithKith, mention, kithEvents, kithNotices, sql } = require('./harness');
 
 function assertConformant(env) {
   const mine = env.hs.violations.filter((v) => v.user === env.kith || v.user === 'anonymous' || v.user === 'unknown-token');
   assert.deepStrictEqual(mine, [], 'every request and event Kith sends must match the Matrix spec');
 }
 
-async function finish(env, ...kiths) {
-  for (const k of kiths) await k.stop();
-  await env.hs.stop();
-}
-
-test('a user writes "@kith leaderboard" and Kith answers in the room, and "@kith help" privately in a direct room', async () => {
-  const env = await setup();
-  const kith = startKith(env);
-  try {
-    const room = await roomWithKith(env);
-    const { hs, people } = env;
-    hs.say(room, people.alice, mention('@kith leaderboard'));
-    const answer = await waitFor('the leaderboard answer', () => kithNotices(env, room).find((e) => /Recognition received/.test(e.content.body)));
-    assert.strictEqual(answer.content.msgtype, 'm.notice');
-    assert.strictEqual(answer.content.format, 'org.matrix.custom.html');
-    assert.match(answer.content.formatted_body, /<strong>Recognition received/);
-    assert.ok(answer.content['m.mentions'], 'every message carries m.mentions');
-    // Element's pill form: "Kith: help" with Kith in m.mentions.
-    hs.say(room, people.carol, { msgtype: 'm.text', body: 'Kith: help', format: 'org.matrix.custom.html',
-      formatted_body: '<a href="https://matrix.to/#/@kith:hs.test">Kith</a>: help', 'm.mentions': { user_ids: [env.kith] } });
-    const dm = await waitFor('a direct room with Carol', () => [...hs.rooms.entries()].find(([, r]) => r.createdBy === env.kith && r.state.get(`m.room.member|${people.carol}`)?.content?.is_direct));
-    // Kith writes m.direct after creating the room: wait for it rather than race it.
-    const direct = await waitFor('m.direct naming the room', () => {
-      const content = hs.accountData.get(env.kith)?.get('m.direct')?.content;
-      return content?.[people.carol] ? content : undefined;
-    });
-    assert.deepStrictEqual(direct[people.carol], [dm[0]], 'the direct room is recorded in m.direct');
-    hs.join(dm[0], people.carol);
-    const help = await waitFor('the help text in the direct room', () => kithNotices(env, dm[0]).find((e) => /leaderboard/.test(e.content.body)));
-    assert.strictEqual(help.content.msgtype, 'm.notice');
-    // Notices are never answered, and Kith ignores its own messages.
-    const before = kithEvents(env).length;
-    hs.say(room, people.dan, { msgtype: 'm.notice', body: '@kith leaderboard' });
-    hs.say(room, people.alice, mention('@kith leaderboard week'));
-    await waitFor('the second leaderboard', () => kithNotices(env, room).filter((e) => /Recognition received/.test(e.content.body)).length === 2);
-    assert.strictEqual(kithEvents(env).length, before + 1);
-    assertConformant(env);
-  } finally { await finish(env, kith); }
+scenario('a user writes "@kith leaderboard" and Kith answers in the room, and "@kith help" privately in a direct room', async (env) => {
+  startKith(env);
+  const room = await roomWithKith(env);
+  const { hs, people } = env;
+  hs.say(room, people.alice, mention('@kith leaderboard'));
+  const answer = await waitFor('the leaderboard answer', () => kithNotices(env, room).find((e) => /Recognition received/.test(e.content.body)));
+  assert.strictEqual(answer.content.msgtype, 'm.notice');
+  assert.strictEqual(answer.content.format, 'org.matrix.custom.html');
+  assert.match(answer.content.formatted_body, /<strong>Recognition received/);
+  assert.ok(answer.content['m.mentions'], 'every message carries m.mentions');
+  // Element's pill form: "Kith: help" with Kith in m.mentions.
+  hs.say(room, people.carol, { msgtype: 'm.text', body: 'Kith: help', format: 'org.matrix.custom.html',
+    formatted_body: '<a href="https://matrix.to/#/@kith:hs.test">Kith</a>: help', 'm.mentions': { user_ids: [env.kith] } });
+  const dm = await waitFor('a direct room with Carol', () => [...hs.rooms.entries()].find(([, r]) => r.createdBy === env.kith && r.state.get(`m.room.member|${people.carol}`)?.content?.is_direct));
+  // Kith writes m.direct after creating the room: wait for it rather than race it.
+  const direct = await waitFor('m.direct naming the room', () => {
+    const content = hs.accountData.get(env.kith)?.get('m.direct')?.content;
+    return content?.[people.carol] ? content : undefined;
+  });
+  assert.deepStrictEqual(direct[people.carol], [dm[0]], 'the direct room is recorded in m.direct');
+  hs.join(dm[0], people.carol);
+  const help = await waitFor('the help text in the direct room', () => kithNotices(env, dm[0]).find((e) => /leaderboard/.test(e.content.body)));
+  assert.strictEqual(help.content.msgtype, 'm.notice');
+  // Notices are never answered, and Kith ignores its own messages.
+  const before = kithEvents(env).length;
+  hs.say(room, people.dan, { msgtype: 'm.notice', body: '@kith leaderboard' });
+  hs.say(room, people.alice, mention('@kith leaderboard week'));
+  await waitFor('the second leaderboard', () => kithNotices(env, room).filter((e) => /Recognition received/.test(e.content.body)).length === 2);
+  assert.strictEqual(kithEvents(env).length, before + 1);
+  assertConformant(env);
 });
 
-test('restart and kill -9 in the middle of a sync batch neither lose nor repeat effects', async () => {
-  const env = await setup();
+scenario('restart and kill -9 in the middle of a sync batch neither lose nor repeat effects', async (env) => {
   const { hs, people } = env;
   let kith = startKith(env);
   const room = await roomWithKith(env);
@@ -109,11 +99,98 @@ test('restart and kill -9 in the middle of a sync batch neither lose nor repeat 
   const budgets = kithEvents(env, (e) => e.type === 'm.room.message' && /recorded/.test(e.content.body));
   assert.strictEqual(budgets.length, 4, 'each private confirmation sent exactly once');
   assertConformant(env);
-  await finish(env, kith);
 });
 
-test('a limited timeline is backfilled with /messages so nothing in the gap is lost', async () => {
-  const env = await setup();
+const directRoomsWith = (env, user) => [...env.hs.rooms.entries()]
+  .filter(([, r]) => r.createdBy === env.kith && r.state.get(`m.room.member|${user}`)).map(([id]) => id);
+
+scenario('direct rooms: one per person across a restart and a crash between createRoom and m.direct, each message once', async (env) => {
+  const { hs, people } = env;
+  let kith = startKith(env);
+  const room = await roomWithKith(env);
+  // Kill Kith right after the homeserver created the direct room, before Kith recorded it.
+  let killed = false;
+  const unhook = hs.before(async (req) => {
+    if (!killed && req.method === 'PUT' && req.pathname.endsWith('/account_data/m.direct')) {
+      killed = true;
+      await kith.kill9();
+      return 'hang';
+    }
+    return undefined;
+  });
+  hs.say(room, people.alice, mention('@kith help'));
+  assert.strictEqual((await kith.exited).signal, 'SIGKILL');
+  unhook();
+  const [dm, ...others] = directRoomsWith(env, people.alice);
+  assert.ok(dm && others.length === 0, 'the room was created before the crash');
+  assert.strictEqual(kithNotices(env, dm).length, 0, 'and nothing was sent yet');
+  assert.ok(hs.rooms.get(dm).state.get('m.room.create|').content['org.kith.conversation'], 'the room carries Kith\'s marker');
+
+  kith = startKith(env);
+  await waitFor('the help text in the room created before the crash', () => kithNotices(env, dm).length === 1);
+  assert.deepStrictEqual(directRoomsWith(env, people.alice), [dm], 'no second room');
+  assert.deepStrictEqual(hs.accountData.get(env.kith).get('m.direct').content[people.alice], [dm], 'recorded in m.direct');
+  await kith.stop();
+
+  // After a graceful restart Kith knows the room is direct (from m.direct), so a plain "help" in it
+  // is a command, and the answer goes to the same room.
+  kith = startKith(env);
+  hs.join(dm, people.alice);
+  hs.say(dm, people.alice, { msgtype: 'm.text', body: 'help' });
+  await waitFor('the answer in the direct room', () => kithNotices(env, dm).length === 2);
+  hs.say(room, people.alice, mention('@kith help'));
+  await waitFor('the third answer', () => kithNotices(env, dm).length === 3);
+  assert.deepStrictEqual(directRoomsWith(env, people.alice), [dm], 'still one room with Alice');
+  assertConformant(env);
+});
+
+scenario('the quiz: a copy of the photo through authenticated media, numbered choices, answers by reaction and by reply', async (env) => {
+  const { hs, people } = env;
+  startKith(env);
+  const room = await roomWithKith(env);
+  hs.say(room, people.alice, mention('@kith quiz'));
+  const question = await waitFor('the question', () => kithNotices(env, room).find((e) => /Who's who\?/.test(e.content.body)));
+  const picture = await waitFor('the photo', () => kithNotices(env, room).find((e) => e.content.msgtype === 'm.image'));
+  // The photo is a new upload of the subject's avatar, fetched through /_matrix/client/v1/media:
+  // neither its URI nor its text gives the name away.
+  const copy = hs.media.get(picture.content.url.split('/').pop());
+  assert.ok(copy, 'uploaded through POST /_matrix/media/v3/upload');
+  const subject = ['carol', 'dan', 'erin', 'frank'].find((n) => hs.media.get(n).bytes.equals(copy.bytes));
+  assert.ok(subject, 'the photo is the avatar of someone in the room other than the player');
+  assert.ok(![...hs.users.values()].some((u) => u.avatar_url === picture.content.url), 'not the avatar\'s own URI');
+  assert.doesNotMatch(JSON.stringify(picture.content), new RegExp(subject, 'i'));
+  assert.strictEqual(picture.content.info.mimetype, 'image/png');
+  assert.ok(hs.requests.some((r) => r.user === env.kith && r.path === `/_matrix/client/v1/media/thumbnail/hs.test/${subject}`),
+    'the avatar was fetched through the authenticated media endpoint');
+
+  // Numbered choices: four names and "Don't know", with keycap reactions as answer buttons.
+  const choices = question.content.body.split('\n').filter((l) => /^\d\. /.test(l));
+  assert.strictEqual(choices.length, 5);
+  assert.strictEqual(choices[4], "5. Don't know");
+  const display = subject[0].toUpperCase() + subject.slice(1);
+  const right = choices.findIndex((l) => l.endsWith(`. ${display}`)) + 1;
+  assert.ok(right >= 1, `the right name is offered: ${choices.join(' | ')}`);
+  const keycap = (n) => `${n}\uFE0F\u20E3`;
+  const hints = kithEvents(env, (e) => e.type === 'm.reaction' && e.content['m.relates_to'].event_id === question.event_id);
+  assert.deepStrictEqual(hints.map((e) => e.content['m.relates_to'].key), [1, 2, 3, 4, 5].map(keycap));
+
+  // Bob answers by reacting with the right number, another colleague by replying with a wrong one.
+  const replier = people[['erin', 'frank', 'dan'].find((n) => n !== subject)];
+  const wrong = right === 1 ? 2 : 1;
+  hs.react(room, people.bob, question.event_id, keycap(right));
+  hs.say(room, replier, { msgtype: 'm.text', body: String(wrong), 'm.relates_to': { 'm.in_reply_to': { event_id: question.event_id } } });
+  const privately = (user) => directRoomsWith(env, user).flatMap((dm) => kithNotices(env, dm));
+  const bob = await waitFor('Bob\'s private answer', () => privately(people.bob)[0]);
+  assert.match(bob.content.body, new RegExp(`^Correct! That's ${display}`));
+  const other = await waitFor('the replier\'s private answer', () => privately(replier)[0]);
+  assert.match(other.content.body, new RegExp(`^Not quite — that's ${display}`));
+  assert.strictEqual(kithNotices(env, room).filter((e) => /Correct|Not quite/.test(e.content.body)).length, 0, 'answers are told privately');
+  const answers = sql(env, 'SELECT player, correct FROM quiz_answers ORDER BY correct DESC');
+  assert.deepStrictEqual(answers, [[people.bob, 1], [replier, 0]]);
+  assertConformant(env);
+});
+
+scenario('a limited timeline is backfilled with /messages so nothing in the gap is lost', async (env) => {
   const { hs, people } = env;
   let kith = startKith(env);
   const room = await roomWithKith(env);
@@ -127,11 +204,9 @@ test('a limited timeline is backfilled with /messages so nothing in the gap is l
   await waitFor('all three recognitions', () => recognitionsOf(env, people.bob) === 3);
   assert.ok(hs.requests.some((r) => r.user === env.kith && r.path.endsWith('/messages')), 'Kith paged back with /messages');
   assertConformant(env);
-  await finish(env, kith);
 });
 
-test('a 429 storm and 5xx errors are waited out, and the answer is sent exactly once', async () => {
-  const env = await setup();
+scenario('a 429 storm and 5xx errors are waited out, and the answer is sent exactly once', async (env) => {
   const { hs, people } = env;
   const kith = startKith(env);
   const room = await roomWithKith(env);
@@ -152,11 +227,9 @@ test('a 429 storm and 5xx errors are waited out, and the answer is sent exactly 
   assert.strictEqual(paths.size, 1, 'every retry reused the same transaction id');
   assert.strictEqual(kithNotices(env, room).length, 1);
   assertConformant(env);
-  await finish(env, kith);
 });
 
-test('malformed and oversized events are logged and skipped without stalling the sync loop', async () => {
-  const env = await setup();
+scenario('malformed and oversized events are logged and skipped without stalling the sync loop', async (env) => {
   const { hs, people } = env;
   const kith = startKith(env);
   const room = await roomWithKith(env);
@@ -172,11 +245,9 @@ test('malformed and oversized events are logged and skipped without stalling the
   assert.strictEqual(kithNotices(env, room).length, 1, 'malformed events produced nothing');
   assert.match(kith.out, /skipping malformed Matrix event/);
   assertConformant(env);
-  await finish(env, kith);
 });
 
-test('invitations are accepted from allowed servers and declined from others, and encrypted rooms are told once', async () => {
-  const env = await setup();
+scenario('invitations are accepted from allowed servers and declined from others, and encrypted rooms are told once', async (env) => {
   const { hs, people } = env;
   let kith = startKith(env);
   await roomWithKith(env);
@@ -199,11 +270,9 @@ test('invitations are accepted from allowed servers and declined from others, an
   await waitFor('Kith to be running again', () => kithNotices(env, general).length === 1);
   assert.strictEqual(kithNotices(env, secret).length, 1, 'the encryption notice is sent once, not on every restart');
   assertConformant(env);
-  await finish(env, kith);
 });
 
-test('an unknown token is a fatal error: exit code 3 and a message naming the homeserver and what to check', async () => {
-  const env = await setup();
+scenario('an unknown token is a fatal error: exit code 3 and a message naming the homeserver and what to check', async (env) => {
   const kith = startKith(env, { token: 'tok_not_issued' });
   const { code } = await kith.exited;
   assert.strictEqual(code, 3);
@@ -211,11 +280,9 @@ test('an unknown token is a fatal error: exit code 3 and a message naming the ho
   assert.match(kith.out, /M_UNKNOWN_TOKEN/);
   assert.match(kith.out, /KITH_MATRIX_TOKEN/);
   assert.doesNotMatch(kith.out, /tok_not_issued/, 'the token never appears in output');
-  await env.hs.stop();
 });
 
-test('password login keeps its device, and a soft logout logs in again with the same device', async () => {
-  const env = await setup();
+scenario('password login keeps its device, and a soft logout logs in again with the same device', async (env) => {
   const { hs, people } = env;
   const fs = require('fs');
   const path = require('path');
@@ -236,5 +303,4 @@ test('password login keeps its device, and a soft logout logs in again with the 
   await waitFor('the answer after restart', () => kithNotices(env, room).length === 2);
   assert.ok([...hs.tokens.values()].filter((s) => s.userId === env.kith && s.deviceId !== 'KITHDEV').every((s) => s.deviceId === device));
   assertConformant(env);
-  await finish(env, kith);
 });

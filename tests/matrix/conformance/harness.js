@@ -5,6 +5,7 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const { spawn, execFileSync } = require('child_process');
+const test = require('node:test');
 const { loadSpec } = require('./spec');
 const { TestHomeserver } = require('./homeserver');
 
@@ -36,7 +37,10 @@ class KithProcess {
     this.exited = new Promise((resolve) => proc.on('exit', (code, signal) => resolve({ code, signal })));
   }
   kill9() { try { this.proc.kill('SIGKILL'); } catch { /* gone */ } return this.exited; }
-  async stop() { try { this.proc.kill('SIGTERM'); } catch { /* gone */ } return this.exited; }
+  async stop() {
+    if (this.proc.exitCode === null && this.proc.signalCode === null) this.proc.kill('SIGTERM');
+    return this.exited;
+  }
 }
 
 // A homeserver with Kith's account and a few colleagues, and a data directory for Kith.
@@ -48,11 +52,35 @@ async function setup({ timelineLimit } = {}) {
   const people = {};
   for (const name of ['alice', 'bob', 'carol', 'dan', 'erin', 'frank']) {
     people[name] = hs.addUser(name, { displayname: name[0].toUpperCase() + name.slice(1), avatar_url: name === 'bob' ? undefined : `mxc://hs.test/${name}` });
+    // Each avatar is a distinct little file, so a test can tell whose picture Kith posted.
+    if (name !== 'bob') hs.media.set(name, { type: 'image/png', bytes: Buffer.from(`PNG avatar of ${name}`), name: `${name}.png` });
   }
   if (timelineLimit) hs.timelineLimit = timelineLimit;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kith-matrix-'));
   const token = hs.token(kith, 'KITHDEV');
-  return { hs, kith, people, dir, token };
+  return { hs, kith, people, dir, token, processes: [] };
+}
+
+// Kills whatever Kith process a scenario left running (a failed assertion included) and stops
+// the homeserver, so a failing scenario reports instead of hanging the test run.
+async function teardown(env) {
+  for (const k of env.processes) await k.stop();
+  await env.hs.stop();
+}
+
+// A test with its own homeserver and data directory, torn down however it ends.
+function scenario(name, body, options) {
+  test(name, async () => {
+    const env = await setup(options);
+    try {
+      await body(env);
+    } catch (e) {
+      for (const k of env.processes) console.log(`--- kith output ---\n${k.out}`);
+      throw e;
+    } finally {
+      await teardown(env);
+    }
+  });
 }
 
 function writeConfig(env, extra = '') {
@@ -79,7 +107,9 @@ function startKith(env, { token = env.token, extra = '' } = {}) {
   delete childEnv.KITH_MATRIX_TOKEN;
   if (token !== null) childEnv.KITH_MATRIX_TOKEN = token;
   const proc = spawn(kithBinary(), ['run', '--config', config], { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
-  return new KithProcess(proc);
+  const kith = new KithProcess(proc);
+  env.processes.push(kith);
+  return kith;
 }
 
 function sql(env, query, ...params) {
@@ -109,4 +139,4 @@ function mention(text, ...users) {
 function kithEvents(env, pred = () => true) { return env.hs.eventsBy(env.kith, pred); }
 function kithNotices(env, room) { return kithEvents(env, (e) => e.type === 'm.room.message' && e.room_id === room); }
 
-module.exports = { setup, startKith, waitFor, recognitionsOf, roomWithKith, mention, kithEvents, kithNotices, sql, spec };
+module.exports = { scenario, setup, teardown, startKith, waitFor, recognitionsOf, roomWithKith, mention, kithEvents, kithNotices, sql, spec };

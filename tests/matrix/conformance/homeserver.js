@@ -66,10 +66,10 @@ class TestHomeserver {
     for (const w of [...this.waiters]) w();
   }
 
-  createRoom(creator, { name, isDirect = false, invite = [], preset = 'private_chat', join = [], encrypted = false } = {}) {
+  createRoom(creator, { name, isDirect = false, invite = [], preset = 'private_chat', join = [], encrypted = false, creationContent = {} } = {}) {
     const roomId = this.newId('!') + ':' + this.serverName;
     this.rooms.set(roomId, { state: new Map(), createdBy: creator });
-    this.append(roomId, { type: 'm.room.create', sender: creator, state_key: '', content: { room_version: '11' } });
+    this.append(roomId, { type: 'm.room.create', sender: creator, state_key: '', content: { ...creationContent, room_version: '11' } });
     this.append(roomId, { type: 'm.room.member', sender: creator, state_key: creator, content: this.memberContent(creator, 'join') });
     this.append(roomId, { type: 'm.room.join_rules', sender: creator, state_key: '', content: { join_rule: preset === 'public_chat' ? 'public' : 'invite' } });
     if (name) this.append(roomId, { type: 'm.room.name', sender: creator, state_key: '', content: { name } });
@@ -193,7 +193,7 @@ class TestHomeserver {
     }
     if (method === 'GET' && p === `${C}/sync`) return this.sync(request, session, res);
     if (method === 'POST' && p === `${C}/createRoom`) {
-      const roomId = this.createRoom(me, { name: body.name, isDirect: !!body.is_direct, invite: body.invite || [], preset: body.preset });
+      const roomId = this.createRoom(me, { name: body.name, isDirect: !!body.is_direct, invite: body.invite || [], preset: body.preset, creationContent: body.creation_content || {} });
       return this.send(res, 200, { room_id: roomId });
     }
     if (method === 'POST' && seg[4] === 'join') return this.joinRoom(seg[5], me, res);
@@ -225,6 +225,10 @@ class TestHomeserver {
         return this.send(res, 200, found.event);
       }
       if (method === 'GET' && action === 'messages') return this.messages(request, roomId, res);
+      if (method === 'GET' && action === 'state' && seg.length > 7) {
+        const ev = this.rooms.get(roomId).state.get(`${seg[7]}|${seg[8] ?? ''}`);
+        return ev ? this.send(res, 200, ev.content) : this.error(res, 404, 'M_NOT_FOUND', 'Event not found');
+      }
       if (method === 'GET' && action === 'state') {
         return this.send(res, 200, [...this.rooms.get(roomId).state.values()].map((e) => this.clientEvent(e, me)));
       }
@@ -241,8 +245,11 @@ class TestHomeserver {
       this.media.set(id, { type: request.headers['content-type'], bytes: request.raw, name: request.query.get('filename') });
       return this.send(res, 200, { content_uri: `mxc://${this.serverName}/${id}` });
     }
-    if (method === 'GET' && p.startsWith('/_matrix/client/v1/media/download/')) {
-      const m = this.media.get(seg[6]);
+    // Authenticated media: /_matrix/client/v1/media/{download|thumbnail}/{serverName}/{mediaId}
+    // (the test server serves the original for a thumbnail; counting lets tests see which was used).
+    if (method === 'GET' && /^\/_matrix\/client\/v1\/media\/(download|thumbnail)\//.test(p)) {
+      this.mediaFetches = (this.mediaFetches || 0) + 1;
+      const m = seg[6] === this.serverName ? this.media.get(seg[7]) : undefined;
       if (!m) return this.error(res, 404, 'M_NOT_FOUND', 'not found');
       res.writeHead(200, { 'Content-Type': m.type });
       return res.end(m.bytes);

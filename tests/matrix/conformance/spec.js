@@ -54,7 +54,8 @@ function loadSpec(root = specRoot()) {
     for (const [template, item] of Object.entries(doc.paths)) {
       const full = base + template;
       const segs = full.split('/');
-      const regex = new RegExp('^' + segs.map((s) => (/^\{.+\}$/.test(s) ? '([^/]+)' : s.replace(/[.*+?^$()|[\]\\]/g, '\\$&'))).join('/') + '$');
+      // A state key may be empty: the spec says so for {stateKey} ("Defaults to an empty string").
+      const regex = new RegExp('^' + segs.map((s) => (s === '{stateKey}' ? '([^/]*)' : /^\{.+\}$/.test(s) ? '([^/]+)' : s.replace(/[.*+?^$()|[\]\\]/g, '\\$&'))).join('/') + '$');
       const names = segs.filter((s) => /^\{.+\}$/.test(s)).map((s) => s.slice(1, -1));
       const literal = segs.filter((s) => !/^\{.+\}$/.test(s)).length;
       for (const [method, op] of Object.entries(item)) {
