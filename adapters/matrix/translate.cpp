@@ -236,7 +236,6 @@ void translate_reaction(const json& event, const std::string& id, const std::str
   const auto target = string_at(*relates, "event_id");
   const auto key = string_at(*relates, "key");
   if (target.empty() || key.empty()) throw std::runtime_error("m.reaction without event_id or key");
-  memory.reactions.put(id, KnownReaction{room, target, key, sender});
   if (initial || sender == memory.self) return;
   const auto at = time_of(event);
   const auto* known = memory.events.find(target);
@@ -248,27 +247,21 @@ void translate_reaction(const json& event, const std::string& id, const std::str
       return;
     }
   }
-  ReactionAdded added{MessageId(target), ChannelId(room), UserId(sender), name_for(key), std::nullopt};
+  ReactionAdded added{MessageId(target), ChannelId(room), UserId(sender), name_for(key), std::nullopt, true};
   if (known) added.message_author = UserId(known->sender);
   out.push_back(Event{id, at, std::move(added)});
 }
 
-void translate_redaction(const json& event, const std::string& id, const std::string& room, MatrixMemory& memory,
-                         bool initial, std::vector<Event>& out) {
+void translate_redaction(const json& event, const std::string& id, const std::string& room, bool initial,
+                         std::vector<Event>& out) {
   auto redacts = string_at(event, "redacts");
   if (redacts.empty()) redacts = string_at(event.at("content"), "redacts");
   if (redacts.empty()) throw std::runtime_error("m.room.redaction without redacts");
   if (initial) return;
   const auto at = time_of(event);
-  if (const auto* reaction = memory.reactions.find(redacts)) {
-    if (reaction->sender == memory.self) return;
-    ReactionRemoved removed{MessageId(reaction->target), ChannelId(room), UserId(reaction->sender),
-                            name_for(reaction->key), std::nullopt};
-    if (const auto* known = memory.events.find(reaction->target)) removed.message_author = UserId(known->sender);
-    out.push_back(Event{id, at, std::move(removed)});
-    return;
-  }
-  out.push_back(Event{id, at, MessageDeleted{MessageId(redacts), ChannelId(room)}});
+  // A redacted reaction is known by its id only: the core remembers which reaction that was, in
+  // its store, so a removal after a restart still undoes what the reaction did.
+  out.push_back(Event{id, at, MessageDeleted{MessageId(redacts), ChannelId(room), UserId(string_at(event, "sender"))}});
 }
 
 void translate_member(const json& event, const std::string& id, const std::string& room, MatrixMemory& memory,
@@ -386,7 +379,7 @@ void translate_room_event(const json& event, const std::string& room, MatrixMemo
     } else if (type == "m.reaction") {
       translate_reaction(event, id, room, sender, memory, initial, produced);
     } else if (type == "m.room.redaction") {
-      translate_redaction(event, id, room, memory, initial, produced);
+      translate_redaction(event, id, room, initial, produced);
     } else if (type == "m.room.member") {
       translate_member(event, id, room, memory, initial, produced);
     } else if (type == "m.room.join_rules") {

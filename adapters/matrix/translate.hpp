@@ -3,7 +3,7 @@
 // Protocol JSON stops here and in matrix_adapter.cpp; rituals never see it.
 //
 // MatrixMemory is what the adapter remembers between batches (authors of recent events, the
-// choices attached to Kith's own messages, reactions that a redaction may undo, room kinds). The
+// choices attached to Kith's own messages, room kinds). The
 // functions below read and update it, and do no I/O: the adapter fetches what they need first.
 #include <nlohmann/json.hpp>
 
@@ -31,13 +31,6 @@ inline constexpr const char* choices_key = "org.kith.choices";
 struct KnownEvent {
   std::string sender;
   std::vector<std::string> choices;  ///< Choice ids, in order: 1️⃣ is choices[0].
-};
-
-struct KnownReaction {
-  std::string room;
-  std::string target;
-  std::string key;
-  std::string sender;
 };
 
 struct RoomInfo {
@@ -77,7 +70,6 @@ struct MatrixMemory {
   std::string self_display;       ///< Kith's display name, when known.
   std::string bot_name = "kith";  ///< The command word ("@kith help").
   BoundedMap<KnownEvent> events{20000};
-  BoundedMap<KnownReaction> reactions{20000};
   std::unordered_map<std::string, RoomInfo> rooms;
   std::set<std::string> direct_rooms;                           ///< From m.direct account data and is_direct invites.
   std::unordered_map<std::string, std::string> direct_room_of;  ///< user -> a direct room with them.

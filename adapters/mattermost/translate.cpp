@@ -29,7 +29,7 @@ void add_post_events(Translated& out, const WirePost& post, ChannelKind kind, st
   for (auto& id : mentions_in(post.message, ctx)) add_unique(mentions, std::move(id));
   if (post.delete_at > 0) {
     out.events.push_back(Event{"mm:deleted:" + post.id, from_millis(post.delete_at),
-                               MessageDeleted{MessageId(post.id), ChannelId(post.channel_id)}});
+                               MessageDeleted{MessageId(post.id), ChannelId(post.channel_id), std::nullopt}});
     return;
   }
   if (!as_edit) {
@@ -146,7 +146,7 @@ Translated translate_event(const WsFrame& frame, const TranslateContext& ctx) {
     out.position = std::max(out.position, post->latest());
     if (UserId(post->user_id) != ctx.self) {
       out.events.push_back(Event{"mm:deleted:" + post->id, from_millis(post->latest()),
-                                 MessageDeleted{MessageId(post->id), ChannelId(post->channel_id)}});
+                                 MessageDeleted{MessageId(post->id), ChannelId(post->channel_id), std::nullopt}});
     }
     return out;
   }

@@ -212,7 +212,7 @@ FullResult full_path(const Options& o, std::int64_t events, std::size_t batch_si
   privacy::InteractionRecorder recorder(pseudonymizer, stores.consent, stores.interactions);
   rituals::InteractionCapture capture(recorder);
   auto log = std::make_shared<spdlog::logger>("bench", std::make_shared<spdlog::sinks::null_sink_st>());
-  Dispatcher dispatcher("kith", {&capture}, stores.db, stores.ledger, stores.state, stores.directory, log);
+  Dispatcher dispatcher("kith", {&capture}, stores.db, stores.ledger, stores.withdrawable_reactions, stores.state, stores.directory, log);
   SystemClock clock;
   SeededRandom random(1);
   OutboxMessenger messenger(stores.outbox, clock, Capabilities{});

@@ -7,12 +7,13 @@
 namespace kith {
 
 Dispatcher::Dispatcher(std::string bot_name, std::vector<Ritual*> rituals, Transactions& transactions,
-                       EventLedger& ledger, StateStore& state, DirectoryStore& directory,
-                       std::shared_ptr<spdlog::logger> log)
+                       EventLedger& ledger, WithdrawableReactions& reactions, StateStore& state,
+                       DirectoryStore& directory, std::shared_ptr<spdlog::logger> log)
     : bot_name_(std::move(bot_name)),
       rituals_(std::move(rituals)),
       transactions_(transactions),
       ledger_(ledger),
+      reactions_(reactions),
       state_(state),
       directory_(directory),
       log_(std::move(log)) {}
@@ -55,6 +56,13 @@ void Dispatcher::apply_one(const Event& event, RitualContext& ctx) {
   }
   update_directory(event);
   if (is_own_or_notice(event, ctx.self)) return;
+  if (const auto* added = std::get_if<ReactionAdded>(&event.body); added && added->withdrawn_by_key) {
+    reactions_.remember(event.key, {added->message, added->channel, added->emoji}, event.at);
+  }
+  if (auto withdrawn = withdrawn_reaction(event)) {
+    deliver_to_rituals(*withdrawn, ctx);
+    return;
+  }
   if (const auto* posted = std::get_if<MessagePosted>(&event.body)) {
     if (auto command = command_from_message(*posted, bot_name_)) {
       deliver_to_rituals(Event{event.key, event.at, std::move(*command)}, ctx);
@@ -62,6 +70,15 @@ void Dispatcher::apply_one(const Event& event, RitualContext& ctx) {
     }
   }
   deliver_to_rituals(event, ctx);
+}
+
+std::optional<Event> Dispatcher::withdrawn_reaction(const Event& event) {
+  const auto* deleted = std::get_if<MessageDeleted>(&event.body);
+  if (!deleted || !deleted->by) return std::nullopt;
+  auto reaction = reactions_.take(deleted->id.str());
+  if (!reaction) return std::nullopt;
+  return Event{event.key, event.at,
+               ReactionRemoved{reaction->message, reaction->channel, *deleted->by, reaction->emoji, std::nullopt}};
 }
 
 void Dispatcher::deliver_to_rituals(const Event& event, RitualContext& ctx) {

@@ -12,12 +12,14 @@ namespace kith {
 class Dispatcher {
  public:
   Dispatcher(std::string bot_name, std::vector<Ritual*> rituals, Transactions& transactions, EventLedger& ledger,
-             StateStore& state, DirectoryStore& directory, std::shared_ptr<spdlog::logger> log);
+             WithdrawableReactions& reactions, StateStore& state, DirectoryStore& directory,
+             std::shared_ptr<spdlog::logger> log);
 
   /// Applies the batch and stores its cursor in one transaction. Events from `ctx.self`, Matrix
   /// notices and already-recorded keys are skipped; a message addressed to the bot reaches the
   /// rituals as a CommandInvoked instead. A ritual that throws is logged with its name
-  /// and its work for that event rolled back; the others and the cursor still commit.
+  /// and its work for that event rolled back; the others and the cursor still commit. A deletion
+  /// of a remembered reaction's key reaches the rituals as the ReactionRemoved it stands for.
   void apply(const EventBatch& batch, RitualContext& ctx);
 
   static constexpr const char* cursor_namespace = "adapter.cursor";
@@ -25,6 +27,8 @@ class Dispatcher {
  private:
   void apply_one(const Event& event, RitualContext& ctx);
   void update_directory(const Event& event);
+  /// The event the rituals see: a withdrawn reaction instead of the deletion of its key.
+  [[nodiscard]] std::optional<Event> withdrawn_reaction(const Event& event);
 
   void deliver_to_rituals(const Event& event, RitualContext& ctx);
 
@@ -32,6 +36,7 @@ class Dispatcher {
   std::vector<Ritual*> rituals_;
   Transactions& transactions_;
   EventLedger& ledger_;
+  WithdrawableReactions& reactions_;
   StateStore& state_;
   DirectoryStore& directory_;
   std::shared_ptr<spdlog::logger> log_;

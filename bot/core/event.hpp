@@ -37,6 +37,7 @@ struct MessageEdited {
 struct MessageDeleted {
   MessageId id;
   ChannelId channel;
+  std::optional<UserId> by;  ///< Who deleted it, when the platform says.
 };
 
 struct ReactionAdded {
@@ -45,6 +46,9 @@ struct ReactionAdded {
   UserId user;
   std::string emoji;                     ///< Short name without colons ("+1", "taco") or the emoji itself.
   std::optional<UserId> message_author;  ///< Author of the reacted-to message, when known.
+  /// The platform will withdraw it as a MessageDeleted of this event's key (Matrix redactions),
+  /// so the core remembers which reaction the key stands for.
+  bool withdrawn_by_key = false;
 };
 
 struct ReactionRemoved {

@@ -33,8 +33,8 @@ BotRuntime::BotRuntime(asio::io_context& io, std::string bot_name, ChatAdapter& 
       adapter_(adapter),
       services_(services),
       messenger_(services.outbox, services.clock, adapter.capabilities()),
-      dispatcher_(std::move(bot_name), rituals, services.transactions, services.ledger, services.state,
-                  services.directory, log),
+      dispatcher_(std::move(bot_name), rituals, services.transactions, services.ledger, services.withdrawable_reactions,
+                  services.state, services.directory, log),
       scheduler_(services.schedules, services.transactions, log),
       log_(std::move(log)),
       outbox_wake_(io),
@@ -121,6 +121,7 @@ asio::awaitable<void> BotRuntime::run_due_jobs() {
     scheduler_.tick(ctx);
     // Redelivery happens within minutes or hours; a month of event keys is ample.
     services_.ledger.forget_before(ctx.clock.now() - std::chrono::days(30));
+    services_.withdrawable_reactions.forget_before(ctx.clock.now() - std::chrono::days(30));
   };
   co_await on_logic(tick);
   outbox_wake_.cancel();

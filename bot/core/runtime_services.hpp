@@ -11,6 +11,7 @@ struct RuntimeServices {
   Transactions& transactions;
   StateStore& state;
   EventLedger& ledger;
+  WithdrawableReactions& withdrawable_reactions;
   ScheduleStore& schedules;
   OutboxStore& outbox;
   DirectoryStore& directory;

@@ -40,6 +40,22 @@ class EventLedger {
   virtual void forget_before(TimePoint cutoff) = 0;
 };
 
+/// Reactions that their platform later withdraws by the reaction's own event key alone (a Matrix
+/// redaction names nothing else), so the core can still say which reaction on which message went.
+class WithdrawableReactions {
+ public:
+  struct Reaction {
+    MessageId message;
+    ChannelId channel;
+    std::string emoji;
+  };
+  virtual ~WithdrawableReactions() = default;
+  virtual void remember(const std::string& key, const Reaction& reaction, TimePoint at) = 0;
+  /// The reaction stored under `key`, removed from the store; nothing for any other key.
+  [[nodiscard]] virtual std::optional<Reaction> take(const std::string& key) = 0;
+  virtual void forget_before(TimePoint cutoff) = 0;
+};
+
 /// When each scheduled job last ran, so a restart never fires a job twice.
 class ScheduleStore {
  public:

@@ -114,6 +114,12 @@ constexpr std::array migrations{
       WHERE true ON CONFLICT DO NOTHING;
     DROP TABLE event_ledger_by_key;
   )sql"},
+  Migration{8, "core: reactions a platform withdraws by their own id (Matrix redactions)", R"sql(
+    -- Event ids and an emoji only: who withdrew a reaction comes with the withdrawal itself.
+    CREATE TABLE withdrawable_reactions (key TEXT PRIMARY KEY, message TEXT NOT NULL, channel TEXT NOT NULL,
+      emoji TEXT NOT NULL, at INTEGER NOT NULL) STRICT;
+    CREATE INDEX withdrawable_reactions_at ON withdrawable_reactions (at);
+  )sql"},
 };
 // clang-format on
 }  // namespace

@@ -24,6 +24,27 @@ void SqliteStateStore::erase(const std::string& ns, const std::string& key) {
   db_.cached("DELETE FROM state WHERE ns = ? AND key = ?").bind_all(ns, key).run();
 }
 
+// --- reactions withdrawn by id --------------------------------------------------------------
+void SqliteWithdrawableReactions::remember(const std::string& key, const Reaction& reaction, TimePoint at) {
+  db_.cached(
+         "INSERT INTO withdrawable_reactions (key, message, channel, emoji, at) VALUES (?, ?, ?, ?, ?) "
+         "ON CONFLICT (key) DO NOTHING")
+      .bind_all(key, reaction.message.str(), reaction.channel.str(), reaction.emoji, to_db(at))
+      .run();
+}
+
+std::optional<WithdrawableReactions::Reaction> SqliteWithdrawableReactions::take(const std::string& key) {
+  auto stmt = db_.cached("DELETE FROM withdrawable_reactions WHERE key = ? RETURNING message, channel, emoji");
+  stmt.bind_all(key);
+  // SQLite deletes on the first step; RETURNING hands back the (at most one) row.
+  if (!stmt.step()) return std::nullopt;
+  return Reaction{MessageId(stmt.text(0)), ChannelId(stmt.text(1)), stmt.text(2)};
+}
+
+void SqliteWithdrawableReactions::forget_before(TimePoint cutoff) {
+  db_.cached("DELETE FROM withdrawable_reactions WHERE at < ?").bind_all(to_db(cutoff)).run();
+}
+
 // --- schedules -------------------------------------------------------------------------------
 std::optional<ScheduleStore::JobState> SqliteScheduleStore::job(const std::string& name) {
   auto stmt = db_.cached("SELECT anchor, last_slot FROM schedule_jobs WHERE name = ?");

@@ -17,6 +17,17 @@ class SqliteStateStore final : public StateStore {
   Database& db_;
 };
 
+class SqliteWithdrawableReactions final : public WithdrawableReactions {
+ public:
+  explicit SqliteWithdrawableReactions(Database& db) : db_(db) {}
+  void remember(const std::string& key, const Reaction& reaction, TimePoint at) override;
+  std::optional<Reaction> take(const std::string& key) override;
+  void forget_before(TimePoint cutoff) override;
+
+ private:
+  Database& db_;
+};
+
 class SqliteScheduleStore final : public ScheduleStore {
  public:
   explicit SqliteScheduleStore(Database& db) : db_(db) {}

@@ -25,6 +25,7 @@ class SqliteStores {
   Database db;
   SqliteStateStore state{db};
   SqliteEventLedger ledger{db};
+  SqliteWithdrawableReactions withdrawable_reactions{db};
   SqliteScheduleStore schedules{db};
   SqliteOutboxStore outbox{db};
   SqliteDirectoryStore directory{db};
@@ -37,7 +38,7 @@ class SqliteStores {
 
   /// The stores the runtime needs, with the given clock and random source.
   [[nodiscard]] RuntimeServices services(const Clock& clock, Random& random) {
-    return RuntimeServices{db, state, ledger, schedules, outbox, directory, clock, random};
+    return RuntimeServices{db, state, ledger, withdrawable_reactions, schedules, outbox, directory, clock, random};
   }
   SqliteDigestStore digests{db};
 };

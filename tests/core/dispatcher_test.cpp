@@ -54,8 +54,8 @@ TEST_CASE("a failing ritual is isolated: others still see the event, its writes 
   Fixture f;
   CountingRitual broken("broken", f.stores.state, true);
   CountingRitual healthy("healthy", f.stores.state, false);
-  Dispatcher dispatcher("kith", {&broken, &healthy}, f.stores.db, f.stores.ledger, f.stores.state, f.stores.directory,
-                        f.logger.log);
+  Dispatcher dispatcher("kith", {&broken, &healthy}, f.stores.db, f.stores.ledger, f.stores.withdrawable_reactions,
+                        f.stores.state, f.stores.directory, f.logger.log);
   dispatcher.apply(EventBatch{{posted("p1", "alice")}, "", ""}, f.ctx);
   CHECK(healthy.seen.size() == 1);
   CHECK(f.stores.state.get("healthy", "p1") == "seen");
@@ -66,8 +66,8 @@ TEST_CASE("a failing ritual is isolated: others still see the event, its writes 
 TEST_CASE("the bot's own messages and notices never reach rituals") {
   Fixture f;
   CountingRitual ritual("r", f.stores.state, false);
-  Dispatcher dispatcher("kith", {&ritual}, f.stores.db, f.stores.ledger, f.stores.state, f.stores.directory,
-                        f.logger.log);
+  Dispatcher dispatcher("kith", {&ritual}, f.stores.db, f.stores.ledger, f.stores.withdrawable_reactions,
+                        f.stores.state, f.stores.directory, f.logger.log);
   auto notice = posted("p3", "alice");
   std::get<MessagePosted>(notice.body).is_notice = true;
   dispatcher.apply(EventBatch{{posted("p1", "bot"), posted("p2", "alice"), notice}, "", ""}, f.ctx);
@@ -78,8 +78,8 @@ TEST_CASE("the bot's own messages and notices never reach rituals") {
 TEST_CASE("an event delivered twice is processed once") {
   Fixture f;
   CountingRitual ritual("r", f.stores.state, false);
-  Dispatcher dispatcher("kith", {&ritual}, f.stores.db, f.stores.ledger, f.stores.state, f.stores.directory,
-                        f.logger.log);
+  Dispatcher dispatcher("kith", {&ritual}, f.stores.db, f.stores.ledger, f.stores.withdrawable_reactions,
+                        f.stores.state, f.stores.directory, f.logger.log);
   dispatcher.apply(EventBatch{{posted("p1", "alice"), posted("p1", "alice")}, "", ""}, f.ctx);
   dispatcher.apply(EventBatch{{posted("p1", "alice")}, "", ""}, f.ctx);
   CHECK(ritual.seen.size() == 1);
@@ -98,7 +98,8 @@ TEST_CASE("an event redelivered after a restart is processed once, also when it 
     storage::SqliteStores stores(dir.file("kith.db"));
     CountingRitual ritual("r", stores.state, false);
     RitualContext ctx{messenger, clock, random, stores.directory, UserId("bot")};
-    Dispatcher("kith", {&ritual}, stores.db, stores.ledger, stores.state, stores.directory, logger.log)
+    Dispatcher("kith", {&ritual}, stores.db, stores.ledger, stores.withdrawable_reactions, stores.state,
+               stores.directory, logger.log)
         .apply(batch, ctx);
     return ritual.seen.size();
   };
@@ -109,8 +110,8 @@ TEST_CASE("an event redelivered after a restart is processed once, also when it 
 TEST_CASE("the batch cursor is stored with the batch's effects") {
   Fixture f;
   CountingRitual ritual("r", f.stores.state, false);
-  Dispatcher dispatcher("kith", {&ritual}, f.stores.db, f.stores.ledger, f.stores.state, f.stores.directory,
-                        f.logger.log);
+  Dispatcher dispatcher("kith", {&ritual}, f.stores.db, f.stores.ledger, f.stores.withdrawable_reactions,
+                        f.stores.state, f.stores.directory, f.logger.log);
   dispatcher.apply(EventBatch{{posted("p1", "alice")}, "sync", "batch_7"}, f.ctx);
   CHECK(f.stores.state.get(Dispatcher::cursor_namespace, "sync") == "batch_7");
 }
@@ -118,8 +119,8 @@ TEST_CASE("the batch cursor is stored with the batch's effects") {
 TEST_CASE("a message addressed to the bot reaches rituals as a command") {
   Fixture f;
   CountingRitual ritual("r", f.stores.state, false);
-  Dispatcher dispatcher("kith", {&ritual}, f.stores.db, f.stores.ledger, f.stores.state, f.stores.directory,
-                        f.logger.log);
+  Dispatcher dispatcher("kith", {&ritual}, f.stores.db, f.stores.ledger, f.stores.withdrawable_reactions,
+                        f.stores.state, f.stores.directory, f.logger.log);
   dispatcher.apply(EventBatch{{posted("p1", "alice", "@kith quiz")}, "", ""}, f.ctx);
   REQUIRE(ritual.seen.size() == 1);
   const auto* command = std::get_if<CommandInvoked>(&ritual.seen[0].body);
@@ -130,7 +131,8 @@ TEST_CASE("a message addressed to the bot reaches rituals as a command") {
 
 TEST_CASE("directory events keep people and channel members current") {
   Fixture f;
-  Dispatcher dispatcher("kith", {}, f.stores.db, f.stores.ledger, f.stores.state, f.stores.directory, f.logger.log);
+  Dispatcher dispatcher("kith", {}, f.stores.db, f.stores.ledger, f.stores.withdrawable_reactions, f.stores.state,
+                        f.stores.directory, f.logger.log);
   UserProfile alice{UserId("alice"), "alice", "Alice A", false, true, "a.png", std::nullopt};
   dispatcher.apply(EventBatch{{Event{"", {}, ProfileUpdated{alice}},
                                Event{"", {}, ChannelMembersListed{ChannelId("c1"), {UserId("alice"), UserId("bob")}}},
@@ -141,4 +143,62 @@ TEST_CASE("directory events keep people and channel members current") {
                    f.ctx);
   CHECK(f.stores.directory.profile(UserId("alice")) == alice);
   CHECK(f.stores.directory.members(ChannelId("c1")) == std::vector<UserId>{UserId("alice"), UserId("carol")});
+}
+
+TEST_CASE("a reaction withdrawn by its own key after a restart reaches rituals as ReactionRemoved") {
+  test::TempDir dir;
+  test::FakeClock clock{utc(2026, 1, 1)};
+  SeededRandom random{1};
+  test::RecordingMessenger messenger;
+  test::CapturingLogger logger;
+  auto run = [&](const EventBatch& batch) {
+    storage::SqliteStores stores(dir.file("kith.db"));
+    CountingRitual ritual("r", stores.state, false);
+    RitualContext ctx{messenger, clock, random, stores.directory, UserId("bot")};
+    Dispatcher("kith", {&ritual}, stores.db, stores.ledger, stores.withdrawable_reactions, stores.state,
+               stores.directory, logger.log)
+        .apply(batch, ctx);
+    return ritual.seen;
+  };
+  ReactionAdded taco{MessageId("$msg"), ChannelId("!room"), UserId("@alice:hs"), "taco", UserId("@bob:hs"), true};
+  ReactionAdded plain = taco;
+  plain.withdrawn_by_key = false;
+  run(EventBatch{{Event{"$re", utc(2026, 1, 1), taco}, Event{"$plain", utc(2026, 1, 1), plain}}, "", ""});
+
+  // A new process: only the store knows what "$re" was.
+  const auto seen = run(EventBatch{
+      {Event{"$red", utc(2026, 1, 2), MessageDeleted{MessageId("$re"), ChannelId("!room"), UserId("@alice:hs")}},
+       Event{"$red2", utc(2026, 1, 2), MessageDeleted{MessageId("$plain"), ChannelId("!room"), UserId("@alice:hs")}}},
+      "",
+      ""});
+  REQUIRE(seen.size() == 2);
+  const auto* removed = std::get_if<ReactionRemoved>(&seen[0].body);
+  REQUIRE(removed);
+  CHECK(removed->message == MessageId("$msg"));
+  CHECK(removed->channel == ChannelId("!room"));
+  CHECK(removed->user == UserId("@alice:hs"));
+  CHECK(removed->emoji == "taco");
+  CHECK(seen[0].key == "$red");
+  // A reaction the platform names in full when removed is not remembered: its deletion stays one.
+  CHECK(std::holds_alternative<MessageDeleted>(seen[1].body));
+
+  // Taken once: a second deletion of the same key is a plain deletion.
+  const auto again = run(EventBatch{
+      {Event{"$red3", utc(2026, 1, 2), MessageDeleted{MessageId("$re"), ChannelId("!room"), UserId("@alice:hs")}}},
+      "",
+      ""});
+  REQUIRE(again.size() == 1);
+  CHECK(std::holds_alternative<MessageDeleted>(again[0].body));
+}
+
+TEST_CASE("remembered reactions older than the cutoff are forgotten") {
+  storage::SqliteStores stores(":memory:");
+  auto& reactions = stores.withdrawable_reactions;
+  reactions.remember("$old", {MessageId("$m"), ChannelId("!r"), "taco"}, utc(2026, 1, 1));
+  reactions.remember("$new", {MessageId("$m"), ChannelId("!r"), "+1"}, utc(2026, 2, 1));
+  reactions.forget_before(utc(2026, 1, 15));
+  CHECK_FALSE(reactions.take("$old"));
+  const auto kept = reactions.take("$new");
+  REQUIRE(kept);
+  CHECK(kept->emoji == "+1");
 }

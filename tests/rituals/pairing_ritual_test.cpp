@@ -62,7 +62,8 @@ struct Pairing {
     stores.directory.upsert_profile(UserProfile{UserId("u-kith"), "kith", "Kith", true, true, "", std::nullopt});
   }
   void apply(Event e) {
-    Dispatcher d("kith", {&ritual}, stores.db, stores.ledger, stores.state, stores.directory, logger.log);
+    Dispatcher d("kith", {&ritual}, stores.db, stores.ledger, stores.withdrawable_reactions, stores.state,
+                 stores.directory, logger.log);
     d.apply(EventBatch{{std::move(e)}, "", ""}, ctx);
   }
   void say(const std::string& who, const std::string& text, const std::string& channel = "c-coffee") {

@@ -23,8 +23,8 @@ struct Quizzing : test::RitualHarness {
     stores_file.org.upsert(OrgPerson{UserId("u-" + name), team, false, std::nullopt, std::nullopt});
   }
   void command(const std::string& who, const std::string& text) {
-    Dispatcher d("kith", rituals, stores_file.db, stores_file.ledger, stores_file.state, stores_file.directory,
-                 logger.log);
+    Dispatcher d("kith", rituals, stores_file.db, stores_file.ledger, stores_file.withdrawable_reactions,
+                 stores_file.state, stores_file.directory, logger.log);
     RitualContext c{messenger, clock, random, stores_file.directory, UserId("u-kith")};
     d.apply(EventBatch{{message_event("m" + std::to_string(++n), who, "@kith " + text, {"kith"}, clock.now())}, "", ""},
             c);
@@ -40,8 +40,8 @@ struct Quizzing : test::RitualHarness {
                       ChoiceMade{MessageId("srv-" + ask.key), ChannelId("c1"), UserId("u-" + who), choice}});
   }
   void apply_event(Event e) {
-    Dispatcher d("kith", rituals, stores_file.db, stores_file.ledger, stores_file.state, stores_file.directory,
-                 logger.log);
+    Dispatcher d("kith", rituals, stores_file.db, stores_file.ledger, stores_file.withdrawable_reactions,
+                 stores_file.state, stores_file.directory, logger.log);
     RitualContext c{messenger, clock, random, stores_file.directory, UserId("u-kith")};
     d.apply(EventBatch{{std::move(e)}, "", ""}, c);
   }

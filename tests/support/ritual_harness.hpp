@@ -39,7 +39,8 @@ struct RitualHarness {
   void apply(std::vector<Event> events) { dispatcher().apply(EventBatch{std::move(events), "", ""}, ctx); }
   Dispatcher& dispatcher() {
     if (!dispatcher_) {
-      dispatcher_.emplace("kith", rituals, stores.db, stores.ledger, stores.state, stores.directory, logger.log);
+      dispatcher_.emplace("kith", rituals, stores.db, stores.ledger, stores.withdrawable_reactions, stores.state,
+                          stores.directory, logger.log);
     }
     return *dispatcher_;
   }

@@ -190,6 +190,30 @@ scenario('the quiz: a copy of the photo through authenticated media, numbered ch
   assertConformant(env);
 });
 
+scenario('a kudos reaction taken back after a restart is undone: the redaction names only the reaction, Kith remembers the rest', async (env) => {
+  const { hs, people } = env;
+  let kith = startKith(env);
+  const room = await roomWithKith(env);
+  const message = hs.say(room, people.bob, { msgtype: 'm.text', body: 'the release is out' });
+  const taco = hs.react(room, people.alice, message.event_id, '\u{1F32E}');
+  hs.react(room, people.carol, message.event_id, '\u{1F32E}');
+  await waitFor('two recognitions', () => recognitionsOf(env, people.bob) === 2);
+  await kith.stop();
+
+  kith = startKith(env);
+  hs.redact(room, people.alice, taco.event_id);
+  await waitFor('the recognition to be taken back', () => recognitionsOf(env, people.bob) === 1);
+  const told = await waitFor('Alice to be told', () => directRoomsWith(env, people.alice).flatMap((dm) => kithNotices(env, dm))
+    .find((e) => /took your recognition back/.test(e.content.body)));
+  assert.ok(told);
+  // Redacting an ordinary message changes nothing; Carol's reaction still counts.
+  hs.redact(room, people.bob, hs.say(room, people.bob, { msgtype: 'm.text', body: 'typo' }).event_id);
+  hs.say(room, people.dan, mention('@kith leaderboard'));
+  await waitFor('a leaderboard', () => kithNotices(env, room).find((e) => /Recognition received/.test(e.content.body)));
+  assert.strictEqual(recognitionsOf(env, people.bob), 1);
+  assertConformant(env);
+});
+
 scenario('a limited timeline is backfilled with /messages so nothing in the gap is lost', async (env) => {
   const { hs, people } = env;
   let kith = startKith(env);

@@ -91,6 +91,11 @@ class TestHomeserver {
   react(roomId, sender, target, key) {
     return this.append(roomId, { type: 'm.reaction', sender, content: { 'm.relates_to': { rel_type: 'm.annotation', event_id: target, key } } });
   }
+  redact(roomId, sender, eventId) {
+    const target = this.findEvent(eventId);
+    if (target) target.event.redacted = true;
+    return this.append(roomId, { type: 'm.room.redaction', sender, redacts: eventId, content: { redacts: eventId } });
+  }
   eventsBy(userId, pred = () => true) { return this.stream.filter((s) => !s.raw && s.event && s.event.sender === userId && pred(s.event)).map((s) => s.event); }
   findEvent(eventId) { return this.stream.find((s) => s.event && s.event.event_id === eventId); }
 
