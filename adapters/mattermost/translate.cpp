@@ -114,8 +114,7 @@ Translated translate_event(const WsFrame& frame, const TranslateContext& ctx) {
   const auto seq_suffix = ":" + ctx.connection_id + ":" + std::to_string(frame.seq.value_or(-1));
 
   if (e == "posted" || e == "post_edited") {
-    const auto post_json = parse_embedded(data, "post");
-    const auto post = post_json ? parse_post(*post_json) : std::nullopt;
+    const auto post = parse_embedded_post(data);
     if (!post) {
       out.problem = "data.post is missing or not a valid post";
       return out;
@@ -124,21 +123,18 @@ Translated translate_event(const WsFrame& frame, const TranslateContext& ctx) {
     if (auto k = channel_kind(data_string(data, "channel_type"))) kind = *k;
     std::vector<UserId> mentions;
     if (data.contains("mentions")) {
-      const auto list = parse_embedded(data, "mentions");
-      if (!list || !list->is_array()) {
+      auto ids = parse_embedded_strings(data, "mentions");
+      if (!ids) {
         out.problem = "data.mentions is not a JSON-encoded array";
         return out;
       }
-      for (const auto& id : *list) {
-        if (id.is_string()) add_unique(mentions, UserId(id.get<std::string>()));
-      }
+      for (auto& id : *ids) add_unique(mentions, UserId(std::move(id)));
     }
     add_post_events(out, *post, kind, std::move(mentions), e == "post_edited", ctx);
     return out;
   }
   if (e == "post_deleted") {
-    const auto post_json = parse_embedded(data, "post");
-    const auto post = post_json ? parse_post(*post_json) : std::nullopt;
+    const auto post = parse_embedded_post(data);
     if (!post) {
       out.problem = "data.post is missing or not a valid post";
       return out;
@@ -151,8 +147,7 @@ Translated translate_event(const WsFrame& frame, const TranslateContext& ctx) {
     return out;
   }
   if (e == "reaction_added" || e == "reaction_removed") {
-    const auto reaction_json = parse_embedded(data, "reaction");
-    const auto reaction = reaction_json ? parse_reaction(*reaction_json) : std::nullopt;
+    const auto reaction = parse_embedded_reaction(data);
     if (!reaction) {
       out.problem = "data.reaction is missing or not a valid reaction";
       return out;

@@ -64,8 +64,14 @@ struct WsFrame {
 [[nodiscard]] std::optional<WirePost> parse_post(const json& j);
 [[nodiscard]] std::optional<WireReaction> parse_reaction(const json& j);
 [[nodiscard]] std::optional<WireChannel> parse_channel(const json& j);
-/// A field that is itself JSON encoded as a string (posted.data.post, reaction, mentions).
-[[nodiscard]] std::optional<json> parse_embedded(const json& data, const char* key);
+// Fields of a frame's `data` that are themselves JSON encoded as a string; nothing when the field
+// is absent, not a string, or not valid JSON of the expected shape.
+/// data.post (posted, post_edited, post_deleted).
+[[nodiscard]] std::optional<WirePost> parse_embedded_post(const json& data);
+/// data.reaction (reaction_added, reaction_removed).
+[[nodiscard]] std::optional<WireReaction> parse_embedded_reaction(const json& data);
+/// The string elements of an array such as data.mentions; other elements are left out.
+[[nodiscard]] std::optional<std::vector<std::string>> parse_embedded_strings(const json& data, const char* key);
 
 /// Channel type letter to kind: O public, P private, D direct, G group.
 [[nodiscard]] std::optional<ChannelKind> channel_kind(std::string_view type);
