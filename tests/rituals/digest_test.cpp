@@ -44,13 +44,14 @@ class FixedSource final : public DigestSource {
 
 class RecordingHandler final : public DigestActionHandler {
  public:
-  bool can_carry_out(const std::string& action) const override { return action == "introduce_across_teams"; }
+  bool can_carry_out(const std::string& action) const override { return able && action == "introduce_across_teams"; }
   std::string carry_out(const std::string& action, const std::string& team, const UserId& lead,
                         RitualContext&) override {
     done.push_back(action + "/" + team + "/" + lead.str());
     return "I'll add a cross-team round for " + team + ".";
   }
   std::vector<std::string> done;
+  bool able = true;
 };
 
 struct Digesting : test::RitualHarness {
@@ -85,6 +86,7 @@ TEST_CASE("each team lead gets a direct message with published figures, trend, c
   CHECK_THAT(text, !Catch::Contains("few ties"));  // the suppressed figure is not shown at all
   REQUIRE(lead.choices.size() == 1);               // only the action a ritual can carry out
   CHECK(lead.choices[0].id == "digest-action:introduce_across_teams:design");
+  CHECK_THAT(text, Catch::EndsWith("Ideas for this week — I can do these for you:"));
   REQUIRE(lead.image);
   CHECK(lead.image->bytes.size() > 8);
   CHECK(lead.image->bytes[1] == 'P');
@@ -94,6 +96,15 @@ TEST_CASE("each team lead gets a direct message with published figures, trend, c
   CHECK_THAT(d.messenger.messages[1].text.plain(), Catch::Contains("0.31 silo index"));
   // Only headline figures are written out; the rest is in the dry-run JSON.
   CHECK_THAT(d.messenger.messages[1].text.plain(), !Catch::Contains("120"));
+}
+
+TEST_CASE("ideas no ritual can carry out are left unsaid") {
+  Digesting d;
+  d.handler.able = false;
+  d.ritual.on_job("weekly", d.clock.now(), d.ctx);
+  const auto& lead = d.messenger.messages.at(0);
+  CHECK(lead.choices.empty());
+  CHECK_THAT(lead.text.plain(), !Catch::Contains("Ideas"));
 }
 
 TEST_CASE("the audit ledger records every digest and a second run for the same week sends nothing") {

@@ -82,6 +82,10 @@ void add_figures(RichText& text, const std::vector<analytics::Figure>& figures,
         "shows figures about small groups.");
   }
 }
+std::string people(int count) {
+  return std::to_string(count) + (count == 1 ? " person" : " people");
+}
+
 }  // namespace
 
 std::string format_figure(const analytics::Figure& f) {
@@ -106,16 +110,14 @@ std::string action_label(const std::string& key) {
 
 RichText render_team_digest(const analytics::TeamDigest& digest, const std::string& window) {
   RichText text;
-  text.bold("Your team's week: " + digest.team)
-      .text(" (" + std::to_string(digest.team_size) + " people, " + window + ")");
+  text.bold("Your team's week: " + digest.team).text(" (" + people(digest.team_size) + ", " + window + ")");
   add_figures(text, digest.figures, digest.trend, team_headline);
-  if (!digest.suggested_actions_keys.empty()) text.line().text("Ideas for this week — I can do these for you:");
   return text;
 }
 
 RichText render_org_digest(const analytics::OrgDigest& digest, const std::string& window) {
   RichText text;
-  text.bold("The organisation's week").text(" (" + std::to_string(digest.org_size) + " people, " + window + ")");
+  text.bold("The organisation's week").text(" (" + people(digest.org_size) + ", " + window + ")");
   add_figures(text, digest.figures, digest.trend, org_headline);
   return text;
 }

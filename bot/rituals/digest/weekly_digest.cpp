@@ -78,6 +78,8 @@ void WeeklyDigest::send_all(TimePoint week_end, RitualContext& ctx) {
               Choice{std::string(action_prefix) + action + ":" + team.team, action_label(action)});
         }
       }
+      // Offered only when Kith can carry one out: an idea nobody can act on is left unsaid.
+      if (!message.choices.empty()) message.text.line().text("Ideas for this week — I can do these for you:");
       const bool published = std::any_of(team.cross_team_ties_weekly.begin(), team.cross_team_ties_weekly.end(),
                                          [](double v) { return !std::isnan(v); });
       if (published) message.image = chart_for(team, "kith-digest-" + team.team + "-" + hour + ".png");

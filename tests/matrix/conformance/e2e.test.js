@@ -1,7 +1,9 @@
 'use strict';
 // End-to-end: the real kith binary against the spec-checking test homeserver.
 const assert = require('node:assert');
-const { scenario, startKith, waitFor, recognitionsOf, roomWithKith, mention, kithEvents, kithNotices, sql } = require('./harness');
+const fs = require('fs');
+const path = require('path');
+const { scenario, startKith, kithCommand, waitFor, recognitionsOf, roomWithKith, mention, kithEvents, kithNotices, sql } = require('./harness');
 
 function assertConformant(env) {
   const mine = env.hs.violations.filter((v) => v.user === env.kith || v.user === 'anonymous' || v.user === 'unknown-token');
@@ -214,6 +216,64 @@ scenario('a kudos reaction taken back after a restart is undone: the redaction n
   assertConformant(env);
 });
 
+scenario('the weekly digest reaches the team lead as a direct message with its chart uploaded as m.image', async (env) => {
+  const { hs, people } = env;
+  const weekday = (d) => ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'][d.getUTCDay()];
+  const hhmm = (d) => d.toISOString().slice(11, 16);
+  // The digest's slot: two minutes ago, so it is owed as soon as Kith starts (see the anchor below).
+  const slot = new Date(Date.now() - 2 * 60 * 1000);
+  const digest = `[digest]\nweekday = "${weekday(slot)}"\ntime = "${hhmm(slot)}"\n`;
+  let kith = startKith(env, { extra: digest });
+  const room = await roomWithKith(env);
+  // Three hours of conversation before the slot: everyone in "core" mentions the others, and Frank
+  // (team "ops") talks with two of them. Only pseudonymous edges are kept of it.
+  const earlier = Date.now() - 3 * 3600 * 1000;
+  const core = ['alice', 'bob', 'carol', 'dan', 'erin'];
+  let n = 0;
+  for (const from of [...core, 'frank']) {
+    for (const to of from === 'frank' ? ['alice', 'bob', 'alice', 'bob'] : [...core.filter((x) => x !== from), ...(from === 'carol' ? ['frank', 'frank'] : [])]) {
+      hs.append(room, { type: 'm.room.message', sender: people[from], origin_server_ts: earlier + (n++) * 1000,
+        content: mention(`@${to} see the notes`, people[to]) });
+    }
+  }
+  await waitFor('the conversation to be captured', () => sql(env, 'SELECT count(*) FROM interactions')[0][0] >= n);
+  await kith.stop();
+
+  fs.writeFileSync(path.join(env.dir, 'people.csv'),
+    'user,team,lead,start_date,manager\n' + core.map((u) => `${people[u]},core,${u === 'alice' ? 'yes' : 'no'},2024-01-0${core.indexOf(u) + 1},`).join('\n') +
+    `\n${people.frank},ops,yes,2024-02-01,\n`);
+  assert.match(kithCommand(env, ['org', 'import', path.join(env.dir, 'people.csv')]), /6/);
+  // Kith first saw the weekly job when it started above; move that first sight back an hour so
+  // the slot two minutes ago is owed now (as if Kith had been running since before it).
+  sql(env, "UPDATE schedule_jobs SET anchor = anchor - 3600 WHERE name LIKE '%digest%'");
+  assert.strictEqual(sql(env, "SELECT count(*) FROM schedule_jobs WHERE name LIKE '%digest%'")[0][0], 1);
+
+  kith = startKith(env, { extra: digest });
+  const inDirectRoom = () => directRoomsWith(env, people.alice).flatMap((dm) => kithNotices(env, dm));
+  const chart = await waitFor('the chart in Alice\'s direct room', () => inDirectRoom().find((e) => e.content.msgtype === 'm.image'), 30000);
+  const text = inDirectRoom().filter((e) => e.content.msgtype === 'm.notice');
+  assert.strictEqual(text.length, 1, 'one digest');
+  assert.match(text[0].content.body, /^Your team's week: core \(5 people/);
+  assert.match(text[0].content.body, /3 ties to other teams/);
+  const upload = hs.media.get(chart.content.url.split('/').pop());
+  assert.ok(upload, 'the chart was uploaded through POST /_matrix/media/v3/upload');
+  assert.strictEqual(upload.type, 'image/png');
+  assert.deepStrictEqual([...upload.bytes.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], 'a PNG');
+  assert.strictEqual(chart.content.info.mimetype, 'image/png');
+  assert.strictEqual(chart.content.info.size, upload.bytes.length);
+  // Frank leads a team of one: nothing about it may be shown, so his digest says so and no more.
+  const frank = await waitFor('Frank\'s digest', () => directRoomsWith(env, people.frank).flatMap((dm) => kithNotices(env, dm)));
+  assert.deepStrictEqual(frank.map((e) => e.content.msgtype), ['m.notice'], 'no chart');
+  assert.match(frank[0].content.body, /^Your team's week: ops \(1 person, .*\)\nToo few people share data in this group for any figure to be shown/);
+  assert.doesNotMatch(frank[0].content.body, /•/);
+  assert.strictEqual(sql(env, "SELECT count(*) FROM digest_audit WHERE scope = 'team:core'")[0][0], 1);
+  // Nothing of what people wrote is stored.
+  for (const file of fs.readdirSync(path.join(env.dir, 'data')).filter((f) => f.startsWith('kith.sqlite3'))) {
+    assert.ok(!fs.readFileSync(path.join(env.dir, 'data', file)).includes('see the notes'), `no message text in ${file}`);
+  }
+  assertConformant(env);
+});
+
 scenario('a limited timeline is backfilled with /messages so nothing in the gap is lost', async (env) => {
   const { hs, people } = env;
   let kith = startKith(env);
@@ -246,7 +306,7 @@ scenario('a 429 storm and 5xx errors are waited out, and the answer is sent exac
     return undefined;
   });
   hs.say(room, people.alice, mention('@kith leaderboard'));
-  await waitFor('the answer after the storm', () => kithNotices(env, room).length === 1, 30000).catch((e) => { console.log(kith.out); throw e; });
+  await waitFor('the answer after the storm', () => kithNotices(env, room).length === 1, 30000);
   assert.ok(refused >= 9, `Kith retried (${refused} attempts)`);
   assert.strictEqual(paths.size, 1, 'every retry reused the same transaction id');
   assert.strictEqual(kithNotices(env, room).length, 1);

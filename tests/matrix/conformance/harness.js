@@ -112,9 +112,14 @@ function startKith(env, { token = env.token, extra = '' } = {}) {
   return kith;
 }
 
+// Runs a kith subcommand (e.g. "org import FILE") against the scenario's configuration.
+function kithCommand(env, args) {
+  return execFileSync(kithBinary(), [...args, '--config', path.join(env.dir, 'kith.toml')], { stdio: 'pipe' }).toString();
+}
+
 function sql(env, query, ...params) {
   const db = path.join(env.dir, 'data', 'kith.sqlite3');
-  const script = 'import sqlite3,sys,json\nc=sqlite3.connect(sys.argv[1],timeout=10)\nprint(json.dumps(c.execute(sys.argv[2],json.loads(sys.argv[3])).fetchall()))';
+  const script = 'import sqlite3,sys,json\nc=sqlite3.connect(sys.argv[1],timeout=10)\nrows=c.execute(sys.argv[2],json.loads(sys.argv[3])).fetchall()\nc.commit()\nprint(json.dumps(rows))';
   return JSON.parse(execFileSync('python3', ['-c', script, db, query, JSON.stringify(params)]).toString());
 }
 
@@ -139,4 +144,4 @@ function mention(text, ...users) {
 function kithEvents(env, pred = () => true) { return env.hs.eventsBy(env.kith, pred); }
 function kithNotices(env, room) { return kithEvents(env, (e) => e.type === 'm.room.message' && e.room_id === room); }
 
-module.exports = { scenario, setup, teardown, startKith, waitFor, recognitionsOf, roomWithKith, mention, kithEvents, kithNotices, sql, spec };
+module.exports = { scenario, setup, teardown, startKith, kithCommand, waitFor, recognitionsOf, roomWithKith, mention, kithEvents, kithNotices, sql, spec };
