@@ -1,7 +1,7 @@
 'use strict';
 // End-to-end scenarios through the real kith binary against the protocol test server.
 // Usage: node e2e.js <path to kith> <scenario>     (CTest runs one scenario per test)
-const { spawn } = require('child_process');
+const { spawn, execFileSync } = require('child_process');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
@@ -473,8 +473,73 @@ Object.assign(scenarios, {
   },
 });
 
+// The weekly digest with its slot two minutes ago (owed once Kith's first sight of the job is
+// moved back, see the scenario), and two more people so that the team "core" has five.
+function digestWorkspace(server) {
+  const slot = new Date(Date.now() - 2 * 60 * 1000);
+  const days = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
+  server.dave = server.addUser('dave', 'Dave', 'Dunn');
+  server.erin = server.addUser('erin', 'Erin', 'Ellis');
+  server.frank = server.addUser('frank', 'Frank', 'Fox');
+  for (const u of [server.dave, server.erin, server.frank]) server.members.get(server.town.id).add(u.id);
+  return ['[digest]', `weekday = "${days[slot.getUTCDay()]}"`, `time = "${slot.toISOString().slice(11, 16)}"`];
+}
+
+Object.assign(scenarios, {
+  // The weekly digest: three hours of conversation in town square, the organisation imported,
+  // and at the slot the lead of "core" gets a direct message with the chart uploaded through
+  // POST /files; Frank, who leads a team of one, is told that nothing can be shown.
+  async digest(server, kith, ctx) {
+    await connected(kith);
+    const core = [server.alice, server.bob, server.carol, server.dave, server.erin];
+    const earlier = Date.now() - 3 * 3600e3;
+    let n = 0;
+    const say = (from, to) => {
+      const post = server.insertPost(from.id, server.town.id, `@${to.username} see the notes`, { create_at: earlier + n * 1000, update_at: earlier + n * 1000 });
+      n++;
+      server.announcePost(post, from, server.town);
+    };
+    for (const from of core) for (const to of core) if (to !== from) say(from, to);
+    for (const to of [server.alice, server.bob, server.alice, server.bob]) say(server.frank, to);
+    say(server.carol, server.frank);
+    say(server.carol, server.frank);
+    const db = path.join(ctx.dir, 'data', 'kith.sqlite3');
+    const sql = (query) => JSON.parse(execFileSync('python3', ['-c',
+      'import sqlite3,sys,json\nc=sqlite3.connect(sys.argv[1],timeout=10)\nrows=c.execute(sys.argv[2]).fetchall()\nc.commit()\nprint(json.dumps(rows))',
+      db, query]).toString());
+    await waitFor(() => sql('SELECT count(*) FROM interactions')[0][0] >= n, 'the conversation to be captured\n' + kith.output);
+    assert.equal((await kith.stop()).code, 0);
+
+    const csv = path.join(ctx.dir, 'people.csv');
+    fs.writeFileSync(csv, 'user,team,lead,start_date,manager\n' +
+      core.map((u, i) => `${u.username},core,${i === 0 ? 'yes' : 'no'},2024-01-0${i + 1},`).join('\n') + '\nfrank,ops,yes,2024-02-01,\n');
+    execFileSync(kithPath, ['org', 'import', csv, '--config', path.join(ctx.dir, 'kith.toml')]);
+    sql("UPDATE schedule_jobs SET anchor = anchor - 3600 WHERE name = 'digest/weekly'");
+    ctx.kith = new Kith(server, ctx).start();
+
+    const dm = (user) => [...server.channels.values()].find((c) => c.type === 'D' && server.members.get(c.id).has(user.id));
+    const digestTo = (user) => botPosts(server).filter((p) => p.channel_id === dm(user)?.id);
+    const [lead] = await waitFor(() => digestTo(server.alice).length && digestTo(server.alice), "alice's digest\n" + ctx.kith.output, 30000);
+    assert.match(shown(lead.message), /^\*\*Your team's week: core\*\* \(5 people, /);
+    assert.match(shown(lead.message), /^• \*\*3\*\* ties to other teams/m);
+    assert.equal(lead.file_ids.length, 1, 'the chart is attached');
+    const chart = server.files.get(lead.file_ids[0]);
+    assert.equal(chart.channel_id, lead.channel_id, 'uploaded to the direct channel');
+    assert.equal(chart.info.mime_type, 'image/png');
+    assert.deepEqual([...chart.data.subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47]);
+    const [small] = await waitFor(() => digestTo(server.frank).length && digestTo(server.frank), "frank's digest");
+    assert.match(shown(small.message), /Too few people share data in this group/);
+    assert.doesNotMatch(small.message, /•/);
+    assert.equal((small.file_ids || []).length, 0, 'no chart about a team of one');
+    assert.equal(digestTo(server.bob).length, 0, 'only leads get a digest');
+    for (const file of fs.readdirSync(path.join(ctx.dir, 'data')).filter((f) => f.startsWith('kith.sqlite3'))) {
+      assert.ok(!fs.readFileSync(path.join(ctx.dir, 'data', file)).includes('see the notes'), `no message text in ${file}`);
+    }
+  },
+});
+
 // Workspaces some scenarios need before Kith starts; they may return extra configuration lines.
-const setups = { quiz: quizWorkspace, group_message: pairingsWorkspace };
+const setups = { quiz: quizWorkspace, group_message: pairingsWorkspace, digest: digestWorkspace };
 
 async function main() {
   if (scenario === 'bad_token') {
