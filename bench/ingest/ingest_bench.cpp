@@ -1,6 +1,8 @@
 // Ingest benchmark: Mattermost WebSocket frames through the real path, in one run.
 //
 //   nlohmann   bare nlohmann/json: the frame, then data.post and data.mentions (the reference)
+//   simdjson   the same with bare simdjson (DOM: a full, validating parse with the best kernel this
+//              CPU has), the lower bound for any decoding of these frames
 //   translate  the adapter's work: parse_frame + translate_event + remembering post authors
 //   full       translate, then kith::Dispatcher::apply with InteractionCapture -> InteractionRecorder
 //              -> Pseudonymizer -> SqliteStores on a WAL file, `--batch` frames per batch
@@ -22,6 +24,7 @@
 #include <vector>
 
 #include <fmt/format.h>
+#include <simdjson.h>
 #include <spdlog/sinks/null_sink.h>
 #include <spdlog/spdlog.h>
 #include <nlohmann/json.hpp>
@@ -170,6 +173,35 @@ StageResult bare_nlohmann(const Options& o) {
   return r;
 }
 
+StageResult bare_simdjson(const Options& o) {
+  bench::MattermostStream stream(stream_options(o));
+  simdjson::dom::parser frame_parser, inner_parser;
+  StageResult r;
+  std::size_t checksum = 0;
+  // Parses the JSON held in string `key` of `data`, as the nlohmann stage does.
+  const auto parse_inner = [&](const simdjson::dom::element& data, const char* key) {
+    std::string_view text;
+    if (data[key].get(text) != simdjson::SUCCESS) return;
+    simdjson::dom::element inner;
+    if (inner_parser.parse(text.data(), text.size()).get(inner) != simdjson::SUCCESS) {
+      throw std::runtime_error("simdjson baseline rejected data." + std::string(key));
+    }
+    checksum += inner.is_object() ? 2 : 1;
+  };
+  r.seconds = timed_over_stream(stream, o.events, [&](const std::vector<std::string>& frames) {
+    for (const auto& text : frames) {
+      simdjson::dom::element data;
+      if (frame_parser.parse(text)["data"].get(data) != simdjson::SUCCESS) {
+        throw std::runtime_error("simdjson baseline rejected a frame");
+      }
+      for (const char* key : {"post", "reaction", "mentions"}) parse_inner(data, key);
+      ++r.frames;
+    }
+  });
+  if (checksum == 0) throw std::runtime_error("simdjson baseline parsed nothing");
+  return r;
+}
+
 StageResult translate_only(const Options& o, bench::StreamCounts& counts) {
   bench::MattermostStream stream(stream_options(o));
   AdapterModel adapter(stream);
@@ -212,7 +244,8 @@ FullResult full_path(const Options& o, std::int64_t events, std::size_t batch_si
   privacy::InteractionRecorder recorder(pseudonymizer, stores.consent, stores.interactions);
   rituals::InteractionCapture capture(recorder);
   auto log = std::make_shared<spdlog::logger>("bench", std::make_shared<spdlog::sinks::null_sink_st>());
-  Dispatcher dispatcher("kith", {&capture}, stores.db, stores.ledger, stores.withdrawable_reactions, stores.state, stores.directory, log);
+  Dispatcher dispatcher("kith", {&capture}, stores.db, stores.ledger, stores.withdrawable_reactions, stores.state,
+                        stores.directory, log);
   SystemClock clock;
   SeededRandom random(1);
   OutboxMessenger messenger(stores.outbox, clock, Capabilities{});
@@ -260,6 +293,8 @@ int run(const Options& o) {
   const auto baseline = bare_nlohmann(o);
   report.add("nlohmann_parse_events_per_s", baseline.rate());
   report.add("rss_after_nlohmann_mib", peak_rss_mib());
+  const auto simdjson_baseline = bare_simdjson(o);
+  report.add("simdjson_parse_events_per_s", simdjson_baseline.rate());
 
   bench::StreamCounts counts;
   const auto translated = translate_only(o, counts);
@@ -287,6 +322,8 @@ int run(const Options& o) {
 
   report.add("ratio_translate_over_nlohmann", translated.rate() / baseline.rate());
   report.add("ratio_full_over_nlohmann", full.stage.rate() / baseline.rate());
+  report.add("ratio_translate_over_simdjson", translated.rate() / simdjson_baseline.rate());
+  report.add("ratio_full_over_simdjson", full.stage.rate() / simdjson_baseline.rate());
   report.add("ratio_translate_over_target", translated.rate() / target_events_per_second);
   report.add("ratio_full_over_target", full.stage.rate() / target_events_per_second);
   report.add("ratio_live_over_target", live.stage.rate() / target_events_per_second);
