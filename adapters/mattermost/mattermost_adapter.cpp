@@ -22,6 +22,9 @@ namespace {
 constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 constexpr int page_size = 200;  // the server's maximum per_page
 constexpr std::size_t post_author_cache = 20000;
+// At most this many events wait while a batch of WebSocket events is applied; the read loop then
+// waits too, so a burst cannot grow memory without bound.
+constexpr std::size_t max_waiting_frame_events = 1000;
 
 std::string hex(const unsigned char* data, std::size_t n) {
   static constexpr char digits[] = "0123456789abcdef";
@@ -286,6 +289,7 @@ std::string MattermostAdapter::pending_post_id(const std::string& key) const {
 
 asio::awaitable<void> MattermostAdapter::run(EventSink& sink) {
   sink_ = &sink;
+  frames_ = std::make_unique<BatchCoalescer>(io_.get_executor(), sink, max_waiting_frame_events);
   const auto stored = co_await sink.cursor(cursor_name_);
   try {
     since_ = stored.empty() ? 0 : std::stoll(stored);
@@ -304,6 +308,7 @@ asio::awaitable<void> MattermostAdapter::run(EventSink& sink) {
     co_await reconnect_timer_.async_wait(use_tuple);
   }
   sink_ = nullptr;
+  frames_.reset();
 }
 
 asio::awaitable<void> MattermostAdapter::session(EventSink& sink) {
@@ -409,8 +414,9 @@ asio::awaitable<void> MattermostAdapter::session(EventSink& sink) {
       backoff_.reset();
       log_->info("resumed the Mattermost WebSocket at {}", origin_.origin());
     }
-    co_await handle_event(sink, *frame);
+    co_await handle_event(*frame);
   }
+  co_await frames_->flush();
   ++generation_;
   ping_timer_.cancel();
   connected_ = false;
@@ -467,6 +473,7 @@ asio::awaitable<Result<std::vector<UserId>>> MattermostAdapter::list_members(con
 }
 
 asio::awaitable<bool> MattermostAdapter::recover(EventSink& sink) {
+  co_await frames_->flush();  // what the WebSocket brought before the gap comes first
   // People and memberships first (no cursor), then every post since the stored position.
   EventBatch directory;
   for (int page = 0;; ++page) {
@@ -558,7 +565,7 @@ asio::awaitable<bool> MattermostAdapter::recover(EventSink& sink) {
   co_return true;
 }
 
-asio::awaitable<void> MattermostAdapter::handle_event(EventSink& sink, const WsFrame& frame) {
+asio::awaitable<void> MattermostAdapter::handle_event(const WsFrame& frame) {
   auto t = translate_event(frame, context());
   if (!t.problem.empty()) {
     log_->warn("skipping Mattermost event {} (seq {}): {}", frame.event, frame.seq.value_or(-1), t.problem);
@@ -605,7 +612,7 @@ asio::awaitable<void> MattermostAdapter::handle_event(EventSink& sink, const WsF
   since_ = std::max(since_, t.position);
   if (t.events.empty() && !moved) co_return;
   EventBatch batch{std::move(t.events), cursor_name_, std::to_string(since_)};
-  co_await sink.deliver(batch);
+  co_await frames_->add(batch);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -19,6 +19,7 @@
 
 #include "adapters/mattermost/translate.hpp"
 #include "bot/core/backoff.hpp"
+#include "bot/core/batch_coalescer.hpp"
 #include "bot/core/chat_adapter.hpp"
 #include "bot/net/http_client.hpp"
 #include "bot/net/http_server.hpp"
@@ -91,7 +92,7 @@ class MattermostAdapter final : public ChatAdapter {
   // The connection
   boost::asio::awaitable<void> session(EventSink& sink);
   boost::asio::awaitable<bool> recover(EventSink& sink);
-  boost::asio::awaitable<void> handle_event(EventSink& sink, const WsFrame& frame);
+  boost::asio::awaitable<void> handle_event(const WsFrame& frame);
   boost::asio::awaitable<void> ping_loop(std::uint64_t generation);
   boost::asio::awaitable<Result<std::vector<UserId>>> list_members(const std::string& channel);
   boost::asio::awaitable<Result<UserProfile>> fetch_user(const std::string& id);
@@ -126,6 +127,9 @@ class MattermostAdapter final : public ChatAdapter {
   std::string action_key_;
 
   EventSink* sink_ = nullptr;
+  /// The WebSocket's events, merged into one batch while the previous one is applied; flushed
+  /// before catch-up delivers anything and when a session ends, so the order stays the server's.
+  std::unique_ptr<BatchCoalescer> frames_;
   UserId self_;
   bool stopping_ = false;
   bool connected_ = false;
