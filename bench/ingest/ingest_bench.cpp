@@ -6,8 +6,12 @@
 //   translate  the adapter's work: parse_frame + translate_event + remembering post authors
 //   full       translate, then kith::Dispatcher::apply with InteractionCapture -> InteractionRecorder
 //              -> Pseudonymizer -> SqliteStores on a WAL file, `--batch` frames per batch
-//   live       the same as full but one frame per batch (one commit each), as the WebSocket loop
-//              delivers frames today; a short run
+//   live       the same as full but one frame per batch (one commit each): frames that arrive one
+//              at a time; a short run
+//   coalesced  frames as the Mattermost adapter hands them to the real BotRuntime: one batch per
+//              frame into a BatchCoalescer on the event loop, applied on the logic thread, so frames
+//              that arrive while a batch commits are merged; frames arrive as fast as they are
+//              translated
 //
 // Frames are generated in chunks outside the timed sections (the same seeded stream for every
 // stage). Prints one "name value" line per measurement and writes them to <out>/results_ingest.txt.
@@ -18,6 +22,7 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <unordered_map>
@@ -27,14 +32,18 @@
 #include <simdjson.h>
 #include <spdlog/sinks/null_sink.h>
 #include <spdlog/spdlog.h>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
 #include <nlohmann/json.hpp>
 
 #include "adapters/mattermost/translate.hpp"
 #include "adapters/mattermost/wire.hpp"
 #include "bench/bench_report.hpp"
+#include "bot/core/batch_coalescer.hpp"
 #include "bot/core/dispatcher.hpp"
 #include "bot/core/messenger.hpp"
 #include "bot/core/random.hpp"
+#include "bot/core/runtime.hpp"
 #include "bot/privacy/interaction_recorder.hpp"
 #include "bot/privacy/pseudonymizer.hpp"
 #include "bot/rituals/capture/interaction_capture.hpp"
@@ -225,11 +234,96 @@ StageResult translate_only(const Options& o, bench::StreamCounts& counts) {
 
 struct FullResult {
   StageResult stage;
-  std::int64_t interactions = 0, ledger_rows = 0;
+  std::int64_t interactions = 0, ledger_rows = 0, commits = 0;
   double db_mib = 0;
 };
 
-FullResult full_path(const Options& o, std::int64_t events, std::size_t batch_size, const std::string& db_path) {
+/// How translated frames reach the dispatcher.
+struct Delivery {
+  std::size_t batch_frames = 1;  ///< Frames per batch, applied in turn on this thread.
+  bool coalesced = false;        ///< Instead: through BatchCoalescer and BotRuntime, as the adapter does.
+};
+
+/// The adapter BotRuntime is built around; the benchmark drives the runtime's sink directly.
+class IdleAdapter final : public ChatAdapter {
+ public:
+  explicit IdleAdapter(UserId self) : self_(std::move(self)) {}
+  [[nodiscard]] std::string_view name() const noexcept override { return "bench"; }
+  [[nodiscard]] Capabilities capabilities() const noexcept override { return {}; }
+  [[nodiscard]] UserId self() const override { return self_; }
+  boost::asio::awaitable<void> run(EventSink&) override { co_return; }
+  void stop() override {}
+  boost::asio::awaitable<Result<Delivered>> deliver(const OutgoingItem&) override { co_return Delivered{}; }
+  boost::asio::awaitable<Result<UserProfile>> profile(const UserId&) override {
+    co_return make_error_code(errc::not_found);
+  }
+  boost::asio::awaitable<Result<std::vector<UserId>>> channel_members(const ChannelId&) override {
+    co_return std::vector<UserId>{};
+  }
+
+ private:
+  UserId self_;
+};
+
+/// Counts the batches (commits) that pass through to `inner`.
+class CountingSink final : public EventSink {
+ public:
+  explicit CountingSink(EventSink& inner) : inner_(inner) {}
+  boost::asio::awaitable<void> deliver(const EventBatch& batch) override {
+    ++batches;
+    co_await inner_.deliver(batch);
+  }
+  boost::asio::awaitable<std::string> cursor(const std::string& name) override {
+    co_return co_await inner_.cursor(name);
+  }
+  std::int64_t batches = 0;
+
+ private:
+  EventSink& inner_;
+};
+
+/// Hands frames over as the Mattermost adapter does: each frame its own batch, into a BatchCoalescer
+/// in front of the real BotRuntime, which applies batches on its logic thread while the event loop
+/// translates the next frames.
+class RuntimeHandOver {
+ public:
+  RuntimeHandOver(const UserId& self, Ritual& ritual, RuntimeServices services, std::shared_ptr<spdlog::logger> log,
+                  std::size_t max_waiting_events)
+      : idle_(self),
+        runtime_(io_, "kith", idle_, {&ritual}, services, std::move(log)),
+        commits_(runtime_),
+        coalescer_(io_.get_executor(), commits_, max_waiting_events) {}
+
+  /// Hands every frame over, then waits until all are applied.
+  void run(const std::vector<std::string>& frames, AdapterModel& adapter, StageResult& r) {
+    const auto hand_over = [&]() -> boost::asio::awaitable<void> {
+      for (const auto& text : frames) {
+        EventBatch frame_batch;
+        frame_batch.cursor_name = "mattermost";
+        if (!adapter.handle(text, frame_batch)) throw std::runtime_error("a generated frame was rejected: " + text);
+        ++r.frames;
+        r.events += static_cast<std::int64_t>(frame_batch.events.size());
+        co_await coalescer_.add(frame_batch);
+      }
+      co_await coalescer_.flush();
+    };
+    std::exception_ptr failure;
+    boost::asio::co_spawn(io_, hand_over(), [&](std::exception_ptr e) { failure = e; });
+    io_.run();
+    io_.restart();
+    if (failure) std::rethrow_exception(failure);
+  }
+  [[nodiscard]] std::int64_t commits() const { return commits_.batches; }
+
+ private:
+  boost::asio::io_context io_;
+  IdleAdapter idle_;
+  BotRuntime runtime_;
+  CountingSink commits_;
+  BatchCoalescer coalescer_;
+};
+
+FullResult full_path(const Options& o, std::int64_t events, const Delivery& delivery, const std::string& db_path) {
   for (const auto* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(db_path + suffix);
   bench::MattermostStream stream(stream_options(o));
   AdapterModel adapter(stream);
@@ -259,16 +353,26 @@ FullResult full_path(const Options& o, std::int64_t events, std::size_t batch_si
     if (batch.events.empty()) return;
     r.events += static_cast<std::int64_t>(batch.events.size());
     dispatcher.apply(batch, ctx);
+    ++result.commits;
     batch.events.clear();
   };
+  std::optional<RuntimeHandOver> hand_over;
+  if (delivery.coalesced) {
+    hand_over.emplace(adapter.self(), capture, stores.services(clock, random), log, delivery.batch_frames);
+  }
   r.seconds = timed_over_stream(stream, events, [&](const std::vector<std::string>& frames) {
+    if (hand_over) {
+      hand_over->run(frames, adapter, r);
+      return;
+    }
     for (const auto& text : frames) {
       if (!adapter.handle(text, batch)) throw std::runtime_error("a generated frame was rejected: " + text);
       ++r.frames;
-      if (r.frames % static_cast<std::int64_t>(batch_size) == 0) flush();
+      if (r.frames % static_cast<std::int64_t>(delivery.batch_frames) == 0) flush();
     }
     flush();  // a chunk boundary ends a batch, so no batch spans untimed generation
   });
+  if (hand_over) result.commits = hand_over->commits();
   auto count = stores.db.prepare("SELECT (SELECT count(*) FROM interactions), (SELECT count(*) FROM event_ledger)");
   count.step();
   result.interactions = count.int64(0);
@@ -308,7 +412,7 @@ int run(const Options& o) {
   report.add("rss_after_translate_mib", peak_rss_mib());
 
   const auto db = (o.out / "ingest.sqlite3").string();
-  const auto full = full_path(o, o.events, o.batch, db);
+  const auto full = full_path(o, o.events, Delivery{o.batch, false}, db);
   report.add("full_seconds", full.stage.seconds);
   report.add("full_events_per_s", full.stage.rate());
   report.add("full_interactions_stored", static_cast<double>(full.interactions));
@@ -316,8 +420,13 @@ int run(const Options& o) {
   report.add("full_db_mib", full.db_mib);
   report.add("full_peak_rss_mib", peak_rss_mib());
 
-  const auto live = full_path(o, o.live_events, 1, (o.out / "ingest_live.sqlite3").string());
+  const auto live = full_path(o, o.live_events, Delivery{1, false}, (o.out / "ingest_live.sqlite3").string());
   report.add("live_events_per_s", live.stage.rate());
+  const auto coalesced = full_path(o, o.events, Delivery{o.batch, true}, (o.out / "ingest_coalesced.sqlite3").string());
+  report.add("coalesced_events_per_s", coalesced.stage.rate());
+  report.add("coalesced_mean_batch_frames", static_cast<double>(coalesced.stage.frames) /
+                                                static_cast<double>(std::max<std::int64_t>(1, coalesced.commits)));
+  report.add("coalesced_ledger_rows", static_cast<double>(coalesced.ledger_rows));
   report.add("peak_rss_mib", peak_rss_mib());
 
   report.add("ratio_translate_over_nlohmann", translated.rate() / baseline.rate());
@@ -327,7 +436,9 @@ int run(const Options& o) {
   report.add("ratio_translate_over_target", translated.rate() / target_events_per_second);
   report.add("ratio_full_over_target", full.stage.rate() / target_events_per_second);
   report.add("ratio_live_over_target", live.stage.rate() / target_events_per_second);
-  for (const auto& path : {db, (o.out / "ingest_live.sqlite3").string()}) {
+  report.add("ratio_coalesced_over_target", coalesced.stage.rate() / target_events_per_second);
+  for (const auto& path :
+       {db, (o.out / "ingest_live.sqlite3").string(), (o.out / "ingest_coalesced.sqlite3").string()}) {
     for (const auto* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
   }
   return 0;
