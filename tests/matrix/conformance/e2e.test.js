@@ -274,6 +274,53 @@ scenario('the weekly digest reaches the team lead as a direct message with its c
   assertConformant(env);
 });
 
+scenario('intro pairings: the group is introduced in one room Kith creates for it, also when Kith dies right after creating it', async (env) => {
+  const { hs, people } = env;
+  let kith = startKith(env);
+  const room = await roomWithKith(env);
+  await kith.stop();
+  // A weekly program in this room whose round was two minutes ago (owed once its first sight is moved back).
+  const slot = new Date(Date.now() - 2 * 60 * 1000);
+  const weekday = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'][slot.getUTCDay()];
+  const program = `[pairings]\nonboarding = false\n[[pairings.program]]\nname = "coffee"\nchannel = "${room}"\n` +
+    `cadence = "weekly"\nweekday = "${weekday}"\ntime = "${slot.toISOString().slice(11, 16)}"\ntimezone = "UTC"\nnotice_hours = 1\n`;
+  kith = startKith(env, { extra: program });
+  for (const name of ['alice', 'bob', 'carol']) {
+    hs.say(room, people[name], mention('@kith pairings join coffee'));
+    await waitFor(`${name} to be in`, () => directRoomsWith(env, people[name]).flatMap((dm) => kithNotices(env, dm)).some((e) => /You're in/.test(e.content.body)));
+  }
+  await kith.stop();
+  sql(env, "UPDATE schedule_jobs SET anchor = anchor - 3600 WHERE name = 'pairings/round:coffee'");
+
+  const trio = [people.alice, people.bob, people.carol].sort();
+  const groupRooms = () => [...hs.rooms.entries()].filter(([, r]) => r.createdBy === env.kith &&
+    r.state.get('m.room.create|').content['org.kith.conversation'] === trio.join(',')).map(([id]) => id);
+  // Kith dies as it sends the intro into the room it has just created.
+  let killed = false;
+  const unhook = hs.before(async (req) => {
+    if (!killed && req.method === 'PUT' && groupRooms().some((id) => decodeURIComponent(req.pathname).includes(`/rooms/${id}/send/`))) {
+      killed = true;
+      await kith.kill9();
+      return 'hang';
+    }
+    return undefined;
+  });
+  kith = startKith(env, { extra: program });
+  await waitFor('Kith to die while sending the intro', () => killed && kith.proc.signalCode === 'SIGKILL', 30000);
+  unhook();
+  assert.strictEqual(groupRooms().length, 1);
+  kith = startKith(env, { extra: program });
+  const intro = await waitFor('the intro', () => groupRooms().flatMap((id) => kithNotices(env, id)).find((e) => /Meet your coffee group!/.test(e.content.body)), 30000);
+  const [group] = groupRooms();
+  const state = hs.rooms.get(group).state;
+  assert.deepStrictEqual(trio.map((u) => state.get(`m.room.member|${u}`)?.content?.membership), ['invite', 'invite', 'invite']);
+  assert.ok(!trio.some((u) => state.get(`m.room.member|${u}`).content.is_direct), 'a group room, not a direct one');
+  for (const u of trio) assert.ok(intro.content['m.mentions'].user_ids.includes(u), `${u} is mentioned`);
+  assert.deepStrictEqual(groupRooms(), [group], 'one room for the group');
+  assert.strictEqual(kithNotices(env, group).filter((e) => /Meet your/.test(e.content.body)).length, 1, 'one intro');
+  assertConformant(env);
+});
+
 scenario('a limited timeline is backfilled with /messages so nothing in the gap is lost', async (env) => {
   const { hs, people } = env;
   let kith = startKith(env);

@@ -68,16 +68,23 @@ async function teardown(env) {
   await env.hs.stop();
 }
 
-// A test with its own homeserver and data directory, torn down however it ends.
-function scenario(name, body, options) {
+// A test with its own homeserver and data directory, torn down however it ends, a hang included
+// (a hook that never fires would otherwise keep the whole file waiting for CTest's timeout).
+function scenario(name, body, { limitMs = 120000, ...options } = {}) {
   test(name, async () => {
     const env = await setup(options);
+    let timer;
     try {
-      await body(env);
+      const run = body(env);
+      run.catch(() => {});  // reported through the race below
+      await Promise.race([run, new Promise((resolve, reject) => {
+        timer = setTimeout(() => reject(new Error(`the scenario did not finish within ${limitMs / 1000} s`)), limitMs);
+      })]);
     } catch (e) {
       for (const k of env.processes) console.log(`--- kith output ---\n${k.out}`);
       throw e;
     } finally {
+      clearTimeout(timer);
       await teardown(env);
     }
   });
