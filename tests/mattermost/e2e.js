@@ -251,6 +251,18 @@ const scenarios = {
     assert.match(kith.output, /rate-limiting/);
   },
 
+  // Forty posts arrive at once: those that come while a batch is being applied are merged into the
+  // next batch; every one is answered exactly once, in the order they were posted.
+  async burst(server, kith) {
+    await connected(kith);
+    const commands = Array.from({ length: 40 }, (_, i) => `burst-${i}`);
+    for (const command of commands) server.userPosts(server.alice, server.town, `@kith ${command}`);
+    await waitFor(() => ephemerals(server).length === commands.length, 'answers to every post of the burst\n' + kith.output);
+    await new Promise((r) => setTimeout(r, 500));
+    const answered = ephemerals(server).map((e) => shown(e.post.message).match(/`(burst-\d+)`/)?.[1]);
+    assert.deepEqual(answered, commands, 'each post answered once, in order');
+  },
+
   // Malformed, oversized and unknown events are skipped and logged; the stream continues.
   async bad_events(server, kith) {
     await connected(kith);
