@@ -98,13 +98,25 @@ rituals::QuizSettings read_quiz(TomlReader r, const std::string& file, const Bot
   return c;
 }
 
-rituals::DigestSettings read_digest(TomlReader r, const BotConfig& bot) {
+rituals::DigestSettings read_digest(TomlReader r, const std::string& file, const BotConfig& bot) {
   rituals::DigestSettings c;
   c.enabled = r.boolean("enabled", c.enabled);
   c.weekday = r.weekday("weekday", "monday");
   c.time = std::chrono::minutes(r.time_of_day("time", "09:00"));
   c.time_zone = bot.time_zone;
   c.admins = bot.admins;
+  if (const auto* zones = r.table("team_timezones")) {
+    TomlReader z(zones, file, "digest.team_timezones");
+    for (const auto& [key, node] : *zones) {
+      (void)node;
+      const std::string team(key.str());
+      auto zone = z.string(team, "");
+      if (!is_known_time_zone(zone)) {
+        z.fail(team, "unknown time zone \"" + zone + "\"; use an IANA name such as \"America/New_York\"");
+      }
+      c.team_time_zones.emplace(team, std::move(zone));
+    }
+  }
   r.reject_unknown_keys();
   return c;
 }
@@ -208,7 +220,7 @@ Config parse_config(const std::string& text, const std::string& name) {
   config.privacy = read_privacy(TomlReader(top.table("privacy"), name, "privacy"));
   config.recognition = read_recognition(TomlReader(top.table("recognition"), name, "recognition"), config.bot);
   config.quiz = read_quiz(TomlReader(top.table("quiz"), name, "quiz"), name, config.bot);
-  config.digest = read_digest(TomlReader(top.table("digest"), name, "digest"), config.bot);
+  config.digest = read_digest(TomlReader(top.table("digest"), name, "digest"), name, config.bot);
   config.pairings = read_pairings(TomlReader(top.table("pairings"), name, "pairings"), name, config.bot);
   if (const auto* t = top.table("mattermost")) config.mattermost = read_mattermost(TomlReader(t, name, "mattermost"));
   if (const auto* t = top.table("matrix")) config.matrix = read_matrix(TomlReader(t, name, "matrix"));

@@ -51,6 +51,14 @@ TEST_CASE("an unknown time zone is refused") {
              Catch::StartsWith("kith.toml:2:12: [bot] timezone: unknown time zone \"Europe/Atlantis\""));
 }
 
+TEST_CASE("teams' digest time zones are read and checked") {
+  CHECK_THAT(
+      error_of("[digest]\nteam_timezones = { sales = \"America/Atlantis\" }\n"),
+      Catch::StartsWith("kith.toml:2:28: [digest.team_timezones] sales: unknown time zone \"America/Atlantis\""));
+  CHECK_THAT(error_of("[digest]\nteam_timezones = { sales = 5 }\n"),
+             Catch::Contains("[digest.team_timezones] sales: expected a string"));
+}
+
 TEST_CASE("a value of the wrong type says what was expected and what was found") {
   CHECK(error_of("[privacy]\nretention_days = \"long\"\n") ==
         "kith.toml:2:18: [privacy] retention_days: expected an integer, got a string");

@@ -98,6 +98,27 @@ TEST_CASE("each team lead gets a direct message with published figures, trend, c
   CHECK_THAT(d.messenger.messages[1].text.plain(), !Catch::Contains("120"));
 }
 
+TEST_CASE("a team in another time zone gets its digest at the same local time, from its own job") {
+  Digesting d;
+  DigestSettings settings = Digesting::settings();
+  settings.time_zone = "Europe/Berlin";
+  settings.team_time_zones = {{"design", "America/New_York"}};
+  WeeklyDigest ritual(settings, d.source, d.stores.digests, d.stores.org, {&d.handler});
+  std::map<std::string, ScheduleSpec> jobs;
+  for (const auto& job : ritual.jobs()) jobs.emplace(job.name, job.schedule);
+  REQUIRE(jobs.size() == 2);
+  CHECK(jobs.at("weekly").time_zone == "Europe/Berlin");
+  CHECK(jobs.at("weekly:America/New_York").time_zone == "America/New_York");
+  CHECK(jobs.at("weekly").time_of_day == jobs.at("weekly:America/New_York").time_of_day);
+
+  ritual.on_job("weekly", d.clock.now(), d.ctx);  // Berlin: the organisation digest only
+  REQUIRE(d.messenger.messages.size() == 1);
+  CHECK(std::get<ToDirect>(d.messenger.messages[0].to).user == UserId("u-ada"));
+  ritual.on_job("weekly:America/New_York", d.clock.now() + std::chrono::hours(6), d.ctx);
+  REQUIRE(d.messenger.messages.size() == 2);
+  CHECK(std::get<ToDirect>(d.messenger.messages[1].to).user == UserId("u-lena"));
+}
+
 TEST_CASE("ideas no ritual can carry out are left unsaid") {
   Digesting d;
   d.handler.able = false;

@@ -1,5 +1,7 @@
 #include "bot/rituals/digest/weekly_digest.hpp"
 
+#include <set>
+
 #include <cmath>
 
 #include "bot/charts/trend_chart.hpp"
@@ -29,13 +31,27 @@ Image chart_for(const analytics::TeamDigest& team, const std::string& file_name)
 }
 }  // namespace
 
+// One job per time zone: "weekly" in the default zone, "weekly:<zone>" for each other zone a team
+// is in, so every lead reads the digest at the same local weekday and time.
 std::vector<ScheduledJob> WeeklyDigest::jobs() const {
   if (!settings_.enabled) return {};
-  ScheduleSpec spec;
-  spec.weekday = settings_.weekday;
-  spec.time_of_day = settings_.time;
-  spec.time_zone = settings_.time_zone;
-  return {ScheduledJob{"weekly", spec, std::chrono::hours(24)}};
+  std::set<std::string> zones{settings_.time_zone};
+  for (const auto& [team, zone] : settings_.team_time_zones) zones.insert(zone);
+  std::vector<ScheduledJob> jobs;
+  for (const auto& zone : zones) {
+    ScheduleSpec spec;
+    spec.weekday = settings_.weekday;
+    spec.time_of_day = settings_.time;
+    spec.time_zone = zone;
+    jobs.push_back(
+        ScheduledJob{zone == settings_.time_zone ? "weekly" : "weekly:" + zone, spec, std::chrono::hours(24)});
+  }
+  return jobs;
+}
+
+const std::string& WeeklyDigest::zone_of(const std::string& team) const {
+  const auto it = settings_.team_time_zones.find(team);
+  return it == settings_.team_time_zones.end() ? settings_.time_zone : it->second;
 }
 
 bool WeeklyDigest::someone_can(const std::string& action) const {
@@ -46,19 +62,24 @@ bool WeeklyDigest::someone_can(const std::string& action) const {
 }
 
 void WeeklyDigest::on_job(const std::string& job, TimePoint slot, RitualContext& ctx) {
-  if (job == "weekly") send_all(slot, ctx);
+  constexpr std::string_view prefix = "weekly:";
+  if (job == "weekly") {
+    send_all(slot, settings_.time_zone, ctx);
+  } else if (job.rfind(prefix, 0) == 0) {
+    send_all(slot, job.substr(prefix.size()), ctx);
+  }
 }
 
 void WeeklyDigest::on_job_skipped(const std::string& job, TimePoint slot, RitualContext& ctx) {
   (void)job, (void)slot, (void)ctx;  // a stale digest is worse than none; the next week's will come
 }
 
-void WeeklyDigest::send_all(TimePoint week_end, RitualContext& ctx) {
+void WeeklyDigest::send_all(TimePoint week_end, const std::string& zone, RitualContext& ctx) {
   const auto computed = source_.compute(week_end);
   const auto hour = std::to_string(computed.week_end_hour);
   const auto now = ctx.clock.now();
   for (const auto& person : org_.everyone()) {
-    if (!person.is_lead) continue;
+    if (!person.is_lead || zone_of(person.team) != zone) continue;
     for (const auto& team : computed.teams) {
       if (team.team != person.team) continue;
       const auto scope = "team:" + team.team;
@@ -86,6 +107,7 @@ void WeeklyDigest::send_all(TimePoint week_end, RitualContext& ctx) {
       ctx.messenger.send(std::move(message));
     }
   }
+  if (zone != settings_.time_zone) return;
   for (const auto& username : settings_.admins) {
     const auto admin = ctx.directory.profile_by_username(username);
     if (!admin || !store_.record(DigestAuditEntry{now, admin->id, "org", computed.week_end_hour,

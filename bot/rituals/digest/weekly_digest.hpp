@@ -3,6 +3,7 @@
 // and up to three actions Kith can carry out on request; admins get the organisation's picture.
 // Every digest sent is written to the audit ledger in the same transaction as its message.
 #include <chrono>
+#include <map>
 #include <vector>
 
 #include "bot/core/digest_action_handler.hpp"
@@ -17,8 +18,9 @@ struct DigestSettings {
   bool enabled = true;
   std::chrono::weekday weekday = std::chrono::Monday;
   std::chrono::minutes time{9 * 60};
-  std::string time_zone = "UTC";
-  std::vector<std::string> admins;  ///< Usernames who receive the organisation digest.
+  std::string time_zone = "UTC";                       ///< The organisation digest's, and every team's by default.
+  std::map<std::string, std::string> team_time_zones;  ///< Team -> IANA zone its digest's weekday and time are in.
+  std::vector<std::string> admins;                     ///< Usernames who receive the organisation digest.
 };
 
 class WeeklyDigest final : public Ritual {
@@ -33,10 +35,12 @@ class WeeklyDigest final : public Ritual {
   void on_job(const std::string& job, TimePoint slot, RitualContext& ctx) override;
   void on_job_skipped(const std::string& job, TimePoint slot, RitualContext& ctx) override;
 
-  /// Sends the digests for the week ending at `week_end` (the scheduled job calls this).
-  void send_all(TimePoint week_end, RitualContext& ctx);
+  /// Sends the digests for the week ending at `week_end` to the leads of the teams in `zone`, and
+  /// the organisation digest when `zone` is the default one (each zone's job calls this).
+  void send_all(TimePoint week_end, const std::string& zone, RitualContext& ctx);
 
  private:
+  [[nodiscard]] const std::string& zone_of(const std::string& team) const;
   [[nodiscard]] bool someone_can(const std::string& action) const;
   DigestSettings settings_;
   DigestSource& source_;
