@@ -1,9 +1,9 @@
 // Where Kith talks to one person or a small group on Matrix: the room is found, in order, in
-// memory, in m.direct (loaded at every session start, so a restart knows its direct rooms), among
-// the joined rooms whose m.room.create carries Kith's conversation marker, and only then created.
-// The marker is what makes createRoom idempotent: a crash after the homeserver created a room
-// but before Kith recorded it leaves a room that the next run finds and uses instead of opening
-// a second one, so no person ever gets two rooms, or the same message twice, from one send.
+// memory, in m.direct (read before the first one is needed, so a restart knows its direct rooms),
+// among the joined rooms Kith created with its conversation marker in m.room.create, and only then
+// created. The marker is what makes createRoom idempotent: a crash or a lost answer after the
+// homeserver created a room leaves a room the next attempt finds and uses instead of opening a
+// second one, so no person gets two rooms, or the same message twice, from one send.
 #include <algorithm>
 
 #include "adapters/matrix/matrix_adapter.hpp"
@@ -17,18 +17,23 @@ constexpr const char* marker_key = "org.kith.conversation";
 std::string direct_data_path(const std::string& self) {
   return "/_matrix/client/v3/user/" + enc(self) + "/account_data/m.direct";
 }
+
+/// A hash of the people, so no user id sits in room state and no separator can be ambiguous.
+std::string marker_of(const std::vector<std::string>& people) {
+  std::string joined;
+  for (const auto& p : people) joined += p + "\n";
+  return sha256_hex(joined);
+}
 }  // namespace
 
-std::string MatrixAdapter::conversation_key(const std::vector<UserId>& users) const {
+std::vector<std::string> MatrixAdapter::conversation_people(const std::vector<UserId>& users) const {
   std::vector<std::string> ids;
   for (const auto& u : users) {
     if (u.str() != settings_.user_id) ids.push_back(u.str());
   }
   std::sort(ids.begin(), ids.end());
   ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
-  std::string key;
-  for (const auto& id : ids) key += (key.empty() ? "" : ",") + id;
-  return key;
+  return ids;
 }
 
 asio::awaitable<void> MatrixAdapter::load_direct_rooms() {
@@ -37,104 +42,176 @@ asio::awaitable<void> MatrixAdapter::load_direct_rooms() {
   auto response = co_await api(call);
   if (response && response->status == 200 && response->body.is_object()) {
     learn_direct(response->body, memory_);
-  } else if (!response || response->status != 404) {  // 404: Kith has no direct rooms yet
-    log_->warn("could not read m.direct from {}; direct rooms are found again as people write", origin_.origin());
+    rooms_loaded_ = true;
+  } else if (response && response->status == 404) {  // Kith has no direct rooms yet
+    rooms_loaded_ = true;
+  } else {
+    log_->warn("could not read m.direct from {} ({}); Kith reads it again before it next opens a direct room",
+               origin_.origin(), response ? "HTTP " + std::to_string(response->status) : response.error().message());
   }
-  rooms_loaded_ = true;
 }
 
 asio::awaitable<Result<std::string>> MatrixAdapter::conversation_room(const std::vector<UserId>& users) {
-  const auto key = conversation_key(users);
-  if (key.empty()) co_return make_error_code(errc::rejected);
-  const bool direct = key.find(',') == std::string::npos;
-  // Outbox items can be due before the session has read m.direct; wait for it rather than guess.
-  for (int waited = 0; !rooms_loaded_ && !stopping_ && waited < 600; ++waited) {
-    co_await pause(std::chrono::milliseconds(50));
-  }
+  const auto people = conversation_people(users);
+  if (people.empty()) co_return make_error_code(errc::rejected);
+  const bool direct = people.size() == 1;
+  const auto marker = marker_of(people);
+  // Without m.direct Kith would open second rooms with everyone it already has one with.
+  if (!rooms_loaded_) co_await load_direct_rooms();
   if (!rooms_loaded_) co_return make_error_code(errc::unavailable);
   if (direct) {
-    if (const auto it = memory_.direct_room_of.find(key); it != memory_.direct_room_of.end()) co_return it->second;
-  } else if (const auto it = group_rooms_.find(key); it != group_rooms_.end()) {
+    if (const auto it = memory_.direct_room_of.find(people[0]); it != memory_.direct_room_of.end()) {
+      const auto room = it->second;
+      const auto reachable = co_await still_in_room(people[0], room);
+      if (!reachable) co_return make_error_code(errc::unavailable);
+      if (*reachable) co_return room;
+      memory_.direct_room_of.erase(people[0]);  // they left it: open a new one
+    }
+  } else if (const auto it = group_rooms_.find(marker); it != group_rooms_.end()) {
     co_return it->second;
   }
 
+  if (!marked_rooms_scanned_ && !co_await scan_marked_rooms()) co_return make_error_code(errc::unavailable);
   std::string room;
-  if (!marked_rooms_scanned_) co_await scan_marked_rooms();
-  if (const auto it = marked_rooms_.find(key); it != marked_rooms_.end()) {
+  if (const auto it = marked_rooms_.find(marker); it != marked_rooms_.end()) {
     room = it->second;
-    log_->info("using room {} that an earlier run created for {} but did not record", room, key);
+    log_->info("using room {}, which Kith created earlier but had not recorded", room);
   } else {
-    std::vector<std::string> invite;
-    for (std::size_t start = 0; start <= key.size();) {
-      const auto comma = std::min(key.find(',', start), key.size());
-      invite.push_back(key.substr(start, comma - start));
-      start = comma + 1;
-    }
     json create{{"preset", direct ? "trusted_private_chat" : "private_chat"},
-                {"invite", invite},
+                {"invite", people},
                 {"visibility", "private"},
-                {"creation_content", {{marker_key, key}}}};
+                {"creation_content", {{marker_key, marker}}}};
     if (direct) create["is_direct"] = true;
     ApiCall call{"POST", "/_matrix/client/v3/createRoom", create.dump()};
     call.paced = true;
+    call.attempts = 1;  // not idempotent: a retry after a lost answer goes through the scan again
     auto created = co_await api(call);
-    if (!created) co_return created.error();
+    if (!created || created->status >= 500) {
+      marked_rooms_scanned_ = false;  // the room may exist; look for it before creating another
+      co_return created ? make_error_code(status_error(created->status)) : created.error();
+    }
     if (created->status != 200 || !created->body.is_object() || !created->body.contains("room_id") ||
         !created->body["room_id"].is_string()) {
+      log_->warn("the homeserver refused to create a room for {} people: HTTP {} {}", people.size(), created->status,
+                 created->errcode);
       co_return make_error_code(status_error(created->status));
     }
     room = created->body["room_id"].get<std::string>();
   }
   if (!direct) {
-    group_rooms_[key] = room;
+    group_rooms_[marker] = room;
     co_return room;
   }
-  memory_.direct_room_of[key] = room;
+  memory_.direct_room_of[people[0]] = room;
   memory_.direct_rooms.insert(room);
+  checked_direct_rooms_.insert(room);
   memory_.rooms[room].direct = true;
-  co_await record_direct_room(key, room);
+  co_await record_direct_room(people[0], room);
   co_return room;
 }
 
-asio::awaitable<void> MatrixAdapter::scan_marked_rooms() {
-  // Once per run: only a previous run can have left a created but unrecorded room behind.
+asio::awaitable<std::optional<bool>> MatrixAdapter::still_in_room(const std::string& user, const std::string& room) {
+  // m.direct is not updated when someone leaves, so a room from it (or from before a restart) is
+  // checked once per run before Kith writes there.
+  if (checked_direct_rooms_.count(room)) co_return true;
+  ApiCall call{"GET", room_path(room) + "/state/m.room.member/" + enc(user)};
+  call.attempts = 2;
+  auto member = co_await api(call);
+  if (!member) co_return std::nullopt;
+  if (member->status == 403 || member->status == 404) co_return false;
+  if (member->status != 200 || !member->body.is_object()) co_return std::nullopt;
+  const auto membership = member->body.value("membership", "");
+  if (membership != "join" && membership != "invite") co_return false;
+  checked_direct_rooms_.insert(room);
+  co_return true;
+}
+
+void MatrixAdapter::forget_conversation_room(const std::string& room) {
+  checked_direct_rooms_.erase(room);
+  std::erase_if(memory_.direct_room_of, [&](const auto& entry) { return entry.second == room; });
+  std::erase_if(group_rooms_, [&](const auto& entry) { return entry.second == room; });
+  std::erase_if(marked_rooms_, [&](const auto& entry) { return entry.second == room; });
+}
+
+asio::awaitable<bool> MatrixAdapter::scan_marked_rooms() {
+  // Only a previous attempt can have left a created but unrecorded room behind, so one complete
+  // scan per run is enough (a createRoom whose outcome is unknown asks for another).
   ApiCall list{"GET", "/_matrix/client/v3/joined_rooms"};
   list.attempts = 3;
   auto joined = co_await api(list);
   if (!joined || joined->status != 200 || !joined->body.is_object() || !joined->body.contains("joined_rooms") ||
       !joined->body["joined_rooms"].is_array()) {
-    log_->warn("could not list the joined rooms on {}; will try again before creating the next room", origin_.origin());
-    co_return;
+    log_->warn("could not list the joined rooms on {}; the message waits until Kith can check for a room it created",
+               origin_.origin());
+    co_return false;
   }
   std::set<std::string> known(memory_.direct_rooms.begin(), memory_.direct_rooms.end());
-  for (const auto& [key, room] : group_rooms_) known.insert(room);
+  for (const auto& [marker, room] : group_rooms_) known.insert(room);
   for (const auto& r : joined->body["joined_rooms"]) {
-    if (!r.is_string() || known.count(r.get<std::string>()) || stopping_) continue;
+    if (stopping_) co_return false;
+    if (!r.is_string() || known.count(r.get<std::string>())) continue;
     const auto room = r.get<std::string>();
-    ApiCall call{"GET", room_path(room) + "/state/m.room.create/"};
-    call.attempts = 2;
-    auto state = co_await api(call);
-    if (!state || state->status != 200 || !state->body.is_object()) continue;
-    if (const auto it = state->body.find(marker_key); it != state->body.end() && it->is_string()) {
-      marked_rooms_[it->get<std::string>()] = room;
+    ApiCall create_event{"GET", room_path(room) + "/state/m.room.create/"};
+    create_event.attempts = 2;
+    auto content = co_await api(create_event);
+    if (content && (content->status == 403 || content->status == 404)) continue;
+    if (!content || content->status != 200 || !content->body.is_object()) co_return false;
+    const auto it = content->body.find(marker_key);
+    if (it == content->body.end() || !it->is_string()) continue;
+    // Anyone can put a marker in a room they create and invite Kith: only Kith's own rooms count.
+    ApiCall state{"GET", room_path(room) + "/state"};
+    state.attempts = 2;
+    auto events = co_await api(state);
+    if (!events || events->status != 200 || !events->body.is_array()) co_return false;
+    const auto creator = std::find_if(events->body.begin(), events->body.end(), [](const json& e) {
+      return e.is_object() && e.value("type", "") == "m.room.create";
+    });
+    if (creator == events->body.end() || creator->value("sender", "") != settings_.user_id) {
+      log_->warn("ignoring room {}: it carries Kith's conversation marker but Kith did not create it", room);
+      continue;
     }
+    marked_rooms_[it->get<std::string>()] = room;
   }
   marked_rooms_scanned_ = true;
+  co_return true;
 }
 
 asio::awaitable<void> MatrixAdapter::record_direct_room(const std::string& user, const std::string& room) {
-  // Read, merge, write, as every client does, so other clients of this account keep their list.
+  // Read, merge, write, as every client does, so other clients of this account keep their list;
+  // one writer at a time, so two rooms recorded at once cannot overwrite each other.
+  unrecorded_direct_rooms_.emplace_back(user, room);
+  if (recording_direct_rooms_) co_return;
+  recording_direct_rooms_ = true;
   const auto path = direct_data_path(settings_.user_id);
-  ApiCall get{"GET", path};
-  auto current = co_await api(get);
-  json direct = current && current->status == 200 && current->body.is_object() ? current->body : json::object();
-  auto& list = direct[user];
-  if (!list.is_array()) list = json::array();
-  if (std::find(list.begin(), list.end(), room) != list.end()) co_return;
-  list.push_back(room);
-  ApiCall put{"PUT", path, direct.dump()};
-  auto written = co_await api(put);
-  if (!written || written->status != 200) log_->warn("could not record the direct room with {} in m.direct", user);
+  while (!unrecorded_direct_rooms_.empty() && !stopping_) {
+    ApiCall get{"GET", path};
+    get.attempts = 2;
+    auto current = co_await api(get);
+    if (!current || (current->status != 200 && current->status != 404)) {
+      log_->warn("could not read m.direct to record {} direct room(s) ({}); will try with the next one",
+                 unrecorded_direct_rooms_.size(),
+                 current ? "HTTP " + std::to_string(current->status) : current.error().message());
+      break;
+    }
+    json direct = current->status == 200 && current->body.is_object() ? current->body : json::object();
+    auto batch = std::move(unrecorded_direct_rooms_);
+    unrecorded_direct_rooms_.clear();
+    for (const auto& [who, where] : batch) {
+      auto& list = direct[who];
+      if (!list.is_array()) list = json::array();
+      if (std::find(list.begin(), list.end(), where) == list.end()) list.push_back(where);
+    }
+    ApiCall put{"PUT", path, direct.dump()};
+    put.attempts = 2;
+    auto written = co_await api(put);
+    if (!written || written->status != 200) {
+      log_->warn("could not write m.direct ({}); will try with the next direct room",
+                 written ? "HTTP " + std::to_string(written->status) : written.error().message());
+      unrecorded_direct_rooms_.insert(unrecorded_direct_rooms_.begin(), batch.begin(), batch.end());
+      break;
+    }
+  }
+  recording_direct_rooms_ = false;
 }
 
 }  // namespace kith::matrix

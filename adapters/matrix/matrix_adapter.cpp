@@ -1,7 +1,5 @@
 #include "adapters/matrix/matrix_adapter.hpp"
 
-#include <openssl/sha.h>
-
 #include <algorithm>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -17,18 +15,6 @@ namespace asio = boost::asio;
 namespace {
 constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 constexpr int max_choices = 9;  // keycap reactions 1️⃣..9️⃣
-
-std::string sha256_hex(const std::string& text) {
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(text.data()), text.size(), digest);
-  static constexpr char digits[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned char c : digest) {
-    out.push_back(digits[c >> 4]);
-    out.push_back(digits[c & 15]);
-  }
-  return out;
-}
 
 std::string server_of(const std::string& user_id) {
   const auto colon = user_id.find(':');
@@ -415,7 +401,10 @@ asio::awaitable<Result<std::string>> MatrixAdapter::sync_once(EventSink& sink, c
     if (members_listed_.insert(room).second) co_await list_members(room, next_batch, effects.events);
   }
   for (const auto& invite : effects.invites) co_await handle_invite(invite);
-  for (const auto& room : effects.left_rooms) members_listed_.erase(room);
+  for (const auto& room : effects.left_rooms) {
+    members_listed_.erase(room);
+    forget_conversation_room(room);
+  }
   if (stopping_) co_return make_error_code(errc::unavailable);
   EventBatch batch{std::move(effects.events), cursor_name_, cursor_value(next_batch)};
   co_await sink.deliver(batch);
@@ -494,13 +483,18 @@ asio::awaitable<void> MatrixAdapter::learn_targets(const json& sync) {
       if (!e.is_object() || !e.contains("content") || !e["content"].is_object()) continue;
       if (e.contains("event_id") && e["event_id"].is_string()) in_batch.insert(e["event_id"].get<std::string>());
       const auto& content = e["content"];
-      if (!content.contains("m.relates_to") || !content["m.relates_to"].is_object()) continue;
-      const auto& rel = content["m.relates_to"];
       std::string target;
-      if (rel.contains("m.in_reply_to") && rel["m.in_reply_to"].is_object()) {
-        target = rel["m.in_reply_to"].value("event_id", "");
-      } else if (rel.value("rel_type", "") == "m.annotation") {
-        target = rel.value("event_id", "");
+      if (e.value("type", "") == "m.room.redaction") {
+        // Who sent what is redacted: a reaction is taken back only by the person who gave it.
+        target = e.contains("redacts") && e["redacts"].is_string() ? e["redacts"].get<std::string>()
+                                                                   : content.value("redacts", "");
+      } else if (content.contains("m.relates_to") && content["m.relates_to"].is_object()) {
+        const auto& rel = content["m.relates_to"];
+        if (rel.contains("m.in_reply_to") && rel["m.in_reply_to"].is_object()) {
+          target = rel["m.in_reply_to"].value("event_id", "");
+        } else if (rel.value("rel_type", "") == "m.annotation") {
+          target = rel.value("event_id", "");
+        }
       }
       if (target.empty() || target[0] != '$' || in_batch.count(target) || memory_.events.find(target)) continue;
       if (budget-- <= 0 || stopping_) co_return;
@@ -609,6 +603,8 @@ asio::awaitable<Result<std::string>> MatrixAdapter::send_event(const std::string
   }
   if (response->status == 400 && response->errcode == "M_DUPLICATE_ANNOTATION") co_return std::string();
   log_->warn("sending {} to {} failed: HTTP {} {}", type, room, response->status, response->errcode);
+  // Kith is not (or no longer) in the room: for the room's purposes it is gone.
+  if (response->status == 403 || response->status == 404) co_return make_error_code(errc::not_found);
   // A refused token is retried later (the sync loop re-authenticates or stops Kith).
   if (response->status == 401) co_return make_error_code(errc::unavailable);
   co_return make_error_code(status_error(response->status));
@@ -684,6 +680,11 @@ asio::awaitable<Result<Delivered>> MatrixAdapter::deliver_message(const Outgoing
   const std::string type = "m.room.message";
   const std::string txn = txn_id(message.key);
   auto sent = co_await send_event(room, type, txn, content);
+  if (!sent && sent.error() == errc::not_found && !std::holds_alternative<ToChannel>(message.to)) {
+    // A direct or group room Kith was removed from: the next attempt finds or opens another.
+    forget_conversation_room(room);
+    co_return make_error_code(errc::unavailable);
+  }
   if (!sent) co_return sent.error();
   const auto event_id = *sent;
   memory_.events.put(event_id, KnownEvent{settings_.user_id, choice_ids});
@@ -701,10 +702,10 @@ asio::awaitable<Result<Delivered>> MatrixAdapter::deliver_message(const Outgoing
   if (picture) {
     if (thread_root) (*picture)["m.relates_to"] = content["m.relates_to"];
     const std::string image_txn = txn_id(message.key + ":image");
-    // A failure retries the whole delivery: the text and hints are sent again with their own
-    // txnIds, so the homeserver answers them from its transaction cache instead of posting twice.
+    // The text is out: retrying the whole delivery could post it twice once the homeserver has
+    // forgotten its txnId, so a picture that cannot be sent now is logged and left out.
     auto shown = co_await send_event(room, type, image_txn, *picture);
-    if (!shown) co_return shown.error();
+    if (!shown) log_->warn("could not send the picture for {}: {}", message.key, shown.error().message());
   }
   co_return Delivered{MessageId(event_id), ChannelId(room)};
 }

@@ -103,10 +103,13 @@ class MatrixAdapter final : public ChatAdapter {
   boost::asio::awaitable<Result<std::string>> send_event(const std::string& room, const std::string& type,
                                                          const std::string& txn, const json& content);
   // Direct and group rooms (conversation_rooms.cpp)
-  [[nodiscard]] std::string conversation_key(const std::vector<UserId>& users) const;
+  [[nodiscard]] std::vector<std::string> conversation_people(const std::vector<UserId>& users) const;
   boost::asio::awaitable<void> load_direct_rooms();
   boost::asio::awaitable<Result<std::string>> conversation_room(const std::vector<UserId>& users);
-  boost::asio::awaitable<void> scan_marked_rooms();
+  /// Whether `user` is (or is invited) in `room`; nothing when the homeserver cannot say now.
+  boost::asio::awaitable<std::optional<bool>> still_in_room(const std::string& user, const std::string& room);
+  void forget_conversation_room(const std::string& room);
+  boost::asio::awaitable<bool> scan_marked_rooms();
   boost::asio::awaitable<void> record_direct_room(const std::string& user, const std::string& room);
   boost::asio::awaitable<Result<Delivered>> deliver_message(const OutgoingMessage& message);
   boost::asio::awaitable<Result<Delivered>> deliver_reaction(const OutgoingReaction& reaction);
@@ -140,8 +143,11 @@ class MatrixAdapter final : public ChatAdapter {
   std::set<std::string> members_listed_;
   bool rooms_loaded_ = false;                        ///< m.direct has been read in this run.
   bool marked_rooms_scanned_ = false;                ///< Joined rooms have been searched for Kith's marker.
-  std::map<std::string, std::string> group_rooms_;   ///< conversation key -> room
-  std::map<std::string, std::string> marked_rooms_;  ///< conversation key -> room, from the scan
+  std::map<std::string, std::string> group_rooms_;   ///< conversation marker -> room
+  std::map<std::string, std::string> marked_rooms_;  ///< conversation marker -> room, from the scan
+  std::vector<std::pair<std::string, std::string>> unrecorded_direct_rooms_;  ///< (user, room) not yet in m.direct
+  bool recording_direct_rooms_ = false;
+  std::set<std::string> checked_direct_rooms_;  ///< Direct rooms whose person was seen in them this run.
 };
 
 }  // namespace kith::matrix

@@ -3,6 +3,9 @@
 // (Matrix 1.11) and uploaded again as a new, neutrally named file. Pointing the quiz at the
 // person's own avatar URI would give the answer away: anyone can match an mxc URI against the
 // avatars in the member list.
+#include <algorithm>
+#include <cctype>
+
 #include "adapters/matrix/matrix_adapter.hpp"
 #include "adapters/matrix/request_helpers.hpp"
 
@@ -60,9 +63,18 @@ asio::awaitable<Result<json>> MatrixAdapter::picture_of(const UserId& person) {
     log_->warn("could not fetch the avatar of {}: HTTP {} {}", person.str(), fetched->status, fetched->errcode);
     co_return make_error_code(status_error(fetched->status));
   }
+  auto type = net::find_header(fetched->headers, "Content-Type").value_or("");
+  type = type.substr(0, type.find(';'));
+  std::erase_if(type, [](unsigned char c) { return std::isspace(c) != 0; });
+  if (type.rfind("image/", 0) != 0 || type.size() <= 6 ||
+      !std::all_of(type.begin() + 6, type.end(),
+                   [](unsigned char c) { return std::isalnum(c) || c == '.' || c == '+' || c == '-'; })) {
+    log_->warn("the avatar of {} is not an image (Content-Type \"{}\"); not showing it", person.str(), type);
+    co_return make_error_code(errc::protocol_violation);
+  }
   Image image;
-  image.media_type = net::find_header(fetched->headers, "Content-Type").value_or("image/png");
-  image.file_name = image.media_type == "image/jpeg" ? "colleague.jpg" : "colleague.png";
+  image.media_type = type;
+  image.file_name = "colleague." + (type == "image/jpeg" ? std::string("jpg") : type.substr(6, type.find('+') - 6));
   image.bytes.assign(fetched->raw.begin(), fetched->raw.end());
   auto uri = co_await upload(image);
   if (!uri) co_return uri.error();

@@ -1,5 +1,7 @@
 #pragma once
 // Small pieces every part of the Matrix adapter uses to build requests and read answers.
+#include <openssl/sha.h>
+
 #include <string>
 
 #include "bot/core/error.hpp"
@@ -10,6 +12,19 @@ namespace kith::matrix {
 /// A path segment or query value, percent-encoded.
 inline std::string enc(const std::string& s) {
   return net::percent_encode(s);
+}
+
+/// Lower-case hex SHA-256 of `text`.
+inline std::string sha256_hex(const std::string& text) {
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(text.data()), text.size(), digest);
+  static constexpr char digits[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned char c : digest) {
+    out.push_back(digits[c >> 4]);
+    out.push_back(digits[c & 15]);
+  }
+  return out;
 }
 
 /// The error an unexpected HTTP status stands for.

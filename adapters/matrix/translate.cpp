@@ -236,6 +236,7 @@ void translate_reaction(const json& event, const std::string& id, const std::str
   const auto target = string_at(*relates, "event_id");
   const auto key = string_at(*relates, "key");
   if (target.empty() || key.empty()) throw std::runtime_error("m.reaction without event_id or key");
+  memory.events.put(id, KnownEvent{sender, {}});  // for its redaction: only its sender takes it back
   if (initial || sender == memory.self) return;
   const auto at = time_of(event);
   const auto* known = memory.events.find(target);
@@ -252,8 +253,8 @@ void translate_reaction(const json& event, const std::string& id, const std::str
   out.push_back(Event{id, at, std::move(added)});
 }
 
-void translate_redaction(const json& event, const std::string& id, const std::string& room, bool initial,
-                         std::vector<Event>& out) {
+void translate_redaction(const json& event, const std::string& id, const std::string& room, MatrixMemory& memory,
+                         bool initial, std::vector<Event>& out) {
   auto redacts = string_at(event, "redacts");
   if (redacts.empty()) redacts = string_at(event.at("content"), "redacts");
   if (redacts.empty()) throw std::runtime_error("m.room.redaction without redacts");
@@ -261,7 +262,13 @@ void translate_redaction(const json& event, const std::string& id, const std::st
   const auto at = time_of(event);
   // A redacted reaction is known by its id only: the core remembers which reaction that was, in
   // its store, so a removal after a restart still undoes what the reaction did.
-  out.push_back(Event{id, at, MessageDeleted{MessageId(redacts), ChannelId(room), UserId(string_at(event, "sender"))}});
+  // `by` only when the redaction comes from the event's own sender: a moderator's removal, or a
+  // redaction the server will not apply, takes nothing back on the sender's behalf.
+  MessageDeleted deleted{MessageId(redacts), ChannelId(room), std::nullopt};
+  const auto redactor = string_at(event, "sender");
+  if (const auto* known = memory.events.find(redacts); known && known->sender == redactor)
+    deleted.by = UserId(redactor);
+  out.push_back(Event{id, at, std::move(deleted)});
 }
 
 void translate_member(const json& event, const std::string& id, const std::string& room, MatrixMemory& memory,
@@ -292,8 +299,14 @@ void translate_member(const json& event, const std::string& id, const std::strin
     profile.has_custom_avatar = !profile.avatar_ref.empty();
     out.push_back(Event{id + ":profile", at, ProfileUpdated{std::move(profile)}});
     if (previous != "join" && !initial) out.push_back(Event{id, at, MemberJoined{ChannelId(room), UserId(user)}});
-  } else if (!initial && (membership == "leave" || membership == "ban") && (previous == "join" || previous.empty())) {
-    out.push_back(Event{id, at, MemberLeft{ChannelId(room), UserId(user)}});
+  } else if (membership == "leave" || membership == "ban") {
+    // A direct room the person left is no way to reach them any more.
+    if (const auto it = memory.direct_room_of.find(user); it != memory.direct_room_of.end() && it->second == room) {
+      memory.direct_room_of.erase(it);
+    }
+    if (!initial && (previous == "join" || previous.empty())) {
+      out.push_back(Event{id, at, MemberLeft{ChannelId(room), UserId(user)}});
+    }
   }
 }
 
@@ -379,7 +392,7 @@ void translate_room_event(const json& event, const std::string& room, MatrixMemo
     } else if (type == "m.reaction") {
       translate_reaction(event, id, room, sender, memory, initial, produced);
     } else if (type == "m.room.redaction") {
-      translate_redaction(event, id, room, initial, produced);
+      translate_redaction(event, id, room, memory, initial, produced);
     } else if (type == "m.room.member") {
       translate_member(event, id, room, memory, initial, produced);
     } else if (type == "m.room.join_rules") {

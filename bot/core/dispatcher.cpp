@@ -75,7 +75,7 @@ void Dispatcher::apply_one(const Event& event, RitualContext& ctx) {
 std::optional<Event> Dispatcher::withdrawn_reaction(const Event& event) {
   const auto* deleted = std::get_if<MessageDeleted>(&event.body);
   if (!deleted || !deleted->by) return std::nullopt;
-  auto reaction = reactions_.take(deleted->id.str());
+  auto reaction = reactions_.take(deleted->id.str(), deleted->channel);
   if (!reaction) return std::nullopt;
   return Event{event.key, event.at,
                ReactionRemoved{reaction->message, reaction->channel, *deleted->by, reaction->emoji, std::nullopt}};

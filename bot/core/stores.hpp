@@ -51,8 +51,8 @@ class WithdrawableReactions {
   };
   virtual ~WithdrawableReactions() = default;
   virtual void remember(const std::string& key, const Reaction& reaction, TimePoint at) = 0;
-  /// The reaction stored under `key`, removed from the store; nothing for any other key.
-  [[nodiscard]] virtual std::optional<Reaction> take(const std::string& key) = 0;
+  /// The reaction stored under `key` in `channel`, removed from the store; nothing otherwise.
+  [[nodiscard]] virtual std::optional<Reaction> take(const std::string& key, const ChannelId& channel) = 0;
   virtual void forget_before(TimePoint cutoff) = 0;
 };
 

@@ -33,9 +33,11 @@ void SqliteWithdrawableReactions::remember(const std::string& key, const Reactio
       .run();
 }
 
-std::optional<WithdrawableReactions::Reaction> SqliteWithdrawableReactions::take(const std::string& key) {
-  auto stmt = db_.cached("DELETE FROM withdrawable_reactions WHERE key = ? RETURNING message, channel, emoji");
-  stmt.bind_all(key);
+std::optional<WithdrawableReactions::Reaction> SqliteWithdrawableReactions::take(const std::string& key,
+                                                                                 const ChannelId& channel) {
+  auto stmt =
+      db_.cached("DELETE FROM withdrawable_reactions WHERE key = ? AND channel = ? RETURNING message, channel, emoji");
+  stmt.bind_all(key, channel.str());
   // SQLite deletes on the first step; RETURNING hands back the (at most one) row.
   if (!stmt.step()) return std::nullopt;
   return Reaction{MessageId(stmt.text(0)), ChannelId(stmt.text(1)), stmt.text(2)};

@@ -21,7 +21,7 @@ class SqliteWithdrawableReactions final : public WithdrawableReactions {
  public:
   explicit SqliteWithdrawableReactions(Database& db) : db_(db) {}
   void remember(const std::string& key, const Reaction& reaction, TimePoint at) override;
-  std::optional<Reaction> take(const std::string& key) override;
+  std::optional<Reaction> take(const std::string& key, const ChannelId& channel) override;
   void forget_before(TimePoint cutoff) override;
 
  private:

@@ -197,8 +197,9 @@ TEST_CASE("remembered reactions older than the cutoff are forgotten") {
   reactions.remember("$old", {MessageId("$m"), ChannelId("!r"), "taco"}, utc(2026, 1, 1));
   reactions.remember("$new", {MessageId("$m"), ChannelId("!r"), "+1"}, utc(2026, 2, 1));
   reactions.forget_before(utc(2026, 1, 15));
-  CHECK_FALSE(reactions.take("$old"));
-  const auto kept = reactions.take("$new");
+  CHECK_FALSE(reactions.take("$old", ChannelId("!r")));
+  CHECK_FALSE(reactions.take("$new", ChannelId("!elsewhere")));  // a deletion in another room is not this one
+  const auto kept = reactions.take("$new", ChannelId("!r"));
   REQUIRE(kept);
   CHECK(kept->emoji == "+1");
 }

@@ -170,6 +170,14 @@ TEST_CASE("reactions become ReactionAdded with short names and authors, and thei
   REQUIRE(deleted.by);
   CHECK(*deleted.by == UserId("@alice:hs.test"));
   CHECK(out[0].key == "$red");
+  // A moderator's redaction of someone else's reaction takes nothing back on their behalf.
+  out.clear();
+  translate_room_event(json{{"event_id", "$red2"},
+                            {"sender", "@mod:hs.test"},
+                            {"type", "m.room.redaction"},
+                            {"content", {{"redacts", "$re"}}}},
+                       room, m, false, out, skip_log);
+  CHECK_FALSE(only<MessageDeleted>(out).by);
 }
 
 TEST_CASE("numbered reactions and bare-number replies to Kith's messages with choices become ChoiceMade") {

@@ -103,6 +103,9 @@ scenario('restart and kill -9 in the middle of a sync batch neither lose nor rep
   assertConformant(env);
 });
 
+// Kith's conversation marker: a hash of the people in the room (sorted, one per line).
+const markerOf = (users) => require('crypto').createHash('sha256').update([...users].sort().map((u) => `${u}\n`).join('')).digest('hex');
+
 const directRoomsWith = (env, user) => [...env.hs.rooms.entries()]
   .filter(([, r]) => r.createdBy === env.kith && r.state.get(`m.room.member|${user}`)).map(([id]) => id);
 
@@ -110,6 +113,10 @@ scenario('direct rooms: one per person across a restart and a crash between crea
   const { hs, people } = env;
   let kith = startKith(env);
   const room = await roomWithKith(env);
+  // Dan makes a room that claims to be Kith's room with Alice and invites Kith: it must never be used.
+  const forged = hs.createRoom(people.dan, { creationContent: { 'org.kith.conversation': markerOf([people.alice]) } });
+  hs.invite(forged, people.dan, env.kith);
+  await waitFor('Kith to join Dan\'s room', () => hs.membership(forged, env.kith) === 'join');
   // Kill Kith right after the homeserver created the direct room, before Kith recorded it.
   let killed = false;
   const unhook = hs.before(async (req) => {
@@ -126,7 +133,7 @@ scenario('direct rooms: one per person across a restart and a crash between crea
   const [dm, ...others] = directRoomsWith(env, people.alice);
   assert.ok(dm && others.length === 0, 'the room was created before the crash');
   assert.strictEqual(kithNotices(env, dm).length, 0, 'and nothing was sent yet');
-  assert.ok(hs.rooms.get(dm).state.get('m.room.create|').content['org.kith.conversation'], 'the room carries Kith\'s marker');
+  assert.strictEqual(hs.rooms.get(dm).state.get('m.room.create|').content['org.kith.conversation'], markerOf([people.alice]), 'the room carries Kith\'s marker');
 
   kith = startKith(env);
   await waitFor('the help text in the room created before the crash', () => kithNotices(env, dm).length === 1);
@@ -143,6 +150,16 @@ scenario('direct rooms: one per person across a restart and a crash between crea
   hs.say(room, people.alice, mention('@kith help'));
   await waitFor('the third answer', () => kithNotices(env, dm).length === 3);
   assert.deepStrictEqual(directRoomsWith(env, people.alice), [dm], 'still one room with Alice');
+  assert.strictEqual(kithNotices(env, forged).length, 0, 'nothing private went to the forged room');
+
+  // Alice leaves the direct room; after a restart Kith sees she is gone and opens a new one.
+  await kith.stop();
+  hs.append(dm, { type: 'm.room.member', sender: people.alice, state_key: people.alice, content: { membership: 'leave' } });
+  kith = startKith(env);
+  hs.say(room, people.alice, mention('@kith help'));
+  const fresh = await waitFor('a new direct room', () => directRoomsWith(env, people.alice).find((r) => r !== dm && kithNotices(env, r).length === 1));
+  assert.strictEqual(kithNotices(env, dm).length, 3, 'nothing more into the room she left');
+  assert.deepStrictEqual(hs.accountData.get(env.kith).get('m.direct').content[people.alice], [dm, fresh]);
   assertConformant(env);
 });
 
@@ -198,7 +215,7 @@ scenario('a kudos reaction taken back after a restart is undone: the redaction n
   const room = await roomWithKith(env);
   const message = hs.say(room, people.bob, { msgtype: 'm.text', body: 'the release is out' });
   const taco = hs.react(room, people.alice, message.event_id, '\u{1F32E}');
-  hs.react(room, people.carol, message.event_id, '\u{1F32E}');
+  const carols = hs.react(room, people.carol, message.event_id, '\u{1F32E}');
   await waitFor('two recognitions', () => recognitionsOf(env, people.bob) === 2);
   await kith.stop();
 
@@ -208,11 +225,16 @@ scenario('a kudos reaction taken back after a restart is undone: the redaction n
   const told = await waitFor('Alice to be told', () => directRoomsWith(env, people.alice).flatMap((dm) => kithNotices(env, dm))
     .find((e) => /took your recognition back/.test(e.content.body)));
   assert.ok(told);
-  // Redacting an ordinary message changes nothing; Carol's reaction still counts.
+  // Redacting an ordinary message changes nothing, and neither does Dan redacting Carol's reaction
+  // (a moderator's removal, or one the server does not apply): Carol's recognition still counts.
   hs.redact(room, people.bob, hs.say(room, people.bob, { msgtype: 'm.text', body: 'typo' }).event_id);
+  hs.redact(room, people.dan, carols.event_id);
   hs.say(room, people.dan, mention('@kith leaderboard'));
   await waitFor('a leaderboard', () => kithNotices(env, room).find((e) => /Recognition received/.test(e.content.body)));
   assert.strictEqual(recognitionsOf(env, people.bob), 1);
+  // Carol herself can still take hers back.
+  hs.redact(room, people.carol, carols.event_id);
+  await waitFor('Carol\'s recognition to be taken back', () => recognitionsOf(env, people.bob) === 0);
   assertConformant(env);
 });
 
@@ -294,7 +316,7 @@ scenario('intro pairings: the group is introduced in one room Kith creates for i
 
   const trio = [people.alice, people.bob, people.carol].sort();
   const groupRooms = () => [...hs.rooms.entries()].filter(([, r]) => r.createdBy === env.kith &&
-    r.state.get('m.room.create|').content['org.kith.conversation'] === trio.join(',')).map(([id]) => id);
+    r.state.get('m.room.create|').content['org.kith.conversation'] === markerOf(trio)).map(([id]) => id);
   // Kith dies as it sends the intro into the room it has just created.
   let killed = false;
   const unhook = hs.before(async (req) => {

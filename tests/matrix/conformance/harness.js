@@ -39,7 +39,8 @@ class KithProcess {
   kill9() { try { this.proc.kill('SIGKILL'); } catch { /* gone */ } return this.exited; }
   async stop() {
     if (this.proc.exitCode === null && this.proc.signalCode === null) this.proc.kill('SIGTERM');
-    return this.exited;
+    const timer = setTimeout(() => this.proc.kill('SIGKILL'), 15000);  // a stop that hangs still ends
+    try { return await this.exited; } finally { clearTimeout(timer); }
   }
 }
 
