@@ -48,6 +48,25 @@ struct Fixture {
   test::CapturingLogger logger;
   RitualContext ctx{messenger, clock, random, stores.directory, UserId("bot")};
 };
+
+/// A file database and a new dispatcher for every batch, as after a restart of the process.
+struct Restarting {
+  test::TempDir dir;
+  test::FakeClock clock{utc(2026, 1, 1)};
+  SeededRandom random{1};
+  test::RecordingMessenger messenger;
+  test::CapturingLogger logger;
+  /// Applies `batch` in a fresh process; returns what the ritual saw.
+  std::vector<Event> run(const EventBatch& batch) {
+    storage::SqliteStores stores(dir.file("kith.db"));
+    CountingRitual ritual("r", stores.state, false);
+    RitualContext ctx{messenger, clock, random, stores.directory, UserId("bot")};
+    Dispatcher("kith", {&ritual}, stores.db, stores.ledger, stores.withdrawable_reactions, stores.state,
+               stores.directory, logger.log)
+        .apply(batch, ctx);
+    return ritual.seen;
+  }
+};
 }  // namespace
 
 TEST_CASE("a failing ritual is isolated: others still see the event, its writes are rolled back") {
@@ -86,25 +105,13 @@ TEST_CASE("an event delivered twice is processed once") {
 }
 
 TEST_CASE("an event redelivered after a restart is processed once, also when it comes at another time") {
-  test::TempDir dir;
-  test::FakeClock clock{utc(2026, 1, 1)};
-  SeededRandom random{1};
-  test::RecordingMessenger messenger;
-  test::CapturingLogger logger;
+  Restarting r;
   auto click = [](TimePoint at) {
     return Event{"mm:choice:m1:alice:a", at, ChoiceMade{MessageId("m1"), ChannelId("c1"), UserId("alice"), "a"}};
   };
-  auto run = [&](const EventBatch& batch) {
-    storage::SqliteStores stores(dir.file("kith.db"));
-    CountingRitual ritual("r", stores.state, false);
-    RitualContext ctx{messenger, clock, random, stores.directory, UserId("bot")};
-    Dispatcher("kith", {&ritual}, stores.db, stores.ledger, stores.withdrawable_reactions, stores.state,
-               stores.directory, logger.log)
-        .apply(batch, ctx);
-    return ritual.seen.size();
-  };
-  CHECK(run(EventBatch{{posted("p1", "alice"), click(utc(2026, 1, 1, 9))}, "", ""}) == 2);
-  CHECK(run(EventBatch{{posted("p1", "alice"), click(utc(2026, 1, 1, 11)), posted("p2", "bob")}, "", ""}) == 1);
+  CHECK(r.run(EventBatch{{posted("p1", "alice"), click(utc(2026, 1, 1, 9))}, "", ""}).size() == 2);
+  CHECK(r.run(EventBatch{{posted("p1", "alice"), click(utc(2026, 1, 1, 11)), posted("p2", "bob")}, "", ""}).size() ==
+        1);
 }
 
 TEST_CASE("the batch cursor is stored with the batch's effects") {
@@ -146,27 +153,14 @@ TEST_CASE("directory events keep people and channel members current") {
 }
 
 TEST_CASE("a reaction withdrawn by its own key after a restart reaches rituals as ReactionRemoved") {
-  test::TempDir dir;
-  test::FakeClock clock{utc(2026, 1, 1)};
-  SeededRandom random{1};
-  test::RecordingMessenger messenger;
-  test::CapturingLogger logger;
-  auto run = [&](const EventBatch& batch) {
-    storage::SqliteStores stores(dir.file("kith.db"));
-    CountingRitual ritual("r", stores.state, false);
-    RitualContext ctx{messenger, clock, random, stores.directory, UserId("bot")};
-    Dispatcher("kith", {&ritual}, stores.db, stores.ledger, stores.withdrawable_reactions, stores.state,
-               stores.directory, logger.log)
-        .apply(batch, ctx);
-    return ritual.seen;
-  };
+  Restarting r;
   ReactionAdded taco{MessageId("$msg"), ChannelId("!room"), UserId("@alice:hs"), "taco", UserId("@bob:hs"), true};
   ReactionAdded plain = taco;
   plain.withdrawn_by_key = false;
-  run(EventBatch{{Event{"$re", utc(2026, 1, 1), taco}, Event{"$plain", utc(2026, 1, 1), plain}}, "", ""});
+  r.run(EventBatch{{Event{"$re", utc(2026, 1, 1), taco}, Event{"$plain", utc(2026, 1, 1), plain}}, "", ""});
 
   // A new process: only the store knows what "$re" was.
-  const auto seen = run(EventBatch{
+  const auto seen = r.run(EventBatch{
       {Event{"$red", utc(2026, 1, 2), MessageDeleted{MessageId("$re"), ChannelId("!room"), UserId("@alice:hs")}},
        Event{"$red2", utc(2026, 1, 2), MessageDeleted{MessageId("$plain"), ChannelId("!room"), UserId("@alice:hs")}}},
       "",
@@ -183,7 +177,7 @@ TEST_CASE("a reaction withdrawn by its own key after a restart reaches rituals a
   CHECK(std::holds_alternative<MessageDeleted>(seen[1].body));
 
   // Taken once: a second deletion of the same key is a plain deletion.
-  const auto again = run(EventBatch{
+  const auto again = r.run(EventBatch{
       {Event{"$red3", utc(2026, 1, 2), MessageDeleted{MessageId("$re"), ChannelId("!room"), UserId("@alice:hs")}}},
       "",
       ""});

@@ -1,21 +1,13 @@
 #include <catch2/catch.hpp>
 
-#include <fstream>
-#include <sstream>
-
 #include "adapters/mattermost/translate.hpp"
+#include "mattermost/fixture.hpp"
 
 using namespace kith;
 using namespace kith::mattermost;
 
 namespace {
-std::string fixture(const std::string& name) {
-  std::ifstream in(std::string(KITH_SOURCE_DIR) + "/tests/mattermost/fixtures/" + name);
-  REQUIRE(in);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using test::fixture;
 
 WsFrame frame(const std::string& name) {
   auto f = parse_frame(fixture(name));

@@ -2,21 +2,13 @@
 // with nlohmann. Both must accept and reject exactly the same input.
 #include <catch2/catch.hpp>
 
-#include <fstream>
-#include <sstream>
-
 #include "adapters/mattermost/wire.hpp"
+#include "mattermost/fixture.hpp"
 
 using namespace kith::mattermost;
 
 namespace {
-std::string fixture(const std::string& name) {
-  std::ifstream in(std::string(KITH_SOURCE_DIR) + "/tests/mattermost/fixtures/" + name);
-  REQUIRE(in);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using test::fixture;
 
 void check_same_post(const WirePost& a, const WirePost& b) {
   CHECK(a.id == b.id);

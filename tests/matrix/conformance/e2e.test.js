@@ -3,7 +3,7 @@
 const assert = require('node:assert');
 const fs = require('fs');
 const path = require('path');
-const { scenario, startKith, kithCommand, waitFor, recognitionsOf, roomWithKith, mention, kithEvents, kithNotices, sql } = require('./harness');
+const { scenario, startKith, kithCommand, weeklySlotJustPast, moveFirstSightBack, waitFor, recognitionsOf, roomWithKith, mention, kithEvents, kithNotices, sql } = require('./harness');
 
 function assertConformant(env) {
   const mine = env.hs.violations.filter((v) => v.user === env.kith || v.user === 'anonymous' || v.user === 'unknown-token');
@@ -240,11 +240,8 @@ scenario('a kudos reaction taken back after a restart is undone: the redaction n
 
 scenario('the weekly digest reaches the team lead as a direct message with its chart uploaded as m.image', async (env) => {
   const { hs, people } = env;
-  const weekday = (d) => ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'][d.getUTCDay()];
-  const hhmm = (d) => d.toISOString().slice(11, 16);
-  // The digest's slot: two minutes ago, so it is owed as soon as Kith starts (see the anchor below).
-  const slot = new Date(Date.now() - 2 * 60 * 1000);
-  const digest = `[digest]\nweekday = "${weekday(slot)}"\ntime = "${hhmm(slot)}"\n`;
+  const slot = weeklySlotJustPast();
+  const digest = `[digest]\nweekday = "${slot.weekday}"\ntime = "${slot.time}"\n`;
   let kith = startKith(env, { extra: digest });
   const room = await roomWithKith(env);
   // Three hours of conversation before the slot: everyone in "core" mentions the others, and Frank
@@ -265,10 +262,7 @@ scenario('the weekly digest reaches the team lead as a direct message with its c
     'user,team,lead,start_date,manager\n' + core.map((u) => `${people[u]},core,${u === 'alice' ? 'yes' : 'no'},2024-01-0${core.indexOf(u) + 1},`).join('\n') +
     `\n${people.frank},ops,yes,2024-02-01,\n`);
   assert.match(kithCommand(env, ['org', 'import', path.join(env.dir, 'people.csv')]), /6/);
-  // Kith first saw the weekly job when it started above; move that first sight back an hour so
-  // the slot two minutes ago is owed now (as if Kith had been running since before it).
-  sql(env, "UPDATE schedule_jobs SET anchor = anchor - 3600 WHERE name LIKE '%digest%'");
-  assert.strictEqual(sql(env, "SELECT count(*) FROM schedule_jobs WHERE name LIKE '%digest%'")[0][0], 1);
+  moveFirstSightBack(env, 'digest/weekly');
 
   kith = startKith(env, { extra: digest });
   const inDirectRoom = () => directRoomsWith(env, people.alice).flatMap((dm) => kithNotices(env, dm));
@@ -301,18 +295,17 @@ scenario('intro pairings: the group is introduced in one room Kith creates for i
   let kith = startKith(env);
   const room = await roomWithKith(env);
   await kith.stop();
-  // A weekly program in this room whose round was two minutes ago (owed once its first sight is moved back).
-  const slot = new Date(Date.now() - 2 * 60 * 1000);
-  const weekday = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'][slot.getUTCDay()];
+  // A weekly program in this room whose round was two minutes ago.
+  const slot = weeklySlotJustPast();
   const program = `[pairings]\nonboarding = false\n[[pairings.program]]\nname = "coffee"\nchannel = "${room}"\n` +
-    `cadence = "weekly"\nweekday = "${weekday}"\ntime = "${slot.toISOString().slice(11, 16)}"\ntimezone = "UTC"\nnotice_hours = 1\n`;
+    `cadence = "weekly"\nweekday = "${slot.weekday}"\ntime = "${slot.time}"\ntimezone = "UTC"\nnotice_hours = 1\n`;
   kith = startKith(env, { extra: program });
   for (const name of ['alice', 'bob', 'carol']) {
     hs.say(room, people[name], mention('@kith pairings join coffee'));
     await waitFor(`${name} to be in`, () => directRoomsWith(env, people[name]).flatMap((dm) => kithNotices(env, dm)).some((e) => /You're in/.test(e.content.body)));
   }
   await kith.stop();
-  sql(env, "UPDATE schedule_jobs SET anchor = anchor - 3600 WHERE name = 'pairings/round:coffee'");
+  moveFirstSightBack(env, 'pairings/round:coffee');
 
   const trio = [people.alice, people.bob, people.carol].sort();
   const groupRooms = () => [...hs.rooms.entries()].filter(([, r]) => r.createdBy === env.kith &&

@@ -120,6 +120,21 @@ function startKith(env, { token = env.token, extra = '' } = {}) {
   return kith;
 }
 
+// A weekly slot (UTC) two minutes ago: owed as soon as Kith starts, once the job's first sight is
+// moved back an hour (see moveFirstSightBack). Schedules have minute precision.
+function weeklySlotJustPast() {
+  const slot = new Date(Date.now() - 2 * 60 * 1000);
+  const weekday = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'][slot.getUTCDay()];
+  return { weekday, time: slot.toISOString().slice(11, 16) };
+}
+
+// Kith records when it first saw a scheduled job and owes nothing before that: pretend it has been
+// running for an hour.
+function moveFirstSightBack(env, job) {
+  sql(env, 'UPDATE schedule_jobs SET anchor = anchor - 3600 WHERE name = ?', job);
+  if (sql(env, 'SELECT count(*) FROM schedule_jobs WHERE name = ?', job)[0][0] !== 1) throw new Error(`no scheduled job ${job}`);
+}
+
 // Runs a kith subcommand (e.g. "org import FILE") against the scenario's configuration.
 function kithCommand(env, args) {
   return execFileSync(kithBinary(), [...args, '--config', path.join(env.dir, 'kith.toml')], { stdio: 'pipe' }).toString();
@@ -152,4 +167,4 @@ function mention(text, ...users) {
 function kithEvents(env, pred = () => true) { return env.hs.eventsBy(env.kith, pred); }
 function kithNotices(env, room) { return kithEvents(env, (e) => e.type === 'm.room.message' && e.room_id === room); }
 
-module.exports = { scenario, setup, teardown, startKith, kithCommand, waitFor, recognitionsOf, roomWithKith, mention, kithEvents, kithNotices, sql, spec };
+module.exports = { scenario, setup, teardown, startKith, kithCommand, weeklySlotJustPast, moveFirstSightBack, waitFor, recognitionsOf, roomWithKith, mention, kithEvents, kithNotices, sql, spec };
