@@ -308,7 +308,7 @@ class RuntimeHandOver {
       co_await coalescer_.flush();
     };
     std::exception_ptr failure;
-    boost::asio::co_spawn(io_, hand_over(), [&](std::exception_ptr e) { failure = e; });
+    boost::asio::co_spawn(io_, hand_over(), [&](std::exception_ptr e) { failure = std::move(e); });
     io_.run();
     io_.restart();
     if (failure) std::rethrow_exception(failure);

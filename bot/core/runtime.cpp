@@ -27,8 +27,9 @@ bool retrying_cannot_help(const boost::system::error_code& ec) {
 }
 }  // namespace
 
-BotRuntime::BotRuntime(asio::io_context& io, std::string bot_name, ChatAdapter& adapter, std::vector<Ritual*> rituals,
-                       RuntimeServices services, std::shared_ptr<spdlog::logger> log)
+BotRuntime::BotRuntime(asio::io_context& io, std::string bot_name, ChatAdapter& adapter,
+                       const std::vector<Ritual*>& rituals, RuntimeServices services,
+                       std::shared_ptr<spdlog::logger> log)
     : io_(io),
       adapter_(adapter),
       services_(services),

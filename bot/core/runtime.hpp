@@ -20,8 +20,8 @@ namespace kith {
 
 class BotRuntime final : public EventSink {
  public:
-  BotRuntime(boost::asio::io_context& io, std::string bot_name, ChatAdapter& adapter, std::vector<Ritual*> rituals,
-             RuntimeServices services, std::shared_ptr<spdlog::logger> log);
+  BotRuntime(boost::asio::io_context& io, std::string bot_name, ChatAdapter& adapter,
+             const std::vector<Ritual*>& rituals, RuntimeServices services, std::shared_ptr<spdlog::logger> log);
   ~BotRuntime() override;
 
   /// Starts the adapter, the scheduler tick and the outbox delivery on the io_context.
