@@ -4,7 +4,6 @@
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -80,9 +79,27 @@ RitualContext BotRuntime::context() {
 }
 
 void BotRuntime::start() {
-  asio::co_spawn(io_, run_adapter(), asio::detached);
-  asio::co_spawn(io_, tick_loop(), asio::detached);
-  asio::co_spawn(io_, outbox_loop(), asio::detached);
+  asio::co_spawn(io_, adapter_.run(*this), stop_on_failure(std::string(adapter_.name()) + " adapter"));
+  asio::co_spawn(io_, tick_loop(), stop_on_failure("scheduler"));
+  asio::co_spawn(io_, outbox_loop(), stop_on_failure("outbox delivery"));
+}
+
+std::function<void(std::exception_ptr)> BotRuntime::stop_on_failure(std::string part) {
+  // A loop that died silently would leave a bot that looks alive but never answers or never
+  // delivers: stop instead, so the exit code says so and a restart resumes from the store.
+  return [this, part = std::move(part)](std::exception_ptr failure) {
+    if (failure) {
+      try {
+        std::rethrow_exception(failure);
+      } catch (const std::exception& e) {
+        fatal_error_ = part + " stopped: " + e.what();
+      } catch (...) {
+        fatal_error_ = part + " stopped: an unknown exception";
+      }
+      log_->critical("{}", fatal_error_);
+    }
+    stop();
+  };
 }
 
 void BotRuntime::stop() {
@@ -90,16 +107,6 @@ void BotRuntime::stop() {
   adapter_.stop();
   outbox_wake_.cancel();
   tick_timer_.cancel();
-}
-
-asio::awaitable<void> BotRuntime::run_adapter() {
-  try {
-    co_await adapter_.run(*this);
-  } catch (const std::exception& e) {
-    fatal_error_ = e.what();
-    log_->critical("{} adapter stopped: {}", adapter_.name(), e.what());
-  }
-  stop();
 }
 
 // The lambdas below capture by reference: on_logic keeps the calling coroutine suspended until

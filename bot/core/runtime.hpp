@@ -3,6 +3,8 @@
 // store, so SQLite and ritual work never block the event loop. Events flow adapter -> logic
 // thread (Dispatcher, in a transaction) -> outbox -> adapter.
 #include <atomic>
+#include <exception>
+#include <functional>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/thread_pool.hpp>
@@ -25,7 +27,8 @@ class BotRuntime final : public EventSink {
   ~BotRuntime() override;
 
   /// Starts the adapter, the scheduler tick and the outbox delivery on the io_context.
-  /// A fatal adapter error (refused token) stops the runtime and is reported by fatal_error().
+  /// A fatal adapter error (refused token), or an exception escaping the scheduler or the outbox
+  /// delivery, stops the runtime and is reported by fatal_error().
   void start();
   /// Stops the adapter and the loops; the io_context then runs out of work.
   void stop();
@@ -49,7 +52,8 @@ class BotRuntime final : public EventSink {
   /// `work` must be a named object (see the note in chat_adapter.hpp on coroutine parameters).
   template <class F>
   boost::asio::awaitable<LogicResult<F>> on_logic(F& work);
-  boost::asio::awaitable<void> run_adapter();
+  /// The completion handler of the adapter and the loops: logs what stopped one and stops the runtime.
+  std::function<void(std::exception_ptr)> stop_on_failure(std::string part);
   boost::asio::awaitable<void> tick_loop();
   boost::asio::awaitable<void> outbox_loop();
   RitualContext context();

@@ -97,3 +97,20 @@ TEST_CASE("a message goes through adapter, logic thread, ritual, outbox and back
   CHECK(out2.str().find("echo:") == std::string::npos);
   again.stop();
 }
+
+TEST_CASE("an outbox entry that cannot be read stops the bot with an error naming it, instead of a silent outbox") {
+  test::TempDir dir;
+  test::FakeClock clock(utc(2026, 1, 1));
+  SeededRandom random(1);
+  test::CapturingLogger logger;
+  std::ostringstream out;
+  {
+    storage::SqliteStores stores(dir.file("k.db"));
+    stores.db.exec(
+        "INSERT INTO outbox (key, item, not_before, created_at) VALUES ('broken', 'not json', 0, 0)");
+  }
+  BotProcess bot(dir, clock, random, out, logger);
+  REQUIRE(run_until(bot.io, [&] { return bot.io.stopped(); }));
+  CHECK(bot.runtime.fatal_error().rfind("outbox delivery stopped: outbox item is not valid", 0) == 0);
+  CHECK(logger.out.str().find("outbox delivery stopped") != std::string::npos);
+}

@@ -32,6 +32,9 @@ function freePort() {
   });
 }
 
+// Every Kith process a scenario started, so a failure shows the output of earlier runs too.
+const kithRuns = [];
+
 class Kith {
   constructor(server, { token = server.botToken, dir, listenPort, commandToken = 'slash-secret', extraConfig = [] }) {
     this.dir = dir;
@@ -50,6 +53,7 @@ class Kith {
     const env = { ...process.env };
     delete env.KITH_MATTERMOST_TOKEN;
     this.output = '';
+    kithRuns.push(this);
     this.proc = spawn(kithPath, ['run', '--config', path.join(this.dir, 'kith.toml')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     this.proc.stdout.on('data', (d) => { this.output += d; });
     this.proc.stderr.on('data', (d) => { this.output += d; });
@@ -587,7 +591,7 @@ async function main() {
     assert.doesNotMatch(ctx.kith.output, new RegExp(server.botToken), 'the bot token is never logged');
   } catch (e) {
     if (ctx.kith.proc.exitCode === null) ctx.kith.proc.kill('SIGKILL');
-    console.error('--- kith output ---\n' + ctx.kith.output);
+    kithRuns.forEach((k, i) => console.error(`--- kith output (run ${i + 1} of ${kithRuns.length}) ---\n${k.output}`));
     throw e;
   } finally {
     await server.stop();
