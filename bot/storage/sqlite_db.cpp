@@ -56,7 +56,7 @@ Statement& Statement::bind(int index, std::string_view value) {
   }
   return *this;
 }
-Statement& Statement::bind_blob(int index, const std::vector<std::uint8_t>& value) {
+Statement& Statement::bind_blob(int index, std::span<const std::uint8_t> value) {
   if (sqlite3_bind_blob(stmt_, index, value.data(), static_cast<int>(value.size()), SQLITE_TRANSIENT) != SQLITE_OK) {
     fail(db_, "bind", sql());
   }
@@ -125,6 +125,11 @@ Database::~Database() {
 }
 
 Statement Database::cached(std::string_view sql) {
+  open_savepoints();
+  return borrow(sql);
+}
+
+Statement Database::borrow(std::string_view sql) {
   auto it = cache_.find(sql);
   if (it == cache_.end()) {
     sqlite3_stmt* stmt = nullptr;
@@ -139,7 +144,13 @@ Statement Database::cached(std::string_view sql) {
   return Statement(db_, it->second.stmt, it->second.in_use);
 }
 
+Statement Database::prepare(std::string_view sql) {
+  open_savepoints();
+  return Statement(db_, sql);
+}
+
 void Database::exec(std::string_view sql) {
+  open_savepoints();
   const std::string copy(sql);
   char* error = nullptr;
   if (sqlite3_exec(db_, copy.c_str(), nullptr, nullptr, &error) != SQLITE_OK) {
@@ -182,25 +193,45 @@ int Database::changes() const {
   return sqlite3_changes(db_);
 }
 
+namespace {
+std::string savepoint_name(int level) {
+  return "sp" + std::to_string(level);
+}
+}  // namespace
+
+void Database::open_savepoints() {
+  for (; opened_ < depth_; ++opened_) borrow("SAVEPOINT " + savepoint_name(opened_)).run();
+}
+
 void Database::atomically(const std::function<void()>& work) {
-  // Every event runs each ritual in a savepoint: BEGIN/SAVEPOINT/RELEASE/COMMIT are cached
-  // statements rather than re-parsed each time.
-  const std::string savepoint = "sp" + std::to_string(depth_);
-  cached(depth_ == 0 ? "BEGIN IMMEDIATE" : "SAVEPOINT " + savepoint).run();
+  // The transaction itself begins at once: BEGIN IMMEDIATE takes the write lock before any work.
+  const int level = depth_;
+  if (level == 0) {
+    borrow("BEGIN IMMEDIATE").run();
+    opened_ = 1;
+  }
   ++depth_;
   try {
     work();
   } catch (...) {
-    --depth_;
-    if (depth_ == 0) {
-      exec("ROLLBACK");
-    } else {
-      exec("ROLLBACK TO " + savepoint + "; RELEASE " + savepoint);
+    depth_ = level;
+    if (opened_ > level) {
+      opened_ = level;
+      ++rollbacks_;
+      if (level == 0) {
+        borrow("ROLLBACK").run();
+      } else {
+        borrow("ROLLBACK TO " + savepoint_name(level)).run();
+        borrow("RELEASE " + savepoint_name(level)).run();
+      }
     }
     throw;
   }
-  --depth_;
-  cached(depth_ == 0 ? "COMMIT" : "RELEASE " + savepoint).run();
+  depth_ = level;
+  if (opened_ > level) {
+    opened_ = level;
+    borrow(level == 0 ? "COMMIT" : "RELEASE " + savepoint_name(level)).run();
+  }
 }
 
 }  // namespace kith::storage

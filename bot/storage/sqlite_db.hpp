@@ -5,6 +5,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -42,7 +43,7 @@ class Statement {
   Statement& bind(int index, std::string_view value);
   Statement& bind(int index, const std::string& value) { return bind(index, std::string_view(value)); }
   Statement& bind(int index, const char* value) { return bind(index, std::string_view(value)); }
-  Statement& bind_blob(int index, const std::vector<std::uint8_t>& value);
+  Statement& bind_blob(int index, std::span<const std::uint8_t> value);
   Statement& bind_null(int index);
   template <class T>
   Statement& bind(int index, const std::optional<T>& value) {
@@ -85,7 +86,7 @@ class Database final : public Transactions {
   Database(const Database&) = delete;
   Database& operator=(const Database&) = delete;
 
-  Statement prepare(std::string_view sql) { return Statement(db_, sql); }
+  Statement prepare(std::string_view sql);
   /// Like prepare(), but `sql` is compiled once per connection and reused: the returned Statement
   /// is reset (bindings cleared) when it goes out of scope. For fixed SQL on hot paths. A nested
   /// use of the same SQL while the first is still alive gets a freshly prepared statement.
@@ -97,8 +98,17 @@ class Database final : public Transactions {
   [[nodiscard]] std::int64_t last_insert_id() const;
   [[nodiscard]] int changes() const;
   [[nodiscard]] const std::string& path() const noexcept { return path_; }
+  /// How many transactions and savepoints have been rolled back on this connection. A cache of
+  /// table contents compares it with the count when it was filled: a change means writes it saw
+  /// (or made itself) may have been undone.
+  [[nodiscard]] std::uint64_t rollbacks() const noexcept { return rollbacks_; }
 
   // kith::Transactions
+  /// Runs `work` in a transaction (BEGIN IMMEDIATE), or, nested, in a savepoint that is rolled back
+  /// alone when `work` throws. A savepoint is opened only when `work` first asks for a statement
+  /// (prepare, cached, exec): the dispatcher runs every ritual in its own savepoint for every event,
+  /// and most rituals ignore most events. So a Statement obtained outside `work` and stepped inside
+  /// it writes outside its savepoint; hot paths get their statements where they run them.
   void atomically(const std::function<void()>& work) override;
 
  private:
@@ -111,9 +121,16 @@ class Database final : public Transactions {
     std::size_t operator()(std::string_view sql) const noexcept { return std::hash<std::string_view>{}(sql); }
   };
 
+  /// Opens the savepoints of the atomically() calls in progress that have not opened theirs yet.
+  void open_savepoints();
+  /// A cached statement without opening savepoints first: for the transaction control statements.
+  Statement borrow(std::string_view sql);
+
   sqlite3* db_ = nullptr;
   std::string path_;
-  int depth_ = 0;
+  int depth_ = 0;   ///< atomically() calls in progress.
+  int opened_ = 0;  ///< Of those, the outermost ones whose BEGIN or SAVEPOINT has run.
+  std::uint64_t rollbacks_ = 0;
   /// SQL text -> its compiled statement. Nodes never move, so `in_use` can be pointed at.
   std::unordered_map<std::string, CachedStatement, SqlHash, std::equal_to<>> cache_;
 };

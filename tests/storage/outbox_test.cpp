@@ -123,6 +123,31 @@ TEST_CASE("nested transactions roll back only the inner work") {
   CHECK_FALSE(s.state.get("ns", "inner"));
 }
 
+TEST_CASE("a nested transaction opens its savepoint when it first uses the database") {
+  storage::SqliteStores s(":memory:");
+  s.db.atomically([&] {
+    s.state.put("ns", "outer", "1");
+    CHECK_THROWS(s.db.atomically([] { throw std::runtime_error("fails before using the database"); }));
+    s.db.atomically([&] {
+      // The inner statement opens this level's savepoint too, before its own.
+      CHECK_THROWS(s.db.atomically([&] {
+        s.state.put("ns", "inner", "1");
+        throw std::runtime_error("inner fails");
+      }));
+      s.state.put("ns", "middle", "1");
+    });
+    CHECK_THROWS(s.db.atomically([&] {
+      s.db.atomically([&] { s.state.put("ns", "deep", "1"); });
+      throw std::runtime_error("fails after a nested write committed to it");
+    }));
+  });
+  CHECK(s.state.get("ns", "outer") == "1");
+  CHECK(s.state.get("ns", "middle") == "1");
+  CHECK_FALSE(s.state.get("ns", "inner"));
+  CHECK_FALSE(s.state.get("ns", "deep"));
+  CHECK(s.db.rollbacks() == 2);  // the savepoints that wrote; the first failure had nothing to undo
+}
+
 TEST_CASE("cached statements are reused, reset after each use, and safe to nest") {
   storage::Database db(":memory:");
   db.exec("CREATE TABLE t (n INTEGER NOT NULL)");
@@ -143,19 +168,4 @@ TEST_CASE("cached statements are reused, reset after each use, and safe to nest"
   REQUIRE(again.step());
   CHECK(again.int64(0) == 1);
   CHECK_THROWS_WITH(db.cached("SELECT nope FROM t"), Catch::Contains("prepare") && Catch::Contains("nope"));
-}
-
-TEST_CASE("consent: opting out of a scope or of everything") {
-  storage::SqliteStores stores(":memory:");
-  stores.consent.set(UserId("a"), "analytics", true);
-  stores.consent.set(UserId("b"), consent_all, true);
-  stores.consent.set(UserId("c"), "quiz", true);
-  stores.consent.set(UserId("d"), "analytics", false);
-  CHECK(stores.consent.opted_out(UserId("a"), "analytics"));
-  CHECK_FALSE(stores.consent.opted_out(UserId("a"), "quiz"));
-  CHECK(stores.consent.opted_out(UserId("b"), "analytics"));
-  CHECK(stores.consent.opted_out(UserId("b"), "quiz"));
-  CHECK_FALSE(stores.consent.opted_out(UserId("c"), "analytics"));
-  CHECK_FALSE(stores.consent.opted_out(UserId("d"), "analytics"));
-  CHECK_FALSE(stores.consent.opted_out(UserId("nobody"), "analytics"));
 }
