@@ -4,10 +4,6 @@
 
 namespace kith::storage {
 namespace {
-std::vector<std::uint8_t> bytes_of(const analytics::Pseudonym& p) {
-  return {p.bytes.begin(), p.bytes.end()};
-}
-
 analytics::Pseudonym pseudonym_from(const std::vector<std::uint8_t>& bytes) {
   analytics::Pseudonym p;
   std::copy_n(bytes.begin(), std::min(bytes.size(), p.bytes.size()), p.bytes.begin());
@@ -19,13 +15,13 @@ analytics::Pseudonym pseudonym_from(const std::vector<std::uint8_t>& bytes) {
 void SqliteInteractionStore::append(const analytics::Interaction& i) {
   auto stmt = db_.cached("INSERT INTO interactions (hour, kind, src, dst, channel) VALUES (?, ?, ?, ?, ?)");
   stmt.bind(1, i.hour).bind(2, static_cast<std::int64_t>(i.kind));
-  stmt.bind_blob(3, bytes_of(i.from)).bind_blob(4, bytes_of(i.to)).bind_blob(5, bytes_of(i.channel));
+  stmt.bind_blob(3, i.from.bytes).bind_blob(4, i.to.bytes).bind_blob(5, i.channel.bytes);
   stmt.run();
 }
 
 void SqliteInteractionStore::erase(const analytics::Pseudonym& person) {
   auto stmt = db_.cached("DELETE FROM interactions WHERE src = ? OR dst = ?");
-  stmt.bind_blob(1, bytes_of(person)).bind_blob(2, bytes_of(person));
+  stmt.bind_blob(1, person.bytes).bind_blob(2, person.bytes);
   stmt.run();
 }
 
@@ -39,7 +35,7 @@ void SqliteInteractionStore::clear() {
 
 std::int64_t SqliteInteractionStore::count(const analytics::Pseudonym& person) const {
   auto stmt = db_.cached("SELECT count(*) FROM interactions WHERE src = ? OR dst = ?");
-  stmt.bind_blob(1, bytes_of(person)).bind_blob(2, bytes_of(person));
+  stmt.bind_blob(1, person.bytes).bind_blob(2, person.bytes);
   stmt.step();
   return stmt.int64(0);
 }
@@ -56,16 +52,22 @@ void SqliteInteractionStore::for_each_between(std::int64_t from_hour, std::int64
 }
 
 // --- consent ---------------------------------------------------------------------------------
-bool SqliteConsentStore::opted_out(const UserId& user, const std::string& scope) {
-  // One primary-key range per person (a handful of rows) compared here: "scope = ? OR scope = ?"
-  // makes SQLite build an ephemeral IN table on every call, and this runs twice per interaction.
-  auto stmt = db_.cached("SELECT scope FROM consent WHERE user_id = ? AND opted_out = 1");
-  stmt.bind_all(user.str());
-  while (stmt.step()) {
-    const auto s = stmt.text(0);
-    if (s == scope || s == consent_all) return true;
+SqliteConsentStore::OptOuts& SqliteConsentStore::opt_outs() {
+  if (!opt_outs_ || opt_outs_->rollbacks != db_.rollbacks()) {
+    OptOuts loaded{{}, db_.rollbacks()};
+    auto stmt = db_.prepare("SELECT user_id, scope FROM consent WHERE opted_out = 1");
+    while (stmt.step()) loaded.scopes[UserId(stmt.text(0))].push_back(stmt.text(1));
+    opt_outs_ = std::move(loaded);
   }
-  return false;
+  return *opt_outs_;
+}
+
+bool SqliteConsentStore::opted_out(const UserId& user, const std::string& scope) {
+  const auto& scopes = opt_outs().scopes;
+  const auto it = scopes.find(user);
+  if (it == scopes.end()) return false;
+  return std::any_of(it->second.begin(), it->second.end(),
+                     [&](const std::string& s) { return s == scope || s == consent_all; });
 }
 
 bool SqliteConsentStore::opted_in(const UserId& user, const std::string& scope) {
@@ -80,6 +82,9 @@ void SqliteConsentStore::set(const UserId& user, const std::string& scope, bool 
          "ON CONFLICT (user_id, scope) DO UPDATE SET opted_out = excluded.opted_out")
       .bind_all(user.str(), scope, out ? 1 : 0)
       .run();
+  auto& scopes = opt_outs().scopes[user];
+  std::erase(scopes, scope);
+  if (out) scopes.push_back(scope);
 }
 
 std::vector<std::string> SqliteConsentStore::choices(const UserId& user) {

@@ -1,6 +1,9 @@
 #pragma once
 // SQLite stores for what Kith knows about people: pseudonymous interaction edges, consent choices
 // and the organisation's structure.
+#include <optional>
+#include <unordered_map>
+
 #include "bot/core/consent_store.hpp"
 #include "bot/core/interaction_store.hpp"
 #include "bot/core/org_store.hpp"
@@ -32,7 +35,17 @@ class SqliteConsentStore final : public ConsentStore {
   std::vector<std::string> choices(const UserId& user) override;
 
  private:
+  /// Every opted-out (person, scope) row, read on first use: opted_out() runs twice for every
+  /// interaction recorded, so it must not query. set() keeps it current; after a rollback on the
+  /// connection it is read again, because a choice it saw may have been undone.
+  struct OptOuts {
+    std::unordered_map<UserId, std::vector<std::string>> scopes;
+    std::uint64_t rollbacks = 0;  ///< Database::rollbacks() when read.
+  };
+  OptOuts& opt_outs();
+
   Database& db_;
+  std::optional<OptOuts> opt_outs_;
 };
 
 class SqliteOrgStore final : public OrgStore {
