@@ -206,7 +206,7 @@ asio::awaitable<bool> MatrixAdapter::login() {
   auto response = co_await api(call);
   if (!response) co_return false;
   if (response->status != 200 || !response->body.is_object() || !response->body.contains("access_token")) {
-    throw std::runtime_error("the Matrix homeserver " + origin_.origin() + " refused the password login for " +
+    throw CredentialsRefused("the Matrix homeserver " + origin_.origin() + " refused the password login for " +
                              settings_.user_id + " (HTTP " + std::to_string(response->status) + " " +
                              response->errcode + "): check [matrix] password_file and user_id");
   }
@@ -306,7 +306,7 @@ asio::awaitable<void> MatrixAdapter::start_session(EventSink& sink) {
   }
   if (settings_.token.empty()) {
     if (settings_.password.empty()) {
-      throw std::runtime_error("no access token for the Matrix homeserver " + origin_.origin() +
+      throw CredentialsRefused("no access token for the Matrix homeserver " + origin_.origin() +
                                ": set KITH_MATRIX_TOKEN or [matrix] token_file (or password_file)");
     }
     if (!co_await login()) co_return;
@@ -334,7 +334,7 @@ asio::awaitable<void> MatrixAdapter::start_session(EventSink& sink) {
       who = std::move(again);
     }
     if (who->status == 401 || who->status == 403) {
-      throw std::runtime_error("the Matrix homeserver " + origin_.origin() + " refused Kith's access token for " +
+      throw CredentialsRefused("the Matrix homeserver " + origin_.origin() + " refused Kith's access token for " +
                                settings_.user_id + " (HTTP " + std::to_string(who->status) + " " + who->errcode +
                                "): check KITH_MATRIX_TOKEN or [matrix] token_file, and that the token belongs to "
                                "this user on this homeserver");
@@ -346,7 +346,7 @@ asio::awaitable<void> MatrixAdapter::start_session(EventSink& sink) {
   }
   const auto user = who->body.at("user_id").get<std::string>();
   if (user != settings_.user_id) {
-    throw std::runtime_error("the access token for " + origin_.origin() + " belongs to " + user + ", not " +
+    throw CredentialsRefused("the access token for " + origin_.origin() + " belongs to " + user + ", not " +
                              settings_.user_id + ": check [matrix] user_id and KITH_MATRIX_TOKEN");
   }
   if (const auto it = who->body.find("device_id"); it != who->body.end() && it->is_string()) {

@@ -320,7 +320,7 @@ asio::awaitable<void> MattermostAdapter::session(EventSink& sink) {
     co_return;
   }
   if (me->status == 401 || me->status == 403) {
-    throw std::runtime_error("Mattermost at " + origin_.origin() + " refused the bot token (HTTP " +
+    throw CredentialsRefused("Mattermost at " + origin_.origin() + " refused the bot token (HTTP " +
                              std::to_string(me->status) +
                              "): check that KITH_MATTERMOST_TOKEN or [mattermost] token_file holds a current access "
                              "token of the bot account, and that the account and its token are enabled");

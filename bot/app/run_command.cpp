@@ -47,7 +47,7 @@ int run_kith(const std::string& config_path) {
     auto rituals = make_rituals(config, stores);
     BotRuntime runtime(io, config.bot.name, *adapter, rituals.pointers(), stores.services(clock, random), log);
     boost::asio::signal_set signals(io, SIGINT, SIGTERM);
-    // A fatal adapter error (a refused token) stops the runtime; then stop waiting for signals
+    // A fatal error (a refused token, a broken store) stops the runtime; then stop waiting for signals
     // too, or io.run() would never return.
     boost::asio::steady_timer fatal_watch(io);
     std::function<void(const boost::system::error_code&)> watch_fatal = [&](const boost::system::error_code& ec) {
@@ -71,7 +71,7 @@ int run_kith(const std::string& config_path) {
     io.run();
     if (!runtime.fatal_error().empty()) {
       std::cerr << "kith: " << runtime.fatal_error() << "\n";
-      return exit_unauthorized;
+      return runtime.credentials_refused() ? exit_unauthorized : exit_failure;
     }
     return exit_ok;
   } catch (const std::exception& e) {

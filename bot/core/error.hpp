@@ -3,6 +3,7 @@
 // configuration at start-up) are exceptions.
 #include <boost/system/error_code.hpp>
 #include <boost/system/result.hpp>
+#include <stdexcept>
 #include <type_traits>
 
 namespace kith {
@@ -26,6 +27,13 @@ inline boost::system::error_code make_error_code(errc e) noexcept {
 
 template <class T>
 using Result = boost::system::result<T>;
+
+/// Thrown by an adapter's run() when the chat server refuses Kith's credentials (or there are
+/// none): retrying cannot help, and `kith run` exits with its own code so an admin sees why.
+class CredentialsRefused : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
 
 }  // namespace kith
 

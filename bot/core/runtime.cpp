@@ -16,6 +16,8 @@ namespace {
 constexpr auto tick_interval = std::chrono::seconds(1);
 constexpr auto outbox_idle_poll = std::chrono::milliseconds(500);
 constexpr std::size_t outbox_batch = 20;
+/// How long stop() waits for a delivery in flight before stopping the adapter anyway.
+constexpr auto delivery_grace = std::chrono::seconds(10);
 
 const std::string& key_of(const OutgoingItem& item) {
   return std::visit([](const auto& i) -> const std::string& { return i.key; }, item);
@@ -38,7 +40,8 @@ BotRuntime::BotRuntime(asio::io_context& io, std::string bot_name, ChatAdapter& 
       scheduler_(services.schedules, services.transactions, log),
       log_(std::move(log)),
       outbox_wake_(io),
-      tick_timer_(io) {
+      tick_timer_(io),
+      stop_grace_(io) {
   for (auto* ritual : rituals) scheduler_.add(*ritual);
 }
 
@@ -91,12 +94,16 @@ std::function<void(std::exception_ptr)> BotRuntime::stop_on_failure(std::string 
     if (failure) {
       try {
         std::rethrow_exception(failure);
+      } catch (const CredentialsRefused& e) {
+        credentials_refused_ = true;
+        fatal_error_ = e.what();
       } catch (const std::exception& e) {
         fatal_error_ = part + " stopped: " + e.what();
       } catch (...) {
         fatal_error_ = part + " stopped: an unknown exception";
       }
       log_->critical("{}", fatal_error_);
+      delivering_ = false;  // after a failure, stop at once
     }
     stop();
   };
@@ -104,9 +111,16 @@ std::function<void(std::exception_ptr)> BotRuntime::stop_on_failure(std::string 
 
 void BotRuntime::stop() {
   if (stopping_.exchange(true)) return;
-  adapter_.stop();
   outbox_wake_.cancel();
   tick_timer_.cancel();
+  if (!delivering_) {
+    adapter_.stop();
+    return;
+  }
+  // A message is on its way: stopping the adapter now would abort it after the server may have
+  // taken it, and the next start would send it again. Let it finish and be recorded first.
+  stop_grace_.expires_after(delivery_grace);
+  stop_grace_.async_wait([this](const boost::system::error_code&) { adapter_.stop(); });
 }
 
 // The lambdas below capture by reference: on_logic keeps the calling coroutine suspended until
@@ -154,44 +168,55 @@ asio::awaitable<void> BotRuntime::outbox_loop() {
     const auto due = co_await on_logic(fetch_due);
     for (const auto& entry : due) {
       if (stopping_) co_return;
-      const auto& key = key_of(entry.item);
-      auto result = co_await adapter_.deliver(entry.item);
-      if (result) {
-        auto ctx = context();
-        const auto delivered = *result;
-        auto record = [&] {
-          // Marking the entry delivered and telling the rituals happen in one transaction.
-          services_.transactions.atomically([&] {
-            services_.outbox.mark_delivered(entry.id, delivered.message, ctx.clock.now());
-            if (delivered.message.empty()) return;
-            EventBatch batch;
-            batch.events.push_back(Event{"delivered:" + key, ctx.clock.now(),
-                                         MessageDelivered{key, delivered.message, delivered.channel}});
-            dispatcher_.apply(batch, ctx);
-          });
-        };
-        co_await on_logic(record);
-        continue;
+      delivering_ = true;
+      const bool next = co_await deliver_one(entry);
+      delivering_ = false;
+      if (stopping_) {
+        stop_grace_.cancel();  // a stop() waited for this delivery: it may stop the adapter now
+        co_return;
       }
-      const auto ec = result.error();
-      if (retrying_cannot_help(ec)) {
-        log_->error("giving up on outgoing {}: {}", key, ec.message());
-        auto give_up = [&] { services_.outbox.give_up(entry.id, ec.message()); };
-        co_await on_logic(give_up);
-        continue;
-      }
-      // Keep order: stop this pass and retry the same entry later with a growing delay.
-      const auto delay = std::chrono::seconds(std::min(600, 2 << std::min(entry.attempts, 8)));
-      log_->warn("could not deliver {} (attempt {}): {}; retrying in {}s", key, entry.attempts + 1, ec.message(),
-                 delay.count());
-      auto postpone = [&] { services_.outbox.postpone(entry.id, services_.clock.now() + delay, ec.message()); };
-      co_await on_logic(postpone);
-      break;
+      if (!next) break;
     }
     if (!due.empty() && due.size() == outbox_batch) continue;
     outbox_wake_.expires_after(outbox_idle_poll);
     co_await outbox_wake_.async_wait(asio::as_tuple(asio::use_awaitable));
   }
+}
+
+asio::awaitable<bool> BotRuntime::deliver_one(const OutboxEntry& entry) {
+  const auto& key = key_of(entry.item);
+  auto result = co_await adapter_.deliver(entry.item);
+  if (result) {
+    auto ctx = context();
+    const auto delivered = *result;
+    auto record = [&] {
+      // Marking the entry delivered and telling the rituals happen in one transaction.
+      services_.transactions.atomically([&] {
+        services_.outbox.mark_delivered(entry.id, delivered.message, ctx.clock.now());
+        if (delivered.message.empty()) return;
+        EventBatch batch;
+        batch.events.push_back(
+            Event{"delivered:" + key, ctx.clock.now(), MessageDelivered{key, delivered.message, delivered.channel}});
+        dispatcher_.apply(batch, ctx);
+      });
+    };
+    co_await on_logic(record);
+    co_return true;
+  }
+  const auto ec = result.error();
+  if (retrying_cannot_help(ec)) {
+    log_->error("giving up on outgoing {}: {}", key, ec.message());
+    auto give_up = [&] { services_.outbox.give_up(entry.id, ec.message()); };
+    co_await on_logic(give_up);
+    co_return true;
+  }
+  // Keep order: end this pass and retry the same entry later with a growing delay.
+  const auto delay = std::chrono::seconds(std::min(600, 2 << std::min(entry.attempts, 8)));
+  log_->warn("could not deliver {} (attempt {}): {}; retrying in {}s", key, entry.attempts + 1, ec.message(),
+             delay.count());
+  auto postpone = [&] { services_.outbox.postpone(entry.id, services_.clock.now() + delay, ec.message()); };
+  co_await on_logic(postpone);
+  co_return false;
 }
 
 }  // namespace kith

@@ -3,11 +3,11 @@
 // store, so SQLite and ritual work never block the event loop. Events flow adapter -> logic
 // thread (Dispatcher, in a transaction) -> outbox -> adapter.
 #include <atomic>
-#include <exception>
-#include <functional>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/thread_pool.hpp>
+#include <exception>
+#include <functional>
 #include <memory>
 #include <variant>
 
@@ -30,9 +30,12 @@ class BotRuntime final : public EventSink {
   /// A fatal adapter error (refused token), or an exception escaping the scheduler or the outbox
   /// delivery, stops the runtime and is reported by fatal_error().
   void start();
-  /// Stops the adapter and the loops; the io_context then runs out of work.
+  /// Stops the loops and the adapter, after the delivery in flight (if any) finishes or a grace
+  /// period passes; the io_context then runs out of work.
   void stop();
   [[nodiscard]] const std::string& fatal_error() const noexcept { return fatal_error_; }
+  /// The fatal error was the chat server refusing Kith's credentials.
+  [[nodiscard]] bool credentials_refused() const noexcept { return credentials_refused_; }
 
   /// Runs due scheduled jobs now instead of at the next tick (the scripted demo advances time).
   boost::asio::awaitable<void> run_due_jobs();
@@ -56,6 +59,8 @@ class BotRuntime final : public EventSink {
   std::function<void(std::exception_ptr)> stop_on_failure(std::string part);
   boost::asio::awaitable<void> tick_loop();
   boost::asio::awaitable<void> outbox_loop();
+  /// Delivers one outbox entry and records the outcome; false when the pass must end (kept for later).
+  boost::asio::awaitable<bool> deliver_one(const OutboxEntry& entry);
   RitualContext context();
 
   boost::asio::io_context& io_;
@@ -68,8 +73,11 @@ class BotRuntime final : public EventSink {
   std::shared_ptr<spdlog::logger> log_;
   boost::asio::steady_timer outbox_wake_;
   boost::asio::steady_timer tick_timer_;
+  boost::asio::steady_timer stop_grace_;
+  bool delivering_ = false;  ///< An outbox entry is with the adapter (event loop only).
   std::atomic<bool> stopping_{false};
   std::string fatal_error_;
+  bool credentials_refused_ = false;
 };
 
 }  // namespace kith

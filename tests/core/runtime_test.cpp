@@ -3,7 +3,10 @@
 #include <catch2/catch.hpp>
 #include <sstream>
 
+#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
 
 #include "adapters/shell/shell_adapter.hpp"
 #include "bot/core/messenger.hpp"
@@ -106,11 +109,87 @@ TEST_CASE("an outbox entry that cannot be read stops the bot with an error namin
   std::ostringstream out;
   {
     storage::SqliteStores stores(dir.file("k.db"));
-    stores.db.exec(
-        "INSERT INTO outbox (key, item, not_before, created_at) VALUES ('broken', 'not json', 0, 0)");
+    stores.db.exec("INSERT INTO outbox (key, item, not_before, created_at) VALUES ('broken', 'not json', 0, 0)");
   }
   BotProcess bot(dir, clock, random, out, logger);
   REQUIRE(run_until(bot.io, [&] { return bot.io.stopped(); }));
   CHECK(bot.runtime.fatal_error().rfind("outbox delivery stopped: outbox item is not valid", 0) == 0);
+  CHECK_FALSE(bot.runtime.credentials_refused());  // so `kith run` exits 1, not 3
   CHECK(logger.out.str().find("outbox delivery stopped") != std::string::npos);
+}
+
+namespace {
+/// A chat server that takes each message as soon as it arrives but answers only after `answer_after`;
+/// stop() aborts a request still waiting for its answer, as closing the connections does.
+class SlowServerAdapter final : public ChatAdapter {
+ public:
+  explicit SlowServerAdapter(boost::asio::io_context& io) : io_(io), stopped_(io) {}
+  [[nodiscard]] std::string_view name() const noexcept override { return "slow"; }
+  [[nodiscard]] Capabilities capabilities() const noexcept override { return {}; }
+  [[nodiscard]] UserId self() const override { return UserId("bot"); }
+  boost::asio::awaitable<void> run(EventSink& sink) override {
+    EventBatch batch;
+    batch.events.push_back(Event{"posted:1", utc(2026, 1, 1),
+                                 MessagePosted{MessageId("1"),
+                                               ChannelId("c1"),
+                                               ChannelKind::public_channel,
+                                               UserId("alice"),
+                                               "hi",
+                                               {},
+                                               std::nullopt,
+                                               std::nullopt,
+                                               false}});
+    co_await sink.deliver(batch);
+    stopped_.expires_at(boost::asio::steady_timer::time_point::max());
+    co_await stopped_.async_wait(boost::asio::as_tuple(boost::asio::use_awaitable));
+  }
+  void stop() override {
+    stopping = true;
+    stopped_.cancel();
+    if (answer_) answer_->cancel();
+  }
+  boost::asio::awaitable<Result<Delivered>> deliver(const OutgoingItem&) override {
+    ++taken;
+    boost::asio::steady_timer answer(io_, answer_after);
+    answer_ = &answer;
+    co_await answer.async_wait(boost::asio::as_tuple(boost::asio::use_awaitable));
+    answer_ = nullptr;
+    if (stopping) co_return make_error_code(errc::unavailable);
+    co_return Delivered{MessageId("m" + std::to_string(taken)), ChannelId("c1")};
+  }
+  boost::asio::awaitable<Result<UserProfile>> profile(const UserId&) override {
+    co_return make_error_code(errc::not_found);
+  }
+  boost::asio::awaitable<Result<std::vector<UserId>>> channel_members(const ChannelId&) override {
+    co_return std::vector<UserId>{};
+  }
+
+  std::chrono::milliseconds answer_after{300};
+  int taken = 0;
+  bool stopping = false;
+
+ private:
+  boost::asio::io_context& io_;
+  boost::asio::steady_timer stopped_;
+  boost::asio::steady_timer* answer_ = nullptr;
+};
+}  // namespace
+
+TEST_CASE("stopping while a message is on its way waits for its answer, so a restart does not send it again") {
+  test::TempDir dir;
+  test::FakeClock clock(utc(2026, 1, 1));
+  SeededRandom random(1);
+  test::CapturingLogger logger;
+  storage::SqliteStores stores(dir.file("k.db"));
+  boost::asio::io_context io;
+  SlowServerAdapter adapter(io);
+  EchoRitual echo;
+  BotRuntime runtime(io, "kith", adapter, {&echo}, stores.services(clock, random), logger.log);
+  runtime.start();
+  REQUIRE(run_until(io, [&] { return adapter.taken == 1; }));
+  runtime.stop();
+  REQUIRE(run_until(io, [&] { return io.stopped(); }));
+  CHECK(adapter.taken == 1);
+  CHECK(stores.outbox.pending_count() == 0);  // recorded as delivered, not queued for a second send
+  CHECK(echo.delivered == std::vector<std::string>{"echo:posted:1"});
 }
