@@ -242,6 +242,26 @@ const scenarios = {
       ['help', 'during-restart', 'while-kith-was-down'], 'each post answered once, nothing twice after the restart');
   },
 
+  // Kith is stopped after the server has taken an answer but before Kith has its reply: the stop waits
+  // for the reply and records the answer as delivered, so the next start does not send it again.
+  async stop_during_delivery(server, kith, ctx) {
+    await connected(kith);
+    server.answerDelays['/api/v4/posts/ephemeral'] = 1500;
+    server.userPosts(server.alice, server.town, '@kith help');
+    await waitFor(() => ephemerals(server).length === 1, 'the answer, taken by the server');
+    const result = await kith.stop();
+    assert.equal(result.code, 0);
+    assert.doesNotMatch(kith.output, /could not deliver/);
+    server.answerDelays = {};
+    const again = new Kith(server, { dir: ctx.dir, listenPort: ctx.listenPort }).start();
+    ctx.kith = again;
+    await connected(again);
+    server.userPosts(server.bob, server.town, '@kith help');
+    await waitFor(() => ephemerals(server).length >= 2, "the answer to bob's post after the restart");
+    await new Promise((r) => setTimeout(r, 500));
+    assert.deepEqual(ephemerals(server).map((e) => e.to), [server.alice.id, server.bob.id], 'no answer sent twice');
+  },
+
   // A 429 storm: Kith waits as told by Retry-After and the answer still arrives exactly once.
   async rate_limited(server, kith) {
     await connected(kith);

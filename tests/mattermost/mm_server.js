@@ -29,6 +29,7 @@ class MattermostTestServer {
     this.connections = new Map(); // connection_id -> {userId, seq, queue: [{seq, text}]}
     this.rateLimitNext = 0;  // answer this many requests with 429
     this.retryAfter = 1;
+    this.answerDelays = {};  // path -> ms: the request is handled at once, its answer sent that much later
     this.users = new Map();
     this.sessions = new Map(); // token -> userId
     this.channels = new Map();
@@ -169,6 +170,10 @@ class MattermostTestServer {
   route(req, res, raw) {
     const url = new URL(req.url, 'http://x');
     const path = url.pathname;
+    if (this.answerDelays[path]) {
+      const end = res.end.bind(res);
+      res.end = (...args) => setTimeout(() => end(...args), this.answerDelays[path]);
+    }
     const { body, form, malformed } = this.parseBody(req, raw);
     const record = { method: req.method, path, query: Object.fromEntries(url.searchParams), body, auth: req.headers.authorization };
     this.requests.push(record);
