@@ -25,7 +25,7 @@ void add_post_events(Translated& out, const WirePost& post, ChannelKind kind, st
   out.post_authors.emplace_back(post.id, post.user_id);
   out.channel_kinds.emplace_back(post.channel_id, kind);
   // System messages ("x joined the channel") and Kith's own posts are not conversation.
-  if (!post.type.empty() || post.user_id.empty() || UserId(post.user_id) == ctx.self) return;
+  if (!post.type.empty() || post.user_id.empty() || post.user_id == ctx.self.str()) return;
   for (auto& id : mentions_in(post.message, ctx)) add_unique(mentions, std::move(id));
   if (post.delete_at > 0) {
     out.events.push_back(Event{"mm:deleted:" + post.id, from_millis(post.delete_at),
@@ -39,7 +39,8 @@ void add_post_events(Translated& out, const WirePost& post, ChannelKind kind, st
     m.channel_kind = kind;
     m.author = UserId(post.user_id);
     m.text = post.message;
-    m.mentions = mentions;
+    // The edit below needs the mentions too; a plain post (almost all of them) hands them over.
+    m.mentions = post.edit_at > 0 ? mentions : std::move(mentions);
     if (!post.root_id.empty()) {
       m.thread_root = MessageId(post.root_id);
       m.replied_to_author = optional_author(post.root_id, ctx);
@@ -97,7 +98,7 @@ Translated translate_post(const WirePost& post, ChannelKind kind, const Translat
   add_post_events(out, post, kind, {}, false, ctx);
   for (const auto& r : post.reactions) {
     out.position = std::max(out.position, r.create_at);
-    if (UserId(r.user_id) == ctx.self || post.delete_at > 0) continue;
+    if (r.user_id == ctx.self.str() || post.delete_at > 0) continue;
     ReactionAdded added{MessageId(r.post_id), ChannelId(post.channel_id), UserId(r.user_id), r.emoji_name,
                         post.user_id.empty() ? std::nullopt : std::optional<UserId>(UserId(post.user_id))};
     out.events.push_back(
@@ -111,7 +112,8 @@ Translated translate_event(const WsFrame& frame, const TranslateContext& ctx) {
   Translated out;
   const auto& e = frame.event;
   const auto& data = frame.data;
-  const auto seq_suffix = ":" + ctx.connection_id + ":" + std::to_string(frame.seq.value_or(-1));
+  // Only membership and unreaction keys carry it: built when needed, not for every post.
+  const auto seq_suffix = [&] { return ":" + ctx.connection_id + ":" + std::to_string(frame.seq.value_or(-1)); };
 
   if (e == "posted" || e == "post_edited") {
     const auto post = parse_embedded_post(data);
@@ -119,8 +121,8 @@ Translated translate_event(const WsFrame& frame, const TranslateContext& ctx) {
       out.problem = "data.post is missing or not a valid post";
       return out;
     }
-    ChannelKind kind = kind_or_default(post->channel_id, ctx);
-    if (auto k = channel_kind(data_string(data, "channel_type"))) kind = *k;
+    const auto sent_kind = channel_kind(data_string(data, "channel_type"));
+    const ChannelKind kind = sent_kind ? *sent_kind : kind_or_default(post->channel_id, ctx);
     std::vector<UserId> mentions;
     if (data.contains("mentions")) {
       auto ids = parse_embedded_strings(data, "mentions");
@@ -140,7 +142,7 @@ Translated translate_event(const WsFrame& frame, const TranslateContext& ctx) {
       return out;
     }
     out.position = std::max(out.position, post->latest());
-    if (UserId(post->user_id) != ctx.self) {
+    if (post->user_id != ctx.self.str()) {
       out.events.push_back(Event{"mm:deleted:" + post->id, from_millis(post->latest()),
                                  MessageDeleted{MessageId(post->id), ChannelId(post->channel_id), std::nullopt}});
     }
@@ -162,7 +164,7 @@ Translated translate_event(const WsFrame& frame, const TranslateContext& ctx) {
                                  ReactionAdded{MessageId(reaction->post_id), channel, UserId(reaction->user_id),
                                                reaction->emoji_name, author}});
     } else {
-      out.events.push_back(Event{"mm:unreaction:" + suffix + seq_suffix, from_millis(reaction->create_at),
+      out.events.push_back(Event{"mm:unreaction:" + suffix + seq_suffix(), from_millis(reaction->create_at),
                                  ReactionRemoved{MessageId(reaction->post_id), channel, UserId(reaction->user_id),
                                                  reaction->emoji_name, author}});
     }
@@ -177,7 +179,7 @@ Translated translate_event(const WsFrame& frame, const TranslateContext& ctx) {
     }
     if (UserId(user) == ctx.self) out.self_added_to_channel = true;
     out.events.push_back(
-        Event{"mm:joined:" + channel + ":" + user + seq_suffix, {}, MemberJoined{ChannelId(channel), UserId(user)}});
+        Event{"mm:joined:" + channel + ":" + user + seq_suffix(), {}, MemberJoined{ChannelId(channel), UserId(user)}});
     return out;
   }
   if (e == "user_removed") {
@@ -191,7 +193,7 @@ Translated translate_event(const WsFrame& frame, const TranslateContext& ctx) {
       return out;
     }
     out.events.push_back(
-        Event{"mm:left:" + channel + ":" + user + seq_suffix, {}, MemberLeft{ChannelId(channel), UserId(user)}});
+        Event{"mm:left:" + channel + ":" + user + seq_suffix(), {}, MemberLeft{ChannelId(channel), UserId(user)}});
     return out;
   }
   if (e == "user_updated") {
