@@ -8,7 +8,8 @@
 #include <mutex>
 #include <string>
 #include <string_view>
-#include <unordered_map>
+
+#include <boost/unordered/unordered_flat_map.hpp>
 
 #include "analytics/pseudonym.hpp"
 #include "bot/core/ids.hpp"
@@ -45,11 +46,12 @@ class Pseudonymizer {
    private:
     struct Hash {
       using is_transparent = void;
-      std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+      std::size_t operator()(std::string_view s) const noexcept { return boost::hash<std::string_view>{}(s); }
     };
     static constexpr std::size_t max_entries = 65'536;  ///< Per domain; about 6 MB at most.
     std::mutex mutex_;
-    std::unordered_map<std::string, analytics::Pseudonym, Hash, std::equal_to<>> users_, channels_;
+    // Open addressing: a lookup (three or four per interaction recorded) touches one cache line.
+    boost::unordered_flat_map<std::string, analytics::Pseudonym, Hash, std::equal_to<>> users_, channels_;
   };
 
   [[nodiscard]] analytics::Pseudonym hash(char domain, std::string_view id) const;
