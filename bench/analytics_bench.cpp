@@ -3,6 +3,7 @@
 // which networkx_reference.py reads to print the networkx/kith ratio. See README.md.
 #include <igraph.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -19,6 +20,7 @@
 #include "analytics/roster.hpp"
 #include "analytics/window_stats.hpp"
 #include "bench/bench_report.hpp"
+#include "bot/storage/sqlite_stores.hpp"
 #include "synthetic_org.hpp"
 
 namespace {
@@ -106,6 +108,55 @@ void export_for_networkx(const std::filesystem::path& dir, const std::string& si
   if (!edges || !teams) throw std::runtime_error("cannot write the NetworkX export to " + dir.string());
 }
 
+std::size_t published_team_figures(const analytics::DigestComputation& digest) {
+  std::size_t published = 0;
+  for (const auto& team : digest.teams) {
+    for (const auto& figure : team.figures) published += figure.suppressed ? 0 : 1;
+  }
+  return published;
+}
+
+/// The digest as the bot runs it: the same events written (untimed) to the real SQLite interaction store,
+/// then read back by compute_digests through it. The file is deleted afterwards.
+void measure_sqlite_source(const bench::SyntheticOrg& synthetic, std::int64_t read_from,
+                           const analytics::MetricOptions& options, const std::filesystem::path& file,
+                           std::size_t published_in_memory, Report& report) {
+  const auto remove_database = [&] {
+    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(file.string() + suffix);
+  };
+  remove_database();
+  {
+    storage::SqliteStores stores(file.string());
+    auto start = Clock::now();
+    std::int64_t rows = 0;
+    // A day at a time, in hour order, one transaction a day: the order in which the bot appends them.
+    std::vector<analytics::Interaction> day;
+    for (std::int64_t from = read_from; from < kWeekEndHour; from += analytics::kHoursPerDay) {
+      day.clear();
+      synthetic.for_each_between(from, std::min(from + analytics::kHoursPerDay, kWeekEndHour),
+                                 [&](const analytics::Interaction& e) { day.push_back(e); });
+      std::stable_sort(day.begin(), day.end(), [](const auto& x, const auto& y) { return x.hour < y.hour; });
+      stores.db.atomically([&] {
+        for (const auto& e : day) stores.interactions.append(e);
+      });
+      rows += static_cast<std::int64_t>(day.size());
+    }
+    report.add("sqlite_write_seconds", seconds_since(start));
+    report.add("sqlite_rows", static_cast<double>(rows));
+    report.add("sqlite_file_mib", static_cast<double>(std::filesystem::file_size(file)) / (1024.0 * 1024.0));
+
+    start = Clock::now();
+    const auto digest = analytics::compute_digests(stores.interactions, synthetic.org(), kWeekEndHour,
+                                                   analytics::DisclosurePolicy{}, options);
+    report.add("digest_sqlite_seconds", seconds_since(start));
+    report.add("digest_sqlite_peak_rss_mib", peak_rss_mib());
+    if (published_team_figures(digest) != published_in_memory) {
+      throw std::runtime_error("the digest read from SQLite differs from the one computed in memory");
+    }
+  }
+  remove_database();
+}
+
 int run(const std::string& size, const std::filesystem::path& out_dir) {
   const bench::SyntheticSpec spec = size == "large" ? bench::SyntheticSpec::large() : bench::SyntheticSpec::small();
   std::filesystem::create_directories(out_dir);
@@ -138,12 +189,12 @@ int run(const std::string& size, const std::filesystem::path& out_dir) {
   const double digest_seconds = seconds_since(start);
   report.add("digest_seconds", digest_seconds);
   report.add("digest_peak_rss_mib", peak_rss_mib());
-  std::size_t published = 0;
-  for (const auto& team : digest.teams) {
-    for (const auto& figure : team.figures) published += figure.suppressed ? 0 : 1;
-  }
+  const std::size_t published = published_team_figures(digest);
   report.add("team_digests", static_cast<double>(digest.teams.size()));
   report.add("published_team_figures", static_cast<double>(published));
+
+  measure_sqlite_source(synthetic, read_from, options, out_dir / fmt::format("interactions_{}.sqlite3", size),
+                        published, report);
 
   // The same tie graph as the digest's current window, prepared untimed, for the bare igraph comparison.
   const analytics::Roster roster(synthetic.org());

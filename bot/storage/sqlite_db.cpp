@@ -97,9 +97,15 @@ std::string Statement::text(int column) const {
                          static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column)))
            : std::string();
 }
-std::vector<std::uint8_t> Statement::blob(int column) const {
+std::span<const std::uint8_t> Statement::blob_view(int column) const {
   const auto* p = static_cast<const std::uint8_t*>(sqlite3_column_blob(stmt_, column));
-  return p ? std::vector<std::uint8_t>(p, p + sqlite3_column_bytes(stmt_, column)) : std::vector<std::uint8_t>();
+  // sqlite3_column_bytes after sqlite3_column_blob, as SQLite's documentation asks.
+  return p ? std::span<const std::uint8_t>(p, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column)))
+           : std::span<const std::uint8_t>();
+}
+std::vector<std::uint8_t> Statement::blob(int column) const {
+  const auto bytes = blob_view(column);
+  return {bytes.begin(), bytes.end()};
 }
 bool Statement::is_null(int column) const {
   return sqlite3_column_type(stmt_, column) == SQLITE_NULL;

@@ -67,6 +67,8 @@ class Statement {
   [[nodiscard]] std::int64_t int64(int column) const;
   [[nodiscard]] double real(int column) const;
   [[nodiscard]] std::string text(int column) const;
+  /// The column's bytes, valid until the next step() or reset(): no copy on hot read paths.
+  [[nodiscard]] std::span<const std::uint8_t> blob_view(int column) const;
   [[nodiscard]] std::vector<std::uint8_t> blob(int column) const;
   [[nodiscard]] bool is_null(int column) const;
 

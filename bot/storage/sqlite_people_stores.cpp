@@ -4,7 +4,7 @@
 
 namespace kith::storage {
 namespace {
-analytics::Pseudonym pseudonym_from(const std::vector<std::uint8_t>& bytes) {
+analytics::Pseudonym pseudonym_from(std::span<const std::uint8_t> bytes) {
   analytics::Pseudonym p;
   std::copy_n(bytes.begin(), std::min(bytes.size(), p.bytes.size()), p.bytes.begin());
   return p;
@@ -45,9 +45,9 @@ void SqliteInteractionStore::for_each_between(std::int64_t from_hour, std::int64
   auto stmt = db_.cached("SELECT hour, kind, src, dst, channel FROM interactions WHERE hour >= ? AND hour < ?");
   stmt.bind_all(from_hour, to_hour);
   while (stmt.step()) {
-    fn(analytics::Interaction{pseudonym_from(stmt.blob(2)), pseudonym_from(stmt.blob(3)),
+    fn(analytics::Interaction{pseudonym_from(stmt.blob_view(2)), pseudonym_from(stmt.blob_view(3)),
                               static_cast<analytics::InteractionKind>(stmt.int64(1)), stmt.int64(0),
-                              pseudonym_from(stmt.blob(4))});
+                              pseudonym_from(stmt.blob_view(4))});
   }
 }
 
