@@ -117,14 +117,15 @@ std::size_t published_team_figures(const analytics::DigestComputation& digest) {
 }
 
 /// The digest as the bot runs it: the same events written (untimed) to the real SQLite interaction store,
-/// then read back by compute_digests through it. The file is deleted afterwards.
-void measure_sqlite_source(const bench::SyntheticOrg& synthetic, std::int64_t read_from,
-                           const analytics::MetricOptions& options, const std::filesystem::path& file,
-                           std::size_t published_in_memory, Report& report) {
+/// then read back by compute_digests through it. Returns the digest's wall time; deletes the file afterwards.
+double measure_sqlite_source(const bench::SyntheticOrg& synthetic, std::int64_t read_from,
+                             const analytics::MetricOptions& options, const std::filesystem::path& file,
+                             std::size_t published_in_memory, Report& report) {
   const auto remove_database = [&] {
     for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(file.string() + suffix);
   };
   remove_database();
+  double digest_seconds = 0;
   {
     storage::SqliteStores stores(file.string());
     auto start = Clock::now();
@@ -148,13 +149,15 @@ void measure_sqlite_source(const bench::SyntheticOrg& synthetic, std::int64_t re
     start = Clock::now();
     const auto digest = analytics::compute_digests(stores.interactions, synthetic.org(), kWeekEndHour,
                                                    analytics::DisclosurePolicy{}, options);
-    report.add("digest_sqlite_seconds", seconds_since(start));
+    digest_seconds = seconds_since(start);
+    report.add("digest_sqlite_seconds", digest_seconds);
     report.add("digest_sqlite_peak_rss_mib", peak_rss_mib());
     if (published_team_figures(digest) != published_in_memory) {
       throw std::runtime_error("the digest read from SQLite differs from the one computed in memory");
     }
   }
   remove_database();
+  return digest_seconds;
 }
 
 int run(const std::string& size, const std::filesystem::path& out_dir) {
@@ -193,8 +196,8 @@ int run(const std::string& size, const std::filesystem::path& out_dir) {
   report.add("team_digests", static_cast<double>(digest.teams.size()));
   report.add("published_team_figures", static_cast<double>(published));
 
-  measure_sqlite_source(synthetic, read_from, options, out_dir / fmt::format("interactions_{}.sqlite3", size),
-                        published, report);
+  const double digest_sqlite_seconds = measure_sqlite_source(
+      synthetic, read_from, options, out_dir / fmt::format("interactions_{}.sqlite3", size), published, report);
 
   // The same tie graph as the digest's current window, prepared untimed, for the bare igraph comparison.
   const analytics::Roster roster(synthetic.org());
@@ -222,6 +225,8 @@ int run(const std::string& size, const std::filesystem::path& out_dir) {
   // The digest computes two windows (this week and last, for the trend); bare igraph is timed for one.
   report.add("ratio_kith_over_igraph_same_metrics_two_windows", digest_seconds / (2 * bare_all));
   report.add("ratio_kith_over_igraph_core_one_window", digest_seconds / bare_core);
+  report.add("ratio_kith_over_igraph_core_two_windows", digest_seconds / (2 * bare_core));
+  report.add("ratio_kith_sqlite_over_igraph_core_two_windows", digest_sqlite_seconds / (2 * bare_core));
 
   export_for_networkx(out_dir, size, ties, roster.team_of);
   return 0;
