@@ -11,6 +11,7 @@
 #include <fstream>
 #include <stdexcept>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include <fmt/format.h>
@@ -108,55 +109,62 @@ void export_for_networkx(const std::filesystem::path& dir, const std::string& si
   if (!edges || !teams) throw std::runtime_error("cannot write the NetworkX export to " + dir.string());
 }
 
-std::size_t published_team_figures(const analytics::DigestComputation& digest) {
-  std::size_t published = 0;
+/// Every team figure, published or not, in a form two digests can be compared by.
+std::vector<std::tuple<std::string, std::string, double, bool>> team_figures(
+    const analytics::DigestComputation& digest) {
+  std::vector<std::tuple<std::string, std::string, double, bool>> figures;
   for (const auto& team : digest.teams) {
-    for (const auto& figure : team.figures) published += figure.suppressed ? 0 : 1;
+    for (const auto& f : team.figures)
+      figures.emplace_back(team.team, f.key, f.suppressed ? 0.0 : f.value, f.suppressed);
   }
-  return published;
+  return figures;
 }
 
-/// The digest as the bot runs it: the same events written (untimed) to the real SQLite interaction store,
-/// then read back by compute_digests through it. Returns the digest's wall time; deletes the file afterwards.
+/// The digest as the bot runs it: the same events written to the real SQLite interaction store (timed
+/// separately), then read back by compute_digests through it. Returns the digest's wall time. The file
+/// is deleted afterwards, also when something fails.
 double measure_sqlite_source(const bench::SyntheticOrg& synthetic, std::int64_t read_from,
                              const analytics::MetricOptions& options, const std::filesystem::path& file,
-                             std::size_t published_in_memory, Report& report) {
-  const auto remove_database = [&] {
-    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(file.string() + suffix);
-  };
-  remove_database();
-  double digest_seconds = 0;
-  {
-    storage::SqliteStores stores(file.string());
-    auto start = Clock::now();
-    std::int64_t rows = 0;
-    // A day at a time, in hour order, one transaction a day: the order in which the bot appends them.
-    std::vector<analytics::Interaction> day;
-    for (std::int64_t from = read_from; from < kWeekEndHour; from += analytics::kHoursPerDay) {
-      day.clear();
-      synthetic.for_each_between(from, std::min(from + analytics::kHoursPerDay, kWeekEndHour),
-                                 [&](const analytics::Interaction& e) { day.push_back(e); });
-      std::stable_sort(day.begin(), day.end(), [](const auto& x, const auto& y) { return x.hour < y.hour; });
-      stores.db.atomically([&] {
-        for (const auto& e : day) stores.interactions.append(e);
-      });
-      rows += static_cast<std::int64_t>(day.size());
+                             const analytics::DigestComputation& in_memory, Report& report) {
+  struct DatabaseFile {
+    std::filesystem::path path;
+    explicit DatabaseFile(std::filesystem::path p) : path(std::move(p)) { remove(); }
+    ~DatabaseFile() { remove(); }
+    DatabaseFile(const DatabaseFile&) = delete;
+    DatabaseFile& operator=(const DatabaseFile&) = delete;
+    void remove() const {
+      std::error_code ignored;
+      for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path.string() + suffix, ignored);
     }
-    report.add("sqlite_write_seconds", seconds_since(start));
-    report.add("sqlite_rows", static_cast<double>(rows));
-    report.add("sqlite_file_mib", static_cast<double>(std::filesystem::file_size(file)) / (1024.0 * 1024.0));
+  } const database(file);
 
-    start = Clock::now();
-    const auto digest = analytics::compute_digests(stores.interactions, synthetic.org(), kWeekEndHour,
-                                                   analytics::DisclosurePolicy{}, options);
-    digest_seconds = seconds_since(start);
-    report.add("digest_sqlite_seconds", digest_seconds);
-    report.add("digest_sqlite_peak_rss_mib", peak_rss_mib());
-    if (published_team_figures(digest) != published_in_memory) {
-      throw std::runtime_error("the digest read from SQLite differs from the one computed in memory");
-    }
+  storage::SqliteStores stores(file.string());
+  auto start = Clock::now();
+  std::int64_t rows = 0;
+  // A day at a time, in hour order, one transaction a day: the order in which the bot appends them.
+  std::vector<analytics::Interaction> day;
+  for (std::int64_t from = read_from; from < kWeekEndHour; from += analytics::kHoursPerDay) {
+    day.clear();
+    synthetic.for_each_between(from, std::min(from + analytics::kHoursPerDay, kWeekEndHour),
+                               [&](const analytics::Interaction& e) { day.push_back(e); });
+    std::stable_sort(day.begin(), day.end(), [](const auto& x, const auto& y) { return x.hour < y.hour; });
+    stores.db.atomically([&] {
+      for (const auto& e : day) stores.interactions.append(e);
+    });
+    rows += static_cast<std::int64_t>(day.size());
   }
-  remove_database();
+  report.add("sqlite_write_seconds", seconds_since(start));
+  report.add("sqlite_rows", static_cast<double>(rows));
+  report.add("sqlite_file_mib", static_cast<double>(std::filesystem::file_size(file)) / (1024.0 * 1024.0));
+
+  start = Clock::now();
+  const auto digest = analytics::compute_digests(stores.interactions, synthetic.org(), kWeekEndHour,
+                                                 analytics::DisclosurePolicy{}, options);
+  const double digest_seconds = seconds_since(start);
+  report.add("digest_sqlite_seconds", digest_seconds);
+  if (team_figures(digest) != team_figures(in_memory)) {
+    throw std::runtime_error("the digest read from SQLite differs from the one computed in memory");
+  }
   return digest_seconds;
 }
 
@@ -192,12 +200,14 @@ int run(const std::string& size, const std::filesystem::path& out_dir) {
   const double digest_seconds = seconds_since(start);
   report.add("digest_seconds", digest_seconds);
   report.add("digest_peak_rss_mib", peak_rss_mib());
-  const std::size_t published = published_team_figures(digest);
+  const auto figures = team_figures(digest);
   report.add("team_digests", static_cast<double>(digest.teams.size()));
-  report.add("published_team_figures", static_cast<double>(published));
+  report.add("published_team_figures",
+             static_cast<double>(
+                 std::count_if(figures.begin(), figures.end(), [](const auto& f) { return !std::get<3>(f); })));
 
   const double digest_sqlite_seconds = measure_sqlite_source(
-      synthetic, read_from, options, out_dir / fmt::format("interactions_{}.sqlite3", size), published, report);
+      synthetic, read_from, options, out_dir / fmt::format("interactions_{}.sqlite3", size), digest, report);
 
   // The same tie graph as the digest's current window, prepared untimed, for the bare igraph comparison.
   const analytics::Roster roster(synthetic.org());

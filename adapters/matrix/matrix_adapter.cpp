@@ -306,7 +306,7 @@ asio::awaitable<void> MatrixAdapter::start_session(EventSink& sink) {
   }
   if (settings_.token.empty()) {
     if (settings_.password.empty()) {
-      throw CredentialsRefused("no access token for the Matrix homeserver " + origin_.origin() +
+      throw std::runtime_error("no access token for the Matrix homeserver " + origin_.origin() +
                                ": set KITH_MATRIX_TOKEN or [matrix] token_file (or password_file)");
     }
     if (!co_await login()) co_return;

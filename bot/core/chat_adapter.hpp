@@ -54,7 +54,9 @@ class ChatAdapter {
   [[nodiscard]] virtual UserId self() const = 0;
 
   /// Connects, authenticates and delivers events to `sink`, reconnecting with backoff, until
-  /// stop() is called. Throws only for failures that retrying cannot fix (a refused token).
+  /// stop() is called. Throws only for failures that retrying cannot fix: CredentialsRefused when
+  /// the server refuses Kith's credentials, other exceptions for what the admin must fix (a bad URL,
+  /// a port Kith cannot listen on).
   virtual boost::asio::awaitable<void> run(EventSink& sink) = 0;
   virtual void stop() = 0;
 

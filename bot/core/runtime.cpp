@@ -92,18 +92,23 @@ std::function<void(std::exception_ptr)> BotRuntime::stop_on_failure(std::string 
   // delivers: stop instead, so the exit code says so and a restart resumes from the store.
   return [this, part = std::move(part)](std::exception_ptr failure) {
     if (failure) {
+      std::string error;
+      bool credentials = false;
       try {
         std::rethrow_exception(failure);
       } catch (const CredentialsRefused& e) {
-        credentials_refused_ = true;
-        fatal_error_ = e.what();
+        credentials = true;
+        error = e.what();
       } catch (const std::exception& e) {
-        fatal_error_ = part + " stopped: " + e.what();
+        error = part + " stopped: " + e.what();
       } catch (...) {
-        fatal_error_ = part + " stopped: an unknown exception";
+        error = part + " stopped: an unknown exception";
       }
-      log_->critical("{}", fatal_error_);
-      delivering_ = false;  // after a failure, stop at once
+      log_->critical("{}", error);
+      if (fatal_error_.empty()) {  // the first failure is the cause; the exit code follows it
+        fatal_error_ = std::move(error);
+        credentials_refused_ = credentials;
+      }
     }
     stop();
   };
@@ -168,19 +173,28 @@ asio::awaitable<void> BotRuntime::outbox_loop() {
     const auto due = co_await on_logic(fetch_due);
     for (const auto& entry : due) {
       if (stopping_) co_return;
-      delivering_ = true;
-      const bool next = co_await deliver_one(entry);
-      delivering_ = false;
-      if (stopping_) {
-        stop_grace_.cancel();  // a stop() waited for this delivery: it may stop the adapter now
-        co_return;
+      bool next = false;
+      {
+        const DeliveryInFlight in_flight(*this);
+        next = co_await deliver_one(entry);
       }
+      if (stopping_) co_return;
       if (!next) break;
     }
     if (!due.empty() && due.size() == outbox_batch) continue;
     outbox_wake_.expires_after(outbox_idle_poll);
     co_await outbox_wake_.async_wait(asio::as_tuple(asio::use_awaitable));
   }
+}
+
+BotRuntime::DeliveryInFlight::DeliveryInFlight(BotRuntime& runtime) : runtime_(runtime) {
+  runtime_.delivering_ = true;
+}
+
+BotRuntime::DeliveryInFlight::~DeliveryInFlight() {
+  runtime_.delivering_ = false;
+  // A stop() that waited for this delivery (however it ended) may stop the adapter now.
+  if (runtime_.stopping_) runtime_.stop_grace_.cancel();
 }
 
 asio::awaitable<bool> BotRuntime::deliver_one(const OutboxEntry& entry) {

@@ -31,7 +31,8 @@ class BotRuntime final : public EventSink {
   /// delivery, stops the runtime and is reported by fatal_error().
   void start();
   /// Stops the loops and the adapter, after the delivery in flight (if any) finishes or a grace
-  /// period passes; the io_context then runs out of work.
+  /// period passes; the io_context then runs out of work. Call on the event loop (or while it is idle).
+  /// The grace also covers a delivery still waiting to be sent (a Retry-After, a reconnect).
   void stop();
   [[nodiscard]] const std::string& fatal_error() const noexcept { return fatal_error_; }
   /// The fatal error was the chat server refusing Kith's credentials.
@@ -61,6 +62,17 @@ class BotRuntime final : public EventSink {
   boost::asio::awaitable<void> outbox_loop();
   /// Delivers one outbox entry and records the outcome; false when the pass must end (kept for later).
   boost::asio::awaitable<bool> deliver_one(const OutboxEntry& entry);
+  /// Marks an outbox entry as with the adapter for its scope, and ends a stop() waiting for it.
+  class DeliveryInFlight {
+   public:
+    explicit DeliveryInFlight(BotRuntime& runtime);
+    ~DeliveryInFlight();
+    DeliveryInFlight(const DeliveryInFlight&) = delete;
+    DeliveryInFlight& operator=(const DeliveryInFlight&) = delete;
+
+   private:
+    BotRuntime& runtime_;
+  };
   RitualContext context();
 
   boost::asio::io_context& io_;

@@ -250,7 +250,7 @@ const scenarios = {
     server.userPosts(server.alice, server.town, '@kith help');
     await waitFor(() => ephemerals(server).length === 1, 'the answer, taken by the server');
     const result = await kith.stop();
-    assert.equal(result.code, 0);
+    assert.equal(result.code, 0, kith.output);
     assert.doesNotMatch(kith.output, /could not deliver/);
     server.answerDelays = {};
     const again = new Kith(server, { dir: ctx.dir, listenPort: ctx.listenPort }).start();
