@@ -188,7 +188,7 @@ TEST_CASE("REST posts for catch-up: posted, edited, deleted and reactions, with 
   CHECK(t.events[0].key == "mm:deleted:p1");
 }
 
-TEST_CASE("profiles: full name, nickname or username; custom pictures; titles") {
+TEST_CASE("profiles: full name, nickname or username, custom pictures and titles") {
   auto u = parse_user(nlohmann::json::parse(
       R"({"id":"u1","username":"ada","first_name":"Ada","last_name":"Lovelace","position":"Engineer","last_picture_update":5,"is_bot":false})"));
   REQUIRE(u.has_value());

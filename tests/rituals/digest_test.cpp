@@ -140,7 +140,7 @@ TEST_CASE("the audit ledger records every digest and a second run for the same w
   CHECK(audit[1].scope == "org");
 }
 
-TEST_CASE("a lead's click carries the action out once; nobody else can trigger it") {
+TEST_CASE("a lead's click carries the action out once, and nobody else can trigger it") {
   Digesting d;
   d.ritual.on_job("weekly", d.clock.now(), d.ctx);
   const ChoiceMade click{MessageId("dm1"), ChannelId("d"), UserId("u-lena"),

@@ -246,7 +246,7 @@ TEST_CASE("groups of 4 and 5 are formed with the remainder spread, and never bre
   }
 }
 
-TEST_CASE("the same seed gives the same round; another seed a different one") {
+TEST_CASE("the same seed gives the same round, another seed a different one") {
   const auto in = org(100, 5, 6);
   const auto a = match(in);
   const auto b = match(in);

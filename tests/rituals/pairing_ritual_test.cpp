@@ -271,7 +271,7 @@ TEST_CASE("people left out are told why privately, and admins get a starvation w
   CHECK(warning);  // Ada is also the admin
 }
 
-TEST_CASE("preview shows admins who meets whom and why, without sending anything; others are refused") {
+TEST_CASE("preview shows admins who meets whom and why, without sending anything, and refuses others") {
   Pairing p;
   p.join(5);
   p.say("bilal", "pairings preview");
