@@ -4,13 +4,11 @@
 set -euo pipefail
 packages=(
   build-essential cmake ninja-build ccache pkg-config
-  libboost1.81-all-dev libssl-dev libcurl4-openssl-dev libsqlite3-dev nlohmann-json3-dev libsimdjson-dev
+  libboost1.81-all-dev libssl-dev libsqlite3-dev nlohmann-json3-dev libsimdjson-dev
   libtomlplusplus-dev libcli11-dev libspdlog-dev libfmt-dev libhowardhinnant-date-dev tzdata
   libigraph-dev libcairo2-dev catch2
   python3 python3-networkx
 )
-# Node 20 runs the protocol test servers and the official chat clients (tests/mattermost).
-command -v node > /dev/null 2>&1 || packages+=(nodejs npm)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

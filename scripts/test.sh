@@ -5,6 +5,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
+# Node.js 20 or later, with npm, runs the protocol test servers and the official chat clients. It is the
+# machine's own: Debian 12's nodejs package is 18, too old for matrix-js-sdk and `node --test` options.
+node_major="$(node --version 2>/dev/null | sed -E 's/^v([0-9]+).*/\1/' || true)"
+if [ -z "$node_major" ] || [ "$node_major" -lt 20 ] || ! command -v npm > /dev/null; then
+  echo "test.sh: the tests need Node.js 20 or later with npm (found node ${node_major:-none});" \
+    "install it from your distribution's Node.js 20 packages or NodeSource, then run again" >&2
+  exit 1
+fi
 jobs="$(nproc)"
 
 echo "== protocol test server dependencies (npm ci; the official Mattermost client, ws, yaml)"
