@@ -136,3 +136,38 @@ TEST_CASE("ritual sections carry their values through") {
   CHECK(config.quiz.schedules[0].time == std::chrono::minutes(10 * 60 + 30));
   CHECK(config.digest.time_zone == "Asia/Tokyo");
 }
+
+TEST_CASE("pairing programs: defaults, every option carried through, several programs, limits refused") {
+  const auto config = parse_config(
+      "[bot]\ntimezone = \"Europe/Berlin\"\n[pairings]\nonboarding_intros = 20\n"
+      "[[pairings.program]]\nname = \"coffee\"\nchannel = \"c1\"\n"
+      "[[pairings.program]]\nname = \"lunch\"\nchannel = \"c2\"\ncadence = \"every 4 weeks\"\nweekday = \"thursday\"\n"
+      "time = \"12:30\"\ntimezone = \"America/New_York\"\ngroup_size = 4\nmode = \"cross-team\"\ncooldown_weeks = 20\n",
+      "kith.toml");
+  const auto& programs = config.pairings.programs;
+  REQUIRE(programs.size() == 2);
+  CHECK(programs[0].every_n_weeks == 2);  // every 2 weeks by default
+  CHECK(programs[0].group_size == 2);
+  CHECK(programs[0].mode == kith::rituals::pairing::Mode::grow_ties);
+  CHECK(programs[0].cooldown_weeks == 12);
+  CHECK(programs[0].time_zone == "Europe/Berlin");
+  CHECK(programs[0].time_of_day == std::chrono::minutes(10 * 60));
+  CHECK(programs[1].every_n_weeks == 4);
+  CHECK(programs[1].weekday == std::chrono::Thursday);
+  CHECK(programs[1].time_of_day == std::chrono::minutes(12 * 60 + 30));
+  CHECK(programs[1].time_zone == "America/New_York");
+  CHECK(programs[1].group_size == 4);
+  CHECK(programs[1].mode == kith::rituals::pairing::Mode::cross_team);
+  CHECK(programs[1].cooldown_weeks == 20);
+  CHECK(config.pairings.onboarding_intros == 20);
+
+  const std::string program = "[[pairings.program]]\nname = \"coffee\"\nchannel = \"c1\"\n";
+  CHECK_THAT(error_of(program + "group_size = 9\n"),
+             Catch::Contains("[pairings.program] group_size: expected an integer from 2 to 8, got 9"));
+  CHECK_THAT(error_of(program + "cadence = \"daily\"\n"),
+             Catch::Contains("[pairings.program] cadence: expected one of \"weekly\", \"every 2 weeks\""));
+  CHECK_THAT(error_of(program + "mode = \"greedy\"\n"), Catch::Contains("[pairings.program] mode: expected one of"));
+  CHECK_THAT(error_of(program + program), Catch::Contains("two programs are called \"coffee\""));
+  CHECK_THAT(error_of("[pairings]\nonboarding_intros = 21\n"),
+             Catch::Contains("[pairings] onboarding_intros: expected an integer from 1 to 20, got 21"));
+}

@@ -3,6 +3,7 @@
 
 #include "bot/privacy/interaction_recorder.hpp"
 #include "bot/privacy/privacy_ritual.hpp"
+#include "bot/privacy/tie_index.hpp"
 #include "support/ritual_harness.hpp"
 #include "support/temp_dir.hpp"
 
@@ -134,4 +135,25 @@ TEST_CASE("remembered pseudonyms equal freshly computed ones, per domain and per
   CHECK(privacy::Pseudonymizer(privacy::Pseudonymizer::Key{7}).of(UserId("same-id")) != first);
   for (int i = 0; i < 70'000; ++i) (void)a.of(UserId("u" + std::to_string(i)));  // past the memo's bound
   CHECK(a.of(UserId("same-id")) == first);
+}
+
+TEST_CASE("the tie index counts interactions among the people asked since a time, both directions summed") {
+  Privacy p;
+  p.clock.set(utc(2026, 3, 10));
+  const auto edge = [&](const std::string& from, const std::string& to, TimePoint at) {
+    p.stores.interactions.append({p.pseudonymizer.of(UserId("u-" + from)), p.pseudonymizer.of(UserId("u-" + to)),
+                                  analytics::InteractionKind::mention,
+                                  std::chrono::floor<std::chrono::hours>(at).time_since_epoch().count(),
+                                  analytics::Pseudonym{}});
+  };
+  edge("alice", "bob", utc(2026, 3, 9));
+  edge("bob", "alice", utc(2026, 3, 9, 12));
+  edge("carol", "alice", utc(2026, 3, 8));
+  edge("alice", "bob", utc(2026, 2, 1));   // before `since`
+  edge("alice", "dave", utc(2026, 3, 9));  // dave is not among the people asked
+  privacy::TieIndex index(p.pseudonymizer, p.stores.interactions, p.clock);
+  const UserId alice("u-alice"), bob("u-bob"), carol("u-carol");
+  const auto ties = index.ties_among({alice, bob, carol}, utc(2026, 3, 1));
+  const std::map<std::pair<UserId, UserId>, int> expected{{{alice, bob}, 2}, {{alice, carol}, 1}};
+  CHECK(ties == expected);
 }

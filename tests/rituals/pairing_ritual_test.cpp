@@ -5,6 +5,7 @@
 
 #include "bot/core/schedule.hpp"
 #include "bot/core/scheduler.hpp"
+#include "bot/rituals/pairing/onboarding_quiz_hints.hpp"
 #include "bot/rituals/pairing/pairing_ritual.hpp"
 #include "support/ritual_harness.hpp"
 #include "support/temp_dir.hpp"
@@ -343,6 +344,60 @@ TEST_CASE("a new member gets intros with colleagues across teams, spread over we
   const auto sent = p.sent_where("onboarding:u-ines:");
   CHECK(sent.size() == 8);
   CHECK(std::get<ToGroup>(sent[0].to).users.front() == UserId("u-ines"));
+}
+
+TEST_CASE("the daily scan onboards people the organisation says started recently, once, and nobody else") {
+  Pairing p;
+  for (int i = 0; i < 30; ++i) {
+    const auto n = "colleague" + std::to_string(i);
+    p.stores.directory.upsert_profile(UserProfile{UserId("u-" + n), n, n, false, true, "", std::nullopt});
+    p.stores.org.upsert(OrgPerson{UserId("u-" + n), "team" + std::to_string(i % 5), false, std::nullopt, std::nullopt});
+  }
+  const auto started = [&](const std::string& who, int days_ago) {
+    p.stores.org.upsert(OrgPerson{UserId("u-" + who), "team1", false,
+                                  std::chrono::floor<std::chrono::days>(p.clock.now()) - std::chrono::days(days_ago),
+                                  std::nullopt});
+  };
+  started("ines", 3);    // recent: onboarded although she joined no onboarding channel
+  started("jonas", 40);  // longer ago than onboarding_recent_days (14)
+  p.ritual.on_job("onboarding-scan", p.clock.now(), p.ctx);
+  CHECK(p.stores.pairings.upcoming_partners(UserId("u-ines")).size() == 8);
+  CHECK(p.stores.pairings.upcoming_partners(UserId("u-jonas")).empty());
+  p.ritual.on_job("onboarding-scan", p.clock.now() + std::chrono::days(1), p.ctx);
+  CHECK(p.stores.pairings.upcoming_partners(UserId("u-ines")).size() == 8);  // scheduled once
+}
+
+TEST_CASE("a new joiner goes into their team's quiz deck, and their intro partners into theirs") {
+  Pairing p;
+  for (int i = 0; i < 12; ++i) {
+    const auto n = "colleague" + std::to_string(i);
+    p.stores.directory.upsert_profile(UserProfile{UserId("u-" + n), n, n, false, true, "", std::nullopt});
+    p.stores.org.upsert(OrgPerson{UserId("u-" + n), "team" + std::to_string(i % 4), false, std::nullopt, std::nullopt});
+  }
+  p.stores.org.upsert(
+      OrgPerson{UserId("u-ines"), "team1", false, std::chrono::floor<std::chrono::days>(p.clock.now()), std::nullopt});
+  p.apply(Event{"joined:1", p.clock.now(), MemberJoined{ChannelId("c-general"), UserId("u-ines")}});
+  rituals::OnboardingQuizHints hints(p.stores.pairings, p.stores.org, p.clock);
+  const auto teammate = hints.favoured_subjects(UserId("u-colleague1"));  // team1
+  CHECK(std::count(teammate.begin(), teammate.end(), UserId("u-ines")) == 1);
+  const auto other_team = hints.favoured_subjects(UserId("u-colleague2"));  // team2
+  CHECK(std::count(other_team.begin(), other_team.end(), UserId("u-ines")) == 0);
+  std::vector<UserId> partners;
+  for (const auto& intro : p.stores.pairings.upcoming_partners(UserId("u-ines"))) partners.push_back(intro.partner);
+  CHECK(hints.favoured_subjects(UserId("u-ines")) == partners);
+}
+
+TEST_CASE("onboarding introduces at most 20 colleagues, however many are configured") {
+  auto settings = settings_for_test();
+  settings.onboarding_intros = 50;
+  Pairing p(":memory:", utc(2026, 11, 23, 7), settings);
+  for (int i = 0; i < 40; ++i) {
+    const auto n = "colleague" + std::to_string(i);
+    p.stores.directory.upsert_profile(UserProfile{UserId("u-" + n), n, n, false, true, "", std::nullopt});
+    p.stores.org.upsert(OrgPerson{UserId("u-" + n), "team" + std::to_string(i % 5), false, std::nullopt, std::nullopt});
+  }
+  p.apply(Event{"joined:1", p.clock.now(), MemberJoined{ChannelId("c-general"), UserId("u-ines")}});
+  CHECK(p.stores.pairings.upcoming_partners(UserId("u-ines")).size() == 20);
 }
 
 TEST_CASE("pairing data is described, erased and expired with the rest of a person's data") {

@@ -20,7 +20,7 @@ class OnboardingQuizHints final : public QuizDeckHints {
     for (const auto& intro : pairings_.upcoming_partners(player)) favoured.push_back(intro.partner);
     if (const auto me = org_.person(player)) {
       for (auto& joiner : pairings_.new_joiners(me->team, clock_.now() - std::chrono::days(90))) {
-        favoured.push_back(std::move(joiner));
+        if (joiner != player) favoured.push_back(std::move(joiner));  // a new joiner knows themselves
       }
     }
     return favoured;
