@@ -22,6 +22,17 @@ TEST_CASE("a fresh database is migrated to the newest version") {
   CHECK(has_table(db, "event_ledger"));
 }
 
+TEST_CASE("a database file is opened in WAL mode with full synchronous commits") {
+  kith::test::TempDir dir;
+  Database db(dir.file("kith.sqlite3"));
+  auto mode = db.prepare("PRAGMA journal_mode");
+  REQUIRE(mode.step());
+  CHECK(mode.text(0) == "wal");
+  auto sync = db.prepare("PRAGMA synchronous");
+  REQUIRE(sync.step());
+  CHECK(sync.int64(0) == 2);  // FULL
+}
+
 TEST_CASE("migrations are numbered 1..N without gaps") {
   int expected = 1;
   for (const auto& m : kith_migrations()) CHECK(m.version == expected++);
