@@ -1,7 +1,10 @@
 // The runtime end to end on real sockets-free pieces: the shell adapter, SQLite on disk, the
 // logic thread and the outbox.
+#include <atomic>
 #include <catch2/catch.hpp>
+#include <functional>
 #include <sstream>
+#include <thread>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/io_context.hpp>
@@ -194,4 +197,52 @@ TEST_CASE("stopping while a message is on its way waits for its answer, so a res
   CHECK(std::chrono::steady_clock::now() - stopping < std::chrono::seconds(3));
   CHECK(stores.outbox.pending_count() == 0);  // recorded as delivered, not queued for a second send
   CHECK(echo.delivered == std::vector<std::string>{"echo:posted:1"});
+}
+
+namespace {
+/// Takes its time over every message, as a digest over a large organisation does.
+class SlowRitual final : public Ritual {
+ public:
+  [[nodiscard]] std::string_view name() const noexcept override { return "slow"; }
+  void on_event(const Event& event, RitualContext&) override {
+    if (!std::holds_alternative<MessagePosted>(event.body)) return;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+    done = true;
+  }
+  std::atomic<bool> done{false};
+};
+}  // namespace
+
+TEST_CASE("ritual work runs off the event loop: its timers keep firing while a ritual is busy") {
+  test::TempDir dir;
+  test::FakeClock clock(utc(2026, 1, 1));
+  SeededRandom random(1);
+  test::CapturingLogger logger;
+  std::ostringstream out;
+  storage::SqliteStores stores(dir.file("k.db"));
+  boost::asio::io_context io;
+  shell::ShellAdapter adapter(io, clock, out, workspace(), dir.path());
+  SlowRitual slow;
+  BotRuntime runtime(io, "kith", adapter, {&slow}, stores.services(clock, random), logger.log);
+  runtime.start();
+  adapter.post(UserId("alice"), ChannelId("c1"), "hi there");
+
+  // A 20 ms heartbeat on the event loop; the longest gap between beats while the ritual works.
+  boost::asio::steady_timer beat(io);
+  auto last = std::chrono::steady_clock::now();
+  std::chrono::steady_clock::duration longest{};
+  std::function<void(const boost::system::error_code&)> on_beat = [&](const boost::system::error_code& ec) {
+    if (ec) return;
+    const auto now = std::chrono::steady_clock::now();
+    longest = std::max(longest, now - last);
+    last = now;
+    beat.expires_after(std::chrono::milliseconds(20));
+    beat.async_wait(on_beat);
+  };
+  on_beat({});
+  REQUIRE(run_until(io, [&] { return slow.done.load(); }));
+  CHECK(longest < std::chrono::milliseconds(1000));  // the ritual alone takes 1.5 s
+  beat.cancel();
+  runtime.stop();
+  REQUIRE(run_until(io, [&] { return io.stopped(); }));
 }
