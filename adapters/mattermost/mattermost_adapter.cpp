@@ -371,6 +371,12 @@ asio::awaitable<void> MattermostAdapter::session(EventSink& sink) {
         log_->error("Mattermost refused the WebSocket authentication challenge; reconnecting");
         break;
       }
+      if (*frame->seq_reply == auth_seq && !connected_ && !connection_id_.empty()) {
+        // A resumed connection gets no new hello, and with nothing missed no replayed event
+        // either: the accepted challenge is the sign it is up. A hello with another
+        // connection_id, should one follow, still triggers the catch-up below.
+        mark_connected("resumed", user->username);
+      }
       last_pong_ = std::max(last_pong_, *frame->seq_reply);
       continue;
     }
@@ -389,10 +395,7 @@ asio::awaitable<void> MattermostAdapter::session(EventSink& sink) {
           break;
         }
       }
-      connected_ = true;
-      backoff_.reset();
-      log_->info("connected to Mattermost at {} as @{} ({})", origin_.origin(), user->username,
-                 lost ? "caught up" : "resumed");
+      mark_connected(lost ? "caught up" : "resumed", user->username);
       continue;
     }
     if (!frame->seq) {
@@ -409,11 +412,7 @@ asio::awaitable<void> MattermostAdapter::session(EventSink& sink) {
       }
     }
     next_seq_ = *frame->seq + 1;
-    if (!connected_) {
-      connected_ = true;  // resumed: the server replays from next_seq_ without a new hello
-      backoff_.reset();
-      log_->info("resumed the Mattermost WebSocket at {}", origin_.origin());
-    }
+    if (!connected_) mark_connected("resumed", user->username);  // replayed from next_seq_, no new hello
     co_await handle_event(*frame);
   }
   co_await frames_->flush();
@@ -421,6 +420,12 @@ asio::awaitable<void> MattermostAdapter::session(EventSink& sink) {
   ping_timer_.cancel();
   connected_ = false;
   ws_.release();
+}
+
+void MattermostAdapter::mark_connected(std::string_view how, const std::string& username) {
+  connected_ = true;
+  backoff_.reset();
+  log_->info("connected to Mattermost at {} as @{} ({})", origin_.origin(), username, how);
 }
 
 asio::awaitable<void> MattermostAdapter::ping_loop(std::uint64_t generation) {

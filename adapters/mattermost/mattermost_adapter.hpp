@@ -93,6 +93,8 @@ class MattermostAdapter final : public ChatAdapter {
   boost::asio::awaitable<void> session(EventSink& sink);
   boost::asio::awaitable<bool> recover(EventSink& sink);
   boost::asio::awaitable<void> handle_event(const WsFrame& frame);
+  /// The WebSocket is up (a hello, a replayed event, or the accepted challenge of a resume).
+  void mark_connected(std::string_view how, const std::string& username);
   boost::asio::awaitable<void> ping_loop(std::uint64_t generation);
   boost::asio::awaitable<Result<std::vector<UserId>>> list_members(const std::string& channel);
   boost::asio::awaitable<Result<UserProfile>> fetch_user(const std::string& id);

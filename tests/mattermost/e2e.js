@@ -195,12 +195,12 @@ const scenarios = {
   async resume(server, kith) {
     await connected(kith);
     await askForHelp(server, kith, '@kith help');
-    const helloCount = () => kith.output.split('\n').filter((l) => /connected to Mattermost/.test(l)).length;
+    const helloCount = () => kith.output.split('\n').filter((l) => /connected to Mattermost.*\(caught up\)/.test(l)).length;
     assert.equal(helloCount(), 1);
     server.dropWebSockets();
     server.userPosts(server.alice, server.town, '@kith resume-one');
     await waitFor(() => ephemerals(server).length === 2, 'the answer to the post made during the drop\n' + kith.output);
-    assert.match(kith.output, /resumed the Mattermost WebSocket/);
+    assert.match(kith.output, /connected to Mattermost at .* \(resumed\)/);
     assert.equal(helloCount(), 1, 'no new hello: the stream was resumed');
   },
 
@@ -260,6 +260,38 @@ const scenarios = {
     await waitFor(() => ephemerals(server).length >= 2, "the answer to bob's post after the restart");
     await new Promise((r) => setTimeout(r, 500));
     assert.deepEqual(ephemerals(server).map((e) => e.to), [server.alice.id, server.bob.id], 'no answer sent twice');
+  },
+
+  // The server fails (HTTP 500) twice: Kith retries with a growing delay and the answer arrives once.
+  async server_errors(server, kith) {
+    await connected(kith);
+    server.failNext = 2;
+    const started = Date.now();
+    await askForHelp(server, kith, '@kith help');
+    assert.equal(server.requests.filter((r) => r.status === 500).length, 2);
+    assert.ok(Date.now() - started >= 2000, 'Kith waited before retrying');
+    await new Promise((r) => setTimeout(r, 500));
+    assert.equal(ephemerals(server).length, 1, 'answered exactly once');
+    assert.match(kith.output, /could not deliver .*retrying in 2s/);
+  },
+
+  // While the server is down /healthz says 503 "disconnected"; it says 200 again once Kith is back.
+  async health_while_down(server, kith) {
+    await connected(kith);
+    const port = server.port;
+    await server.stop();
+    const deadline = Date.now() + 20000;
+    let health = await kith.health();
+    while (health.status !== 503 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 50));
+      health = await kith.health();
+    }
+    assert.equal(health.status, 503, '/healthz reports 503 while the server is down\n' + kith.output);
+    assert.equal(health.body.status, 'disconnected');
+    await server.start(port);
+    await connected(kith);  // resumed: no new hello, nothing replayed, yet connected
+    assert.equal((await kith.health()).body.status, 'connected');
+    await askForHelp(server, kith, '@kith help');
   },
 
   // A 429 storm: Kith waits as told by Retry-After and the answer still arrives exactly once.

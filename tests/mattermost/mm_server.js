@@ -28,6 +28,7 @@ class MattermostTestServer {
     this.sockets = new Set(); // live WebSocket connections
     this.connections = new Map(); // connection_id -> {userId, seq, queue: [{seq, text}]}
     this.rateLimitNext = 0;  // answer this many requests with 429
+    this.failNext = 0;       // answer this many API requests with 500, as a server in trouble does
     this.retryAfter = 1;
     this.answerDelays = {};  // path -> ms: the request is handled at once, its answer sent that much later
     this.users = new Map();
@@ -182,6 +183,11 @@ class MattermostTestServer {
       contentType: req.headers['content-type'], body, form: form ? Object.fromEntries(Object.entries(form).map(([k, v]) => [k, v.value ?? v])) : undefined });
     for (const p of problems) this.violation(p);
     if (problems.length) return this.error(res, 400, 'test.spec.violation', problems.join('; '));
+    if (this.failNext > 0 && path.startsWith('/api/v4/posts')) {
+      this.failNext--;
+      record.status = 500;
+      return this.error(res, 500, 'app.post.create_post.app_error', 'Unable to save the post.');
+    }
     if (this.rateLimitNext > 0) {
       this.rateLimitNext--;
       record.status = 429;
