@@ -141,6 +141,23 @@ TEST_CASE("answers are told privately, recorded once, and correct ones become le
   CHECK(q.interactions.recorded[0].to == subject);
 }
 
+TEST_CASE("a click that arrives before the question's delivery is recorded still answers the open round") {
+  Quizzing q;
+  for (const auto* p : {"ann", "ben", "cai", "dee", "eli", "fay"}) q.person(p);
+  q.command("ann", "quiz");
+  const auto subject = *q.question().avatar_of;
+  const auto told = q.messenger.messages.size();
+  // Another ritual's button in the same channel, before the delivery: not an answer.
+  q.apply_event(Event{"choice:other", q.clock.now(),
+                      ChoiceMade{MessageId("srv-other"), ChannelId("c1"), UserId("u-cai"), "skip"}});
+  CHECK(q.messenger.messages.size() == told);
+  q.choose("ben", "name:" + subject.str());  // no MessageDelivered yet: the server was quicker
+  CHECK_THAT(q.messenger.messages.back().text.plain(), Catch::StartsWith("Correct!"));
+  q.deliver_last_question();  // the delivery, recorded late, agrees
+  q.choose("dee", QuizRitual::dont_know);
+  CHECK_THAT(q.messenger.messages.back().text.plain(), Catch::StartsWith("Now you know"));
+}
+
 TEST_CASE("a round survives a restart and closes once with its tally") {
   test::TempDir dir;
   const auto path = dir.file("k.db");

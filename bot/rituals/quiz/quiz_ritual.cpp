@@ -155,8 +155,24 @@ void QuizRitual::start_round(const ChannelId& channel, const std::optional<UserI
                       choices, std::nullopt, *subject});
 }
 
+std::optional<QuizRound> QuizRitual::round_answered(const ChoiceMade& choice) {
+  if (auto round = store_.round_by_message(choice.message)) return round;
+  // A click can arrive before Kith has recorded the question's server id (the post is visible the
+  // moment the server takes it): it belongs to the channel's open round still waiting for its id,
+  // if it is one of that round's options. Other rituals' choices never match these ids.
+  auto open = store_.open_round_in(choice.channel);
+  if (!open || open->message) return std::nullopt;
+  const bool offered =
+      choice.choice_id == dont_know || std::any_of(open->offered.begin(), open->offered.end(),
+                                                   [&](const UserId& u) { return choice.choice_id == choice_id(u); });
+  if (!offered) return std::nullopt;
+  store_.set_round_message(open->id, choice.message);
+  open->message = choice.message;
+  return open;
+}
+
 void QuizRitual::answer(const Event& event, const ChoiceMade& choice, RitualContext& ctx) {
-  const auto round = store_.round_by_message(choice.message);
+  const auto round = round_answered(choice);
   if (!round) return;  // a choice on some other ritual's message
   const auto tell = [&](RichText text) {
     ctx.messenger.send(OutgoingMessage{"quiz:answer:" + event.key,

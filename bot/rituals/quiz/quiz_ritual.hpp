@@ -42,6 +42,9 @@ class QuizRitual final : public Ritual, public CommandProvider {
   void start_round(const ChannelId& channel, const std::optional<UserId>& player, const std::string& key,
                    RitualContext& ctx);
   void answer(const Event& event, const ChoiceMade& choice, RitualContext& ctx);
+  /// The round a choice answers: by the question's server id, or the channel's open round whose id
+  /// is not known yet.
+  std::optional<QuizRound> round_answered(const ChoiceMade& choice);
   void close(const QuizRound& round, RitualContext& ctx);
   void stats(const Event& event, const CommandInvoked& command, RitualContext& ctx);
   void leaderboard(const Event& event, const CommandInvoked& command, RitualContext& ctx);
