@@ -50,6 +50,16 @@ shell::ShellWorkspace workspace() {
   return w;
 }
 
+/// What every test here starts from: a directory for the database, a fake clock, a seeded random
+/// source, a log to read and the shell adapter's output.
+struct Surroundings {
+  test::TempDir dir;
+  test::FakeClock clock{utc(2026, 1, 1)};
+  SeededRandom random{1};
+  test::CapturingLogger logger;
+  std::ostringstream out;
+};
+
 /// Runs the io_context until `done` holds, for at most ~10 s of real time.
 template <class Done>
 bool run_until(boost::asio::io_context& io, Done done) {
@@ -80,12 +90,8 @@ struct BotProcess {
 };
 }  // namespace
 
-TEST_CASE("a message goes through adapter, logic thread, ritual, outbox and back out exactly once") {
-  test::TempDir dir;
-  test::FakeClock clock(utc(2026, 1, 1));
-  SeededRandom random(1);
-  test::CapturingLogger logger;
-  std::ostringstream out;
+TEST_CASE_METHOD(Surroundings,
+                 "a message goes through adapter, logic thread, ritual, outbox and back out exactly once") {
   {
     BotProcess bot(dir, clock, random, out, logger);
     bot.adapter.post(UserId("alice"), ChannelId("c1"), "hi there");
@@ -104,12 +110,9 @@ TEST_CASE("a message goes through adapter, logic thread, ritual, outbox and back
   again.stop();
 }
 
-TEST_CASE("an outbox entry that cannot be read stops the bot with an error naming it, instead of a silent outbox") {
-  test::TempDir dir;
-  test::FakeClock clock(utc(2026, 1, 1));
-  SeededRandom random(1);
-  test::CapturingLogger logger;
-  std::ostringstream out;
+TEST_CASE_METHOD(
+    Surroundings,
+    "an outbox entry that cannot be read stops the bot with an error naming it, instead of a silent outbox") {
   {
     storage::SqliteStores stores(dir.file("k.db"));
     stores.db.exec("INSERT INTO outbox (key, item, not_before, created_at) VALUES ('broken', 'not json', 0, 0)");
@@ -178,11 +181,8 @@ class SlowServerAdapter final : public ChatAdapter {
 };
 }  // namespace
 
-TEST_CASE("stopping while a message is on its way waits for its answer, so a restart does not send it again") {
-  test::TempDir dir;
-  test::FakeClock clock(utc(2026, 1, 1));
-  SeededRandom random(1);
-  test::CapturingLogger logger;
+TEST_CASE_METHOD(Surroundings,
+                 "stopping while a message is on its way waits for its answer, so a restart does not send it again") {
   storage::SqliteStores stores(dir.file("k.db"));
   boost::asio::io_context io;
   SlowServerAdapter adapter(io);
@@ -213,12 +213,7 @@ class SlowRitual final : public Ritual {
 };
 }  // namespace
 
-TEST_CASE("ritual work runs off the event loop: its timers keep firing while a ritual is busy") {
-  test::TempDir dir;
-  test::FakeClock clock(utc(2026, 1, 1));
-  SeededRandom random(1);
-  test::CapturingLogger logger;
-  std::ostringstream out;
+TEST_CASE_METHOD(Surroundings, "ritual work runs off the event loop: its timers keep firing while a ritual is busy") {
   storage::SqliteStores stores(dir.file("k.db"));
   boost::asio::io_context io;
   shell::ShellAdapter adapter(io, clock, out, workspace(), dir.path());

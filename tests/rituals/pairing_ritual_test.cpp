@@ -76,6 +76,15 @@ struct Pairing {
     apply(Event{"choice:" + std::to_string(++serial), clock.now(),
                 ChoiceMade{MessageId("m"), ChannelId("g"), UserId("u-" + who), choice}});
   }
+  /// `count` more colleagues ("colleague0"…), spread over `teams` teams ("team0"…), with no start date.
+  void add_colleagues(int count, int teams) {
+    for (int i = 0; i < count; ++i) {
+      const auto n = "colleague" + std::to_string(i);
+      stores.directory.upsert_profile(UserProfile{UserId("u-" + n), n, n, false, true, "", std::nullopt});
+      stores.org.upsert(
+          OrgPerson{UserId("u-" + n), "team" + std::to_string(i % teams), false, std::nullopt, std::nullopt});
+    }
+  }
   void join(std::size_t n) {
     for (std::size_t i = 0; i < n; ++i) say(names[i], "pairings join");
   }
@@ -311,11 +320,7 @@ TEST_CASE("leave, snooze, block and opting out keep people out of rounds") {
 
 TEST_CASE("a new member gets intros with colleagues across teams, spread over weekdays of their first weeks") {
   Pairing p;
-  for (int i = 0; i < 12; ++i) {
-    const auto n = "colleague" + std::to_string(i);
-    p.stores.directory.upsert_profile(UserProfile{UserId("u-" + n), n, n, false, true, "", std::nullopt});
-    p.stores.org.upsert(OrgPerson{UserId("u-" + n), "team" + std::to_string(i % 4), false, std::nullopt, std::nullopt});
-  }
+  p.add_colleagues(12, 4);
   p.stores.org.upsert(OrgPerson{UserId("u-ines"), "team1", false,
                                 std::chrono::sys_days{std::chrono::year{2026} / 11 / 23}, std::nullopt});
   p.apply(Event{"joined:1", p.clock.now(), MemberJoined{ChannelId("c-general"), UserId("u-ines")}});
@@ -348,11 +353,7 @@ TEST_CASE("a new member gets intros with colleagues across teams, spread over we
 
 TEST_CASE("the daily scan onboards people the organisation says started recently, once, and nobody else") {
   Pairing p;
-  for (int i = 0; i < 30; ++i) {
-    const auto n = "colleague" + std::to_string(i);
-    p.stores.directory.upsert_profile(UserProfile{UserId("u-" + n), n, n, false, true, "", std::nullopt});
-    p.stores.org.upsert(OrgPerson{UserId("u-" + n), "team" + std::to_string(i % 5), false, std::nullopt, std::nullopt});
-  }
+  p.add_colleagues(30, 5);
   const auto started = [&](const std::string& who, int days_ago) {
     p.stores.org.upsert(OrgPerson{UserId("u-" + who), "team1", false,
                                   std::chrono::floor<std::chrono::days>(p.clock.now()) - std::chrono::days(days_ago),
@@ -369,11 +370,7 @@ TEST_CASE("the daily scan onboards people the organisation says started recently
 
 TEST_CASE("a new joiner goes into their team's quiz deck, and their intro partners into theirs") {
   Pairing p;
-  for (int i = 0; i < 12; ++i) {
-    const auto n = "colleague" + std::to_string(i);
-    p.stores.directory.upsert_profile(UserProfile{UserId("u-" + n), n, n, false, true, "", std::nullopt});
-    p.stores.org.upsert(OrgPerson{UserId("u-" + n), "team" + std::to_string(i % 4), false, std::nullopt, std::nullopt});
-  }
+  p.add_colleagues(12, 4);
   p.stores.org.upsert(
       OrgPerson{UserId("u-ines"), "team1", false, std::chrono::floor<std::chrono::days>(p.clock.now()), std::nullopt});
   p.apply(Event{"joined:1", p.clock.now(), MemberJoined{ChannelId("c-general"), UserId("u-ines")}});
@@ -391,11 +388,7 @@ TEST_CASE("onboarding introduces at most 20 colleagues, however many are configu
   auto settings = settings_for_test();
   settings.onboarding_intros = 50;
   Pairing p(":memory:", utc(2026, 11, 23, 7), settings);
-  for (int i = 0; i < 40; ++i) {
-    const auto n = "colleague" + std::to_string(i);
-    p.stores.directory.upsert_profile(UserProfile{UserId("u-" + n), n, n, false, true, "", std::nullopt});
-    p.stores.org.upsert(OrgPerson{UserId("u-" + n), "team" + std::to_string(i % 5), false, std::nullopt, std::nullopt});
-  }
+  p.add_colleagues(40, 5);
   p.apply(Event{"joined:1", p.clock.now(), MemberJoined{ChannelId("c-general"), UserId("u-ines")}});
   CHECK(p.stores.pairings.upcoming_partners(UserId("u-ines")).size() == 20);
 }
