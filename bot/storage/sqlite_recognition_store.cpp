@@ -28,6 +28,12 @@ bool SqliteRecognitionStore::add(const Recognition& r) {
   return db_.changes() == 1;
 }
 
+bool SqliteRecognitionStore::recorded(const std::string& source_key) {
+  auto stmt = db_.prepare("SELECT 1 FROM recognitions WHERE source_key = ?");
+  stmt.bind_all(source_key);
+  return stmt.step();
+}
+
 std::optional<Recognition> SqliteRecognitionStore::remove(const std::string& source_key) {
   auto stmt = db_.prepare(std::string(columns) + "WHERE source_key = ?");
   stmt.bind_all(source_key);

@@ -8,6 +8,7 @@ class SqliteRecognitionStore final : public RecognitionStore {
  public:
   explicit SqliteRecognitionStore(Database& db) : db_(db) {}
   bool add(const Recognition& r) override;
+  bool recorded(const std::string& source_key) override;
   std::optional<Recognition> remove(const std::string& source_key) override;
   int given_since(const UserId& giver, TimePoint since) override;
   int given_to_since(const UserId& giver, const UserId& receiver, TimePoint since) override;

@@ -87,6 +87,18 @@ TEST_CASE("the same message delivered twice or edited counts once") {
   CHECK(r.stores.recognitions.given_since(UserId("u-alice"), TimePoint{}) == 1);
 }
 
+TEST_CASE("editing a counted message after the budget is used up says nothing about the budget") {
+  Recognising r;
+  for (int i = 1; i <= 5; ++i) r.thank("m" + std::to_string(i), "alice", "bob");
+  const auto told = r.told("alice").size();
+  MessageEdited edit{MessageId("m1"),   ChannelId("c1"),     ChannelKind::public_channel,
+                     UserId("u-alice"), "thanks a lot @bob", {UserId("u-bob")}};
+  r.apply({Event{"edit:m1:1", r.clock.now(), edit}});
+  CHECK(r.told("alice").size() == told);
+  r.thank("m6", "alice", "bob");  // a new one is still refused, kindly
+  CHECK_THAT(r.told("alice").back(), Catch::Contains("You've used all 5 recognitions"));
+}
+
 TEST_CASE("an edit that adds thanks to a plain message counts once") {
   Recognising r;
   r.apply({message_event("m1", "alice", "@bob see you later", {"bob"}, r.clock.now())});

@@ -26,6 +26,8 @@ class RecognitionStore : public PersonalData {
  public:
   /// Stores `r`; false (and nothing stored) when its source_key was recorded before.
   virtual bool add(const Recognition& r) = 0;
+  /// Whether a recognition with this source_key is stored (an edit or redelivery of a counted one).
+  [[nodiscard]] virtual bool recorded(const std::string& source_key) = 0;
   /// Removes and returns the recognition with this key (a kudos reaction taken back).
   virtual std::optional<Recognition> remove(const std::string& source_key) = 0;
   [[nodiscard]] virtual int given_since(const UserId& giver, TimePoint since) = 0;

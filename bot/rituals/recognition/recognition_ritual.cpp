@@ -155,6 +155,7 @@ void RecognitionRitual::give(const Attempt& a, TimePoint at, RitualContext& ctx)
   const auto day_start = local_midnight_at_or_before(at, settings_.time_zone);
   const int used = store_.given_since(a.giver, day_start);
   if (used >= settings_.daily_budget) {
+    if (store_.recorded(a.source_key)) return;  // an edit of a message that already counted: nothing to say
     return refuse(RichText("You've used all " + std::to_string(settings_.daily_budget) +
                            " recognitions for today. Your budget renews at midnight."));
   }
