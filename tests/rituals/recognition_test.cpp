@@ -26,15 +26,35 @@ struct Recognising : test::RitualHarness {
   }
   void thank(const std::string& id, const std::string& from, const std::string& to,
              const std::string& text = "thanks") {
-    apply({message_event(id, from, text + " @" + to, {to}, clock.now())});
+    thank_at(id, from, to, clock.now(), "c1", text);
+  }
+  /// A "thanks @to" message posted at `at` in `channel`.
+  void thank_at(const std::string& id, const std::string& from, const std::string& to, TimePoint at,
+                const std::string& channel = "c1", const std::string& text = "thanks") {
+    apply({message_event(id, from, text + " @" + to, {to}, at, channel)});
+  }
+  /// `/kith <text>` from `from`, as a slash command arrives (no message of its own).
+  void slash(const std::string& key, const std::string& from, const std::string& text,
+             const std::string& channel = "c1", ChannelKind kind = ChannelKind::public_channel) {
+    apply({Event{key, clock.now(), CommandInvoked{ChannelId(channel), kind, UserId("u-" + from), text, std::nullopt}}});
+  }
+  /// The leaderboard `kith leaderboard <args>` posts where it is asked.
+  std::string leaderboard(const std::string& args, const std::string& channel = "c1",
+                          ChannelKind kind = ChannelKind::public_channel) {
+    slash("board:" + std::to_string(++asked) + ":" + args + ":" + channel, "erin", "leaderboard " + args, channel,
+          kind);
+    return messenger.messages.back().text.plain();
+  }
+  /// Every stored recognition, oldest first.
+  std::vector<Recognition> stored() {
+    return stores.recognitions.between(TimePoint{}, clock.now() + std::chrono::hours(1), std::nullopt);
   }
   int received(const std::string& who) {
     int n = 0;
-    for (const auto& r : stores.recognitions.between(TimePoint{}, clock.now() + std::chrono::hours(1), std::nullopt)) {
-      n += r.receiver == UserId("u-" + who);
-    }
+    for (const auto& r : stored()) n += r.receiver == UserId("u-" + who);
     return n;
   }
+  int asked = 0;
   RecognitionRitual ritual;
 };
 }  // namespace
@@ -269,4 +289,97 @@ TEST_CASE("the weekly recap never spotlights the same person twice within five r
   std::sort(spotlit.begin(), spotlit.end());
   CHECK(std::unique(spotlit.begin(), spotlit.end()) == spotlit.end());  // five different people
   CHECK_THAT(r.posted().back(), Catch::Contains("Spotlight:"));
+}
+
+TEST_CASE("/kith thanks counts once, is acknowledged with a line and tells the budget privately") {
+  Recognising r;
+  r.slash("cmd:1", "alice", "thanks @bob for the review #ownership");
+  r.slash("cmd:1", "alice", "thanks @bob for the review #ownership");  // redelivered
+  REQUIRE(r.stored().size() == 1);
+  CHECK(r.stored()[0].giver == UserId("u-alice"));
+  CHECK(r.stored()[0].receiver == UserId("u-bob"));
+  CHECK(r.stored()[0].value == "ownership");
+  // No message to react to: the acknowledgement is one public line.
+  CHECK(r.messenger.reactions.empty());
+  CHECK(r.posted() == std::vector<std::string>{"@Alice recognised @Bob for #ownership"});
+  CHECK(r.told("alice") == std::vector<std::string>{"Recognition for Bob recorded. You have 4 left today."});
+  REQUIRE(r.interactions.recorded.size() == 1);
+  CHECK(r.interactions.recorded[0].kind == InteractionKind::recognition);
+  CHECK(r.interactions.recorded[0].to == UserId("u-bob"));
+  // Several people in one command: one recognition each.
+  r.slash("cmd:2", "alice", "thanks @carol, @dan!");
+  CHECK(r.received("carol") == 1);
+  CHECK(r.received("dan") == 1);
+  r.slash("cmd:3", "alice", "thanks @nobody for nothing");
+  const auto told = r.told("alice");
+  REQUIRE(told.size() >= 2);
+  CHECK(told[told.size() - 2] == "I don't know anyone called @nobody.");
+  CHECK(r.stored().size() == 3);
+}
+
+TEST_CASE("@kith thanks counts once, also when the message is redelivered or edited") {
+  Recognising r;
+  r.apply({message_event("m1", "alice", "@kith thanks @bob for the demo", {"kith", "bob"}, r.clock.now())});
+  r.apply({message_event("m1", "alice", "@kith thanks @bob for the demo", {"kith", "bob"}, r.clock.now())});
+  CHECK(r.received("bob") == 1);
+  CHECK(r.received("kith") == 0);
+  CHECK(r.told("alice") == std::vector<std::string>{"Recognition for Bob recorded. You have 4 left today."});
+  // Fixing a typo in the reason does not thank Bob a second time.
+  MessageEdited edit{MessageId("m1"),
+                     ChannelId("c1"),
+                     ChannelKind::public_channel,
+                     UserId("u-alice"),
+                     "@kith thanks @bob for the great demo",
+                     {UserId("u-kith"), UserId("u-bob")}};
+  r.apply({Event{"edit:m1:1", r.clock.now(), edit}});
+  CHECK(r.received("bob") == 1);
+  CHECK(r.stores.recognitions.given_since(UserId("u-alice"), TimePoint{}) == 1);
+  CHECK(r.told("alice").size() == 1);
+  // The same in a direct conversation with Kith, where everything is a command.
+  MessagePosted direct;
+  direct.id = MessageId("d1");
+  direct.channel = ChannelId("dm-alice");
+  direct.channel_kind = ChannelKind::direct;
+  direct.author = UserId("u-alice");
+  direct.text = "thanks @carol";
+  direct.mentions = {UserId("u-carol")};
+  r.apply({Event{"posted:d1", r.clock.now(), direct}});
+  MessageEdited direct_edit{direct.id,     direct.channel,   ChannelKind::direct,
+                            direct.author, "thanks @carol!", direct.mentions};
+  r.apply({Event{"edit:d1:1", r.clock.now(), direct_edit}});
+  CHECK(r.received("carol") == 1);
+  // A message that only copies Kith in is ordinary conversation: an edit adding thanks counts.
+  r.apply({message_event("m2", "alice", "@dan see you later, cc @kith", {"dan", "kith"}, r.clock.now())});
+  MessageEdited cc{MessageId("m2"),   ChannelId("c1"),         ChannelKind::public_channel,
+                   UserId("u-alice"), "@dan thanks! cc @kith", {UserId("u-dan"), UserId("u-kith")}};
+  r.apply({Event{"edit:m2:1", r.clock.now(), cc}});
+  CHECK(r.received("dan") == 1);
+}
+
+TEST_CASE("the command paths refuse self-recognition, bots and giving over the budget") {
+  RecognitionSettings s;
+  s.daily_budget = 2;
+  Recognising r(s);
+  r.slash("cmd:self", "alice", "thanks @alice for being me");
+  r.apply({message_event("m-bot", "alice", "@kith thanks @deploybot", {"kith", "deploybot"}, r.clock.now())});
+  r.slash("cmd:kith", "alice", "thanks @kith");
+  CHECK(r.stored().empty());
+  auto told = r.told("alice");
+  REQUIRE(told.size() == 3);
+  CHECK_THAT(told[0], Catch::Contains("can't give it to yourself"));
+  CHECK_THAT(told[1], Catch::Contains("Bots don't need recognition"));
+  CHECK_THAT(told[2], Catch::Contains("Bots don't need recognition"));
+  r.slash("cmd:1", "alice", "thanks @bob");
+  r.apply({message_event("m2", "alice", "@kith thanks @carol", {"kith", "carol"}, r.clock.now())});
+  r.slash("cmd:3", "alice", "thanks @dan");
+  r.apply({message_event("m4", "alice", "@kith thanks @erin", {"kith", "erin"}, r.clock.now())});
+  CHECK(r.stored().size() == 2);
+  CHECK(r.received("dan") == 0);
+  CHECK(r.received("erin") == 0);
+  told = r.told("alice");
+  REQUIRE(told.size() == 7);
+  CHECK(told[3] == "Recognition for Bob recorded. You have 1 left today.");
+  CHECK(told[4] == "Recognition for Carol recorded. You have 0 left today.");
+  CHECK(told[5] == "You've used all 2 recognitions for today. Your budget renews at midnight.");
+  CHECK(told[6] == told[5]);
 }

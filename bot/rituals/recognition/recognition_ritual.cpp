@@ -17,6 +17,19 @@ namespace kith::rituals {
 namespace {
 constexpr auto week = std::chrono::days(7);
 
+/// Whether an edited message was said to Kith, so that it was a command when posted ("@kith thanks
+/// @bob …", or anything in a direct conversation with Kith).
+bool said_to_kith(const MessageEdited& edited, const RitualContext& ctx) {
+  if (edited.channel_kind == ChannelKind::direct) return true;
+  if (std::find(edited.mentions.begin(), edited.mentions.end(), ctx.self) == edited.mentions.end()) return false;
+  auto first = split_first_word(edited.text).first;
+  while (!first.empty() && (first.back() == ':' || first.back() == ',')) first.pop_back();
+  if (first.size() < 2 || (first.front() != '@' && first.front() != '/')) return false;
+  // "@bob thanks, cc @kith" opens with a colleague's name: ordinary conversation.
+  const auto named = ctx.directory.profile_by_username(first.substr(1));
+  return !named || named->id == ctx.self;
+}
+
 std::string format_points(double points) {
   std::ostringstream out;
   out.precision(points < 10 ? 2 : 3);
@@ -63,6 +76,8 @@ void RecognitionRitual::on_event(const Event& event, RitualContext& ctx) {
     on_message(event, *message, ctx);
   } else if (const auto* edited = std::get_if<MessageEdited>(&event.body)) {
     // An edit may add a recognition the original lacked; keys make sure nothing counts twice.
+    // A command's edit is not read again: the command counted under its own key.
+    if (said_to_kith(*edited, ctx)) return;
     MessagePosted as_posted{edited->id,       edited->channel, edited->channel_kind, edited->author, edited->text,
                             edited->mentions, std::nullopt,    std::nullopt,         false};
     on_message(event, as_posted, ctx);
