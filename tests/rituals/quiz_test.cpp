@@ -3,6 +3,7 @@
 #include "adapters/markup/markup.hpp"
 #include "bot/rituals/quiz/quiz_ritual.hpp"
 #include "bot/rituals/quiz/spaced_repetition.hpp"
+#include "support/markup_checks.hpp"
 #include "support/ritual_harness.hpp"
 #include "support/temp_dir.hpp"
 
@@ -223,7 +224,7 @@ TEST_CASE("quiz messages escape names containing markup on Mattermost and Matrix
   Quizzing q;
   for (const auto* p : {"ann", "ben", "cai", "dee", "eli"}) q.person(p);
   q.stores_file.directory.upsert_profile(
-      UserProfile{UserId("u-evil"), "evil", "<b>*Eve*</b> [x](y)", false, true, "e.png", std::nullopt});
+      UserProfile{UserId("u-evil"), "evil", test::marked_up_name, false, true, "e.png", std::nullopt});
   q.stores_file.org.upsert(OrgPerson{UserId("u-evil"), "design & <ops>", false, std::nullopt, std::nullopt});
   bool evil_shown = false;
   for (int i = 0; i < 40 && !evil_shown; ++i) {
@@ -236,17 +237,8 @@ TEST_CASE("quiz messages escape names containing markup on Mattermost and Matrix
   }
   REQUIRE(evil_shown);
   for (const auto& m : q.messenger.messages) {
-    const auto md = markup::to_markdown(m.text, [](const UserId&) { return std::string(); });
-    const auto html = markup::to_html(m.text);
-    CHECK(md.find("<b>") == std::string::npos);
-    CHECK(md.find("*Eve*") == std::string::npos);
-    CHECK(md.find("[x](y)") == std::string::npos);
-    CHECK(html.find("<b>") == std::string::npos);
-    CHECK(html.find("<ops>") == std::string::npos);
-    if (m.text.plain().find("Eve") != std::string::npos) {
-      CHECK(html.find("&lt;b&gt;*Eve*&lt;/b&gt;") != std::string::npos);
-      CHECK(md.find("\\<b\\>\\*Eve\\*\\<") != std::string::npos);
-    }
+    test::check_escaped(m.text);
+    CHECK(markup::to_html(m.text).find("<ops>") == std::string::npos);
   }
 }
 
@@ -263,4 +255,25 @@ TEST_CASE("a scheduled round opens in its channel without anyone asking") {
   const auto& ask = q.question();
   CHECK(std::get<ToChannel>(ask.to).channel == ChannelId("c-general"));
   CHECK(q.stores_file.quiz.open_round_in(ChannelId("c-general")).has_value());
+}
+
+TEST_CASE("a round asked for in a thread is posted and revealed in that thread, also after a restart") {
+  test::TempDir dir;
+  const auto path = dir.file("k.db");
+  {
+    Quizzing q(path);
+    for (const auto* p : {"ann", "ben", "cai", "dee", "eli", "fay"}) q.person(p);
+    auto asked = message_event("m-in-thread", "ann", "@kith quiz", {"kith"}, q.clock.now());
+    std::get<MessagePosted>(asked.body).thread_root = MessageId("root-1");
+    q.apply_event(std::move(asked));
+    REQUIRE_FALSE(q.messenger.messages.empty());
+    CHECK(std::get<ToChannel>(q.question().to) == ToChannel{ChannelId("c1"), MessageId("root-1")});
+    q.deliver_last_question();
+  }
+  Quizzing after(path);
+  after.clock.advance(std::chrono::minutes(11));
+  after.tick();
+  REQUIRE(after.messenger.messages.size() == 1);
+  // The reveal goes to the thread's root: a reply to the question (itself a reply) could not start a thread.
+  CHECK(std::get<ToChannel>(after.messenger.messages[0].to) == ToChannel{ChannelId("c1"), MessageId("root-1")});
 }

@@ -3,6 +3,7 @@
 #include "bot/rituals/recognition/kudos_parser.hpp"
 #include "bot/rituals/recognition/recognition_ritual.hpp"
 #include "bot/rituals/recognition/ring_detector.hpp"
+#include "support/markup_checks.hpp"
 #include "support/ritual_harness.hpp"
 
 using namespace kith;
@@ -382,4 +383,93 @@ TEST_CASE("the command paths refuse self-recognition, bots and giving over the b
   CHECK(told[4] == "Recognition for Carol recorded. You have 0 left today.");
   CHECK(told[5] == "You've used all 2 recognitions for today. Your budget renews at midnight.");
   CHECK(told[6] == told[5]);
+}
+
+TEST_CASE("with company values off, tags are neither asked for nor stored") {
+  RecognitionSettings s;
+  s.values_mode = RecognitionSettings::ValuesMode::off;
+  Recognising r(s);
+  r.thank("m1", "alice", "bob");
+  r.thank("m2", "alice", "carol", "thanks #ownership");
+  r.slash("cmd:1", "alice", "thanks @dan for the fix #kindness");
+  const auto all = r.stored();
+  REQUIRE(all.size() == 3);
+  for (const auto& rec : all) CHECK_FALSE(rec.value.has_value());
+  CHECK(r.posted() == std::vector<std::string>{"@Alice recognised @Dan"});
+  for (const auto& t : r.told("alice")) CHECK_THAT(t, Catch::StartsWith("Recognition for"));
+}
+
+TEST_CASE("with company values optional, an untagged or unknown tag counts without a value") {
+  Recognising r;  // optional is the default
+  r.thank("m1", "alice", "bob");
+  r.thank("m2", "alice", "carol", "thanks #teamwork");
+  r.slash("cmd:1", "alice", "thanks @dan for the fix #Kindness");
+  const auto all = r.stored();
+  REQUIRE(all.size() == 3);
+  CHECK_FALSE(all[0].value.has_value());
+  CHECK_FALSE(all[1].value.has_value());
+  CHECK(all[2].value == "kindness");
+  CHECK(r.posted() == std::vector<std::string>{"@Alice recognised @Dan for #kindness"});
+  for (const auto& t : r.told("alice")) CHECK_THAT(t, Catch::StartsWith("Recognition for"));
+}
+
+namespace {
+/// Bob was thanked three times 40 days ago, Dan twice 20 days ago, Frank once an hour ago; all in c1.
+void thank_over_forty_days(Recognising& r) {
+  const auto now = r.clock.now();
+  r.thank_at("b1", "alice", "bob", now - std::chrono::days(40));
+  r.thank_at("b2", "carol", "bob", now - std::chrono::days(40));
+  r.thank_at("b3", "dan", "bob", now - std::chrono::days(40));
+  r.thank_at("d1", "alice", "dan", now - std::chrono::days(20));
+  r.thank_at("d2", "erin", "dan", now - std::chrono::days(20));
+  r.thank_at("f1", "alice", "frank", now - std::chrono::hours(1));
+  REQUIRE(r.stored().size() == 6);
+}
+}  // namespace
+
+TEST_CASE("leaderboards cover the last week, the last month or all time, received or given") {
+  Recognising r;
+  thank_over_forty_days(r);
+  CHECK(r.leaderboard("week") == "Recognition received, this week\n1. Frank — 1");
+  CHECK(r.leaderboard("month received") == "Recognition received, this month\n1. Dan — 2\n2. Frank — 1");
+  CHECK(r.leaderboard("all") == "Recognition received, all time\n1. Bob — 3\n2. Dan — 2\n3. Frank — 1");
+  CHECK(r.leaderboard("week given") == "Recognition given, this week\n1. Alice — 1");
+  CHECK(r.leaderboard("given month") == "Recognition given, this month\n1. Alice — 2\n2. Erin — 1");
+  const auto given_all = r.leaderboard("all given");
+  CHECK_THAT(given_all, Catch::StartsWith("Recognition given, all time\n1. Alice — 3\n"));
+  for (const auto* who : {"Carol — 1", "Dan — 1", "Erin — 1"}) CHECK_THAT(given_all, Catch::Contains(who));
+  r.clock.advance(std::chrono::days(8));
+  CHECK(r.leaderboard("week") == "Recognition received, this week\nNobody yet — be the first to thank a colleague!");
+}
+
+TEST_CASE("a channel's leaderboard counts that channel; in a direct conversation it counts everywhere") {
+  Recognising r;
+  r.thank_at("m1", "alice", "bob", r.clock.now(), "c1");
+  r.thank_at("m2", "alice", "carol", r.clock.now(), "c2");
+  r.thank_at("m3", "dan", "carol", r.clock.now(), "c2");
+  CHECK(r.leaderboard("week", "c1") == "Recognition received, this week\n1. Bob — 1");
+  CHECK(r.leaderboard("week", "c2") == "Recognition received, this week\n1. Carol — 2");
+  CHECK(r.leaderboard("week", "dm-erin", ChannelKind::direct) ==
+        "Recognition received, this week\n1. Carol — 2\n2. Bob — 1");
+}
+
+TEST_CASE("recognition messages escape names containing markup on Mattermost and Matrix") {
+  RecognitionSettings s;
+  s.recap_channel = "c-general";
+  Recognising r(s);
+  r.stores.directory.upsert_profile(
+      UserProfile{UserId("u-eve"), "eve", test::marked_up_name, false, true, "e.png", std::nullopt});
+  r.slash("cmd:1", "alice", "thanks @eve for the release #ownership");  // public line and budget note
+  r.leaderboard("week");
+  r.ritual.on_job("weekly-recap", r.clock.now() + std::chrono::hours(1), r.ctx);  // Eve is the only one to spotlight
+  const std::string eve = test::marked_up_name;
+  CHECK(r.posted() == std::vector<std::string>{
+                          "@Alice recognised @" + eve + " for #ownership",
+                          "Recognition received, this week\n1. " + eve + " — 1",
+                          "This week's recognition\nMost appreciated: @" + eve + " (1)\nMost appreciative: @Alice (1)" +
+                              "\nSpotlight: @" + eve + " — thank you for what you do!",
+                      });
+  CHECK(r.told("alice") == std::vector<std::string>{"Recognition for " + eve + " recorded. You have 4 left today."});
+  REQUIRE(r.messenger.messages.size() == 4);
+  for (const auto& m : r.messenger.messages) test::check_escaped(m.text);
 }
