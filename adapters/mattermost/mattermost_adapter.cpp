@@ -9,6 +9,7 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/ssl/error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <random>
 
@@ -184,6 +185,13 @@ asio::awaitable<Result<MattermostAdapter::ApiResponse>> MattermostAdapter::api(c
     request.body = call.body;
     auto sent = co_await rest_.send(request);
     if (!sent) {
+      if (sent.error().category() == asio::error::get_ssl_category()) {
+        // The one transport failure an admin must act on: say what it was, not just "unavailable".
+        log_->warn(
+            "TLS with Mattermost at {} failed: {}; check the server's certificate (a private CA bundle "
+            "can be named in SSL_CERT_FILE)",
+            origin_.origin(), sent.error().message());
+      }
       log_->debug("{} {}: {}", call.method, call.path, sent.error().message());
       co_return make_error_code(net::classify(sent.error()));
     }

@@ -207,13 +207,19 @@ Translated translate_event(const WsFrame& frame, const TranslateContext& ctx) {
         Event{"mm:profile:" + user->id + ":" + std::to_string(user->update_at), {}, ProfileUpdated{to_profile(*user)}});
     return out;
   }
-  if (e == "new_user") {
+  if (e == "new_user" || e == "added_to_team") {
+    // A new colleague: learn their profile (onboarding starts when they join a channel Kith is in).
     const auto user = data_string(data, "user_id");
     if (user.empty()) {
-      out.problem = "new_user without user_id";
+      out.problem = e + " without user_id";
       return out;
     }
     out.users_to_fetch.push_back(user);
+    return out;
+  }
+  if (e == "leave_team") {
+    // Recognised, but nothing to do: the server also sends user_removed for each channel they leave.
+    if (data_string(data, "user_id").empty()) out.problem = "leave_team without user_id";
     return out;
   }
   if (e == "direct_added" || e == "group_added" || e == "channel_created") {

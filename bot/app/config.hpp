@@ -37,6 +37,7 @@ struct MattermostConfig {
   std::string listen = "127.0.0.1:8066";
   std::string public_url;
   std::vector<std::string> command_token_files;
+  int ping_interval_seconds = 30;
 };
 
 struct MatrixConfig {

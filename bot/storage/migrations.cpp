@@ -120,6 +120,9 @@ constexpr std::array migrations{
       emoji TEXT NOT NULL, at INTEGER NOT NULL) STRICT;
     CREATE INDEX withdrawable_reactions_at ON withdrawable_reactions (at);
   )sql"},
+  Migration{9, "quiz: the thread a round was asked for in", R"sql(
+    ALTER TABLE quiz_rounds ADD COLUMN thread_root TEXT;
+  )sql"},
 };
 // clang-format on
 }  // namespace

@@ -7,7 +7,8 @@
 namespace kith::storage {
 namespace {
 constexpr const char* round_columns =
-    "SELECT id, channel, subject, offered, asked_by, opened_at, closes_at, message_id, closed FROM quiz_rounds ";
+    "SELECT id, channel, subject, offered, asked_by, opened_at, closes_at, message_id, closed, thread_root "
+    "FROM quiz_rounds ";
 constexpr const char* card_columns =
     "SELECT player, subject, box, due_at, correct, wrong, last_correct, first_correct_at FROM quiz_cards ";
 
@@ -35,6 +36,7 @@ QuizRound read_round(const Statement& s) {
   r.closes_at = from_db(s.int64(6));
   if (!s.is_null(7)) r.message = MessageId(s.text(7));
   r.closed = s.int64(8) != 0;
+  if (!s.is_null(9)) r.thread_root = MessageId(s.text(9));
   return r;
 }
 
@@ -55,10 +57,13 @@ QuizCard read_card(const Statement& s) {
 std::int64_t SqliteQuizStore::open_round(const QuizRound& r) {
   std::optional<std::string> asked_by;
   if (r.asked_by) asked_by = r.asked_by->str();
+  std::optional<std::string> thread_root;
+  if (r.thread_root) thread_root = r.thread_root->str();
   db_.prepare(
-         "INSERT INTO quiz_rounds (channel, subject, offered, asked_by, opened_at, closes_at) "
-         "VALUES (?, ?, ?, ?, ?, ?)")
-      .bind_all(r.channel.str(), r.subject.str(), join_ids(r.offered), asked_by, to_db(r.opened_at), to_db(r.closes_at))
+         "INSERT INTO quiz_rounds (channel, subject, offered, asked_by, opened_at, closes_at, thread_root) "
+         "VALUES (?, ?, ?, ?, ?, ?, ?)")
+      .bind_all(r.channel.str(), r.subject.str(), join_ids(r.offered), asked_by, to_db(r.opened_at), to_db(r.closes_at),
+                thread_root)
       .run();
   return db_.last_insert_id();
 }

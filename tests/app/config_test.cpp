@@ -86,6 +86,8 @@ TEST_CASE("adapter sections are validated when present and required when chosen"
              Catch::Contains("[matrix] user_id: expected a Matrix user id"));
   CHECK_THAT(error_of("[mattermost]\nurl = \"https://c.org\"\ntoken = \"abc\"\n"),
              Catch::Contains("[mattermost] token: unknown key"));
+  CHECK_THAT(error_of("[mattermost]\nurl = \"https://c.org\"\nping_interval_seconds = 0\n"),
+             Catch::Contains("[mattermost] ping_interval_seconds: expected an integer from 1 to 300, got 0"));
 }
 
 TEST_CASE("a missing file is named") {

@@ -36,15 +36,18 @@ function freePort() {
 const kithRuns = [];
 
 class Kith {
-  constructor(server, { token = server.botToken, dir, listenPort, commandToken = 'slash-secret', extraConfig = [] }) {
+  // `env`: extra environment; with KITH_MATTERMOST_TOKEN in it, the configuration names no token file.
+  constructor(server, { token = server.botToken, dir, listenPort, commandToken = 'slash-secret', extraConfig = [], env = {} }) {
     this.dir = dir;
     this.listenPort = listenPort;
     this.commandToken = commandToken;
+    this.env = env;
     fs.writeFileSync(path.join(dir, 'token'), token + '\n', { mode: 0o600 });
     fs.writeFileSync(path.join(dir, 'command-token'), commandToken + '\n', { mode: 0o600 });
+    const tokenFile = env.KITH_MATTERMOST_TOKEN ? [] : [`token_file = "${path.join(dir, 'token')}"`];
     fs.writeFileSync(path.join(dir, 'kith.toml'), [
       '[bot]', 'name = "kith"', `data_dir = "${path.join(dir, 'data')}"`, 'adapter = "mattermost"', 'log_level = "debug"',
-      '[mattermost]', `url = "${server.url}"`, `token_file = "${path.join(dir, 'token')}"`,
+      '[mattermost]', `url = "${server.url}"`, ...tokenFile,
       `listen = "127.0.0.1:${listenPort}"`, `public_url = "http://127.0.0.1:${listenPort}"`,
       `command_token_files = ["${path.join(dir, 'command-token')}"]`, ...extraConfig, ''].join('\n'));
   }
@@ -52,6 +55,8 @@ class Kith {
   start() {
     const env = { ...process.env };
     delete env.KITH_MATTERMOST_TOKEN;
+    delete env.SSL_CERT_FILE;
+    Object.assign(env, this.env);
     this.output = '';
     kithRuns.push(this);
     this.proc = spawn(kithPath, ['run', '--config', path.join(this.dir, 'kith.toml')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -138,10 +143,11 @@ const displayName = (u) => [u.first_name, u.last_name].filter(Boolean).join(' ')
 // Asks for a round in `channel` as alice and checks the question as posted: one file (a picture
 // uploaded to this channel through POST /files), five buttons calling Kith's listener. Returns
 // the post, the subject (found by the picture's bytes) and the buttons.
-async function askQuiz(server, kith, channel) {
+async function askQuiz(server, kith, channel, rootId = '') {
   const isQuestion = (p) => p.user_id === server.bot.id && p.channel_id === channel.id && p.props && p.props.attachments;
-  server.userPosts(server.alice, channel, '@kith quiz');
+  server.userPosts(server.alice, channel, '@kith quiz', { rootId });
   const post = await waitFor(() => [...server.posts.values()].find(isQuestion), `a quiz question in ${channel.name}\n${kith.output}`);
+  assert.equal(post.root_id, rootId, 'asked in a thread, the round is posted in that thread');
   assert.match(shown(post.message), /Who's who\?/);
   assert.equal(post.file_ids.length, 1, 'the picture is attached');
   const file = server.files.get(post.file_ids[0]);
@@ -182,6 +188,14 @@ const scenarios = {
     for (const expected of ['GET /api/v4/users/me', 'GET /api/v4/users', `GET /api/v4/channels/${server.town.id}/members`, 'POST /api/v4/posts/ephemeral']) {
       assert.ok(paths.includes(expected), `expected ${expected} among ${paths.join(', ')}`);
     }
+    // 214 people and 214 members of town square: two pages of 200 each, and nobody fetched one by one.
+    const pages = (p) => server.requests.filter((r) => r.path === p).map((r) => `${r.query.page}/${r.query.per_page}`);
+    assert.deepEqual(pages('/api/v4/users'), ['0/200', '1/200']);
+    assert.deepEqual(pages(`/api/v4/channels/${server.town.id}/members`), ['0/200', '1/200']);
+    const last = server.crowd.at(-1);
+    assert.ok(!server.requests.some((r) => r.path === `/api/v4/users/${last.id}`), 'people on the second page were listed');
+    server.userPosts(last, server.town, '@kith help');
+    await privateAnswer(server, kith, last, 1, 'the answer to someone from the second page');
     // Without the ephemeral permission, private answers become direct messages.
     server.ephemeralAllowed = false;
     await askForHelp(server, kith, '@kith dance');
@@ -292,6 +306,88 @@ const scenarios = {
     await connected(kith);  // resumed: no new hello, nothing replayed, yet connected
     assert.equal((await kith.health()).body.status, 'connected');
     await askForHelp(server, kith, '@kith help');
+  },
+
+  // The server takes a post but the connection drops before its answer: Kith sends it again with the same
+  // pending_post_id, which the server recognises, so the direct message exists once.
+  async lost_response(server, kith) {
+    await connected(kith);
+    server.ephemeralAllowed = false;
+    server.loseAnswers['/api/v4/posts'] = 1;
+    server.userPosts(server.alice, server.town, '@kith dance');
+    const creates = () => server.requests.filter((r) => r.method === 'POST' && r.path === '/api/v4/posts');
+    await waitFor(() => creates().length >= 2, 'the post to be sent again\n' + kith.output);
+    const [first, again] = creates();
+    assert.ok(first.body.pending_post_id, 'posts carry a pending_post_id');
+    assert.equal(again.body.pending_post_id, first.body.pending_post_id, 'the retry carries the same pending_post_id');
+    await new Promise((r) => setTimeout(r, 500));
+    assert.equal(botPosts(server).length, 1, 'the direct message exists once');
+    assert.match(shown(botPosts(server)[0].message), /I don't know the command `dance`/);
+  },
+
+  // The server loses an event from the stream (a gap in seq): Kith catches up over REST, so the lost
+  // post and the one after it are each answered once.
+  async seq_gap(server, kith) {
+    await connected(kith);
+    await askForHelp(server, kith, '@kith help');
+    server.skipEvents = 1;
+    server.userPosts(server.alice, server.town, '@kith lost-in-gap');
+    server.userPosts(server.bob, server.town, '@kith after-gap');
+    await waitFor(() => ephemerals(server).length >= 3, 'answers to the lost post and the next\n' + kith.output);
+    await new Promise((r) => setTimeout(r, 500));
+    assert.match(kith.output, /Mattermost WebSocket skipped events \d+\.\.\d+; catching up over REST/);
+    const answered = ephemerals(server).map((e) => shown(e.post.message).match(/`([a-z-]+)`/)?.[1] ?? 'help');
+    assert.deepEqual(answered.sort(), ['after-gap', 'help', 'lost-in-gap'], 'each post answered once');
+  },
+
+  // Pings go unanswered: Kith declares the connection dead after one ping interval, reconnects and
+  // resumes the stream; a post made meanwhile is answered.
+  async ping_timeout(server, kith) {
+    await connected(kith);
+    server.answerPings = false;
+    await waitFor(() => /did not answer a ping in 1000 ms; reconnecting/.test(kith.output), 'Kith to notice the silent server', 10000);
+    server.answerPings = true;
+    server.userPosts(server.alice, server.town, '@kith help');
+    await waitFor(() => ephemerals(server).length === 1, 'the answer after the reconnect\n' + kith.output);
+    assert.match(kith.output, /connected to Mattermost at .* \(resumed\)/);
+  },
+
+  // Answers that say X-Ratelimit-Remaining: 0 make Kith hold its next request until X-Ratelimit-Reset,
+  // before the server has to answer 429.
+  async rate_limit_exhausted(server, kith) {
+    await connected(kith);
+    server.retryAfter = 2;
+    await askForHelp(server, kith, '@kith help');
+    server.exhaustNext = 1;
+    await askForHelp(server, kith, '@kith one');
+    await askForHelp(server, kith, '@kith two');
+    const answers = server.requests.filter((r) => r.path === '/api/v4/posts/ephemeral');
+    assert.equal(answers.length, 3);
+    assert.ok(answers[2].at - answers[1].at >= 1900, `waited for the limit to reset (${answers[2].at - answers[1].at} ms)`);
+    assert.equal(server.requests.filter((r) => r.status === 429).length, 0, 'never rate-limited');
+  },
+
+  // The token comes from KITH_MATTERMOST_TOKEN; the configuration names no token file.
+  async env_token(server, kith) {
+    assert.doesNotMatch(fs.readFileSync(path.join(kith.dir, 'kith.toml'), 'utf8'), /^token_file/m);
+    await connected(kith);
+    await askForHelp(server, kith, '@kith help');
+  },
+
+  // HTTPS and WSS at https://localhost: the certificate is verified (its private CA is given in
+  // SSL_CERT_FILE, as the README tells admins), with SNI and the host name checked.
+  async tls(server, kith, ctx) {
+    assert.match(server.url, /^https:\/\/localhost:/);
+    await connected(kith);
+    await askForHelp(server, kith, '@kith help');
+    assert.ok(server.sniNames.has('localhost'), 'Kith sent the host name (SNI)');
+    // Without the CA, Kith refuses the server and says why.
+    await kith.stop();
+    const untrusted = new Kith(server, { ...ctx, env: {} }).start();
+    ctx.kith = untrusted;
+    await waitFor(() => /TLS with Mattermost at https:\/\/localhost:\d+ failed: certificate verify failed/.test(untrusted.output),
+      'the certificate to be refused\n' + untrusted.output);
+    assert.equal((await untrusted.health()).status, 503);
   },
 
   // A 429 storm: Kith waits as told by Retry-After and the answer still arrives exactly once.
@@ -427,7 +523,9 @@ Object.assign(scenarios, {
     // with the default picture been eligible, they would have come up before any repeat.
     const seen = [round.subject.id];
     for (const channel of others) {
-      const r = await askQuiz(server, kith, channel);
+      // The last round is asked for inside a thread.
+      const root = channel === others.at(-1) ? server.userPosts(server.bob, channel, 'lunch at noon?').id : '';
+      const r = await askQuiz(server, kith, channel, root);
       const before = ephemerals(server).filter((e) => e.to === server.alice.id).length;
       await server.clickButton(server.alice, r.post, displayName(r.subject));
       const answer = await privateAnswer(server, kith, server.alice, before + 1, `alice's answer in ${channel.name}`);
@@ -608,7 +706,21 @@ Object.assign(scenarios, {
 });
 
 // Workspaces some scenarios need before Kith starts; they may return extra configuration lines.
-const setups = { quiz: quizWorkspace, group_message: pairingsWorkspace, digest: digestWorkspace };
+// 210 more people in town square, so listings take more than one page.
+function crowdedWorkspace(server) {
+  server.crowd = Array.from({ length: 210 }, (_, i) => server.addUser(`person${i}`, 'Person', String(i)));
+  for (const u of server.crowd) server.members.get(server.town.id).add(u.id);
+}
+
+const setups = { answers: crowdedWorkspace, quiz: quizWorkspace, group_message: pairingsWorkspace, digest: digestWorkspace,
+  ping_timeout: () => ['ping_interval_seconds = 1'] };
+const fixture = (name) => fs.readFileSync(path.join(__dirname, 'fixtures', name));
+// How some scenarios start the server and Kith.
+const serverOptions = { tls: () => ({ tls: { key: fixture('tls_localhost.key'), cert: fixture('tls_localhost.crt') } }) };
+const kithEnv = {
+  env_token: (server) => ({ KITH_MATTERMOST_TOKEN: server.botToken }),
+  tls: () => ({ SSL_CERT_FILE: path.join(__dirname, 'fixtures', 'tls_localhost.crt') }),
+};
 
 async function main() {
   if (scenario === 'bad_token') {
@@ -631,10 +743,10 @@ async function main() {
   }
   const run = scenarios[scenario];
   if (!run) throw new Error(`unknown scenario ${scenario}; one of bad_token, ${Object.keys(scenarios).join(', ')}`);
-  const server = await new MattermostTestServer().start();
+  const server = await new MattermostTestServer(serverOptions[scenario]?.() || {}).start();
   const extraConfig = setups[scenario]?.(server) || [];
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kith-mm-'));
-  const ctx = { dir, listenPort: await freePort(), extraConfig };
+  const ctx = { dir, listenPort: await freePort(), extraConfig, env: kithEnv[scenario]?.(server) || {} };
   ctx.kith = new Kith(server, ctx).start();
   try {
     await run(server, ctx.kith, ctx);

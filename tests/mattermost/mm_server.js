@@ -5,6 +5,7 @@
 // file uploads and message-button clicks as the real server performs them. Every request is
 // checked against the official OpenAPI description; `violations` lists what it did not allow.
 const http = require('http');
+const https = require('https');
 const crypto = require('crypto');
 const { WebSocketServer } = require('ws');
 const { loadSpec, checkRequest } = require('./spec');
@@ -19,8 +20,10 @@ function newId() {
 }
 
 class MattermostTestServer {
-  constructor({ botToken = 'bot-token-' + newId(), ephemeralAllowed = true, serverVersion = '9.11.0' } = {}) {
+  // `tls`: {key, cert} (PEM) to serve HTTPS and WSS at https://localhost:<port>.
+  constructor({ botToken = 'bot-token-' + newId(), ephemeralAllowed = true, serverVersion = '9.11.0', tls } = {}) {
     this.botToken = botToken;
+    this.tls = tls;
     this.ephemeralAllowed = ephemeralAllowed;
     this.serverVersion = serverVersion;
     this.violations = [];
@@ -31,6 +34,11 @@ class MattermostTestServer {
     this.failNext = 0;       // answer this many API requests with 500, as a server in trouble does
     this.retryAfter = 1;
     this.answerDelays = {};  // path -> ms: the request is handled at once, its answer sent that much later
+    this.loseAnswers = {};   // path -> n: the next n requests are handled, then the connection is cut unanswered
+    this.exhaustNext = 0;    // this many successful answers say X-Ratelimit-Remaining: 0 (reset in retryAfter s)
+    this.skipEvents = 0;     // the next n WebSocket events are numbered but never sent (a gap in seq)
+    this.answerPings = true;
+    this.sniNames = new Set(); // host names TLS clients asked for
     this.users = new Map();
     this.sessions = new Map(); // token -> userId
     this.channels = new Map();
@@ -81,16 +89,18 @@ class MattermostTestServer {
 
   // ---- lifecycle --------------------------------------------------------------------------
   async start(port = 0) {
-    this.http = http.createServer((req, res) => this.onRequest(req, res));
+    const handler = (req, res) => this.onRequest(req, res);
+    this.http = this.tls ? https.createServer(this.tls, handler) : http.createServer(handler);
     this.wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 * 1024 });
     this.http.on('upgrade', (req, socket, head) => this.onUpgrade(req, socket, head));
+    this.http.on('secureConnection', (socket) => this.sniNames.add(socket.servername));
     this.http.keepAliveTimeout = 5000;
     await new Promise((resolve, reject) => {
       this.http.once('error', reject);
       this.http.listen(port, '127.0.0.1', resolve);
     });
     this.port = this.http.address().port;
-    this.url = `http://127.0.0.1:${this.port}`;
+    this.url = this.tls ? `https://localhost:${this.port}` : `http://127.0.0.1:${this.port}`;
     return this;
   }
 
@@ -135,6 +145,10 @@ class MattermostTestServer {
   }
 
   send(res, status, body, headers = {}) {
+    if (status < 300 && this.exhaustNext > 0) {
+      this.exhaustNext--;
+      headers = { 'X-Ratelimit-Limit': '10', 'X-Ratelimit-Remaining': '0', 'X-Ratelimit-Reset': String(this.retryAfter), ...headers };
+    }
     // application/json exactly: the official client parses nothing else (PROTOCOLS.md 1.1).
     res.writeHead(status, { 'Content-Type': 'application/json', ...headers });
     res.end(body === undefined ? '' : JSON.stringify(body));
@@ -175,8 +189,13 @@ class MattermostTestServer {
       const end = res.end.bind(res);
       res.end = (...args) => setTimeout(() => end(...args), this.answerDelays[path]);
     }
+    if (this.loseAnswers[path] > 0) {
+      this.loseAnswers[path]--;
+      res.writeHead = () => res;
+      res.end = () => res.socket.destroy();
+    }
     const { body, form, malformed } = this.parseBody(req, raw);
-    const record = { method: req.method, path, query: Object.fromEntries(url.searchParams), body, auth: req.headers.authorization };
+    const record = { method: req.method, path, query: Object.fromEntries(url.searchParams), body, auth: req.headers.authorization, at: Date.now() };
     this.requests.push(record);
     if (malformed) { this.violation(`${req.method} ${path}: malformed JSON body`); return this.error(res, 400, 'api.context.invalid_body_param.app_error', 'bad json'); }
     const problems = checkRequest(spec(), { method: req.method, pathname: path, query: url.searchParams,
@@ -475,6 +494,7 @@ class MattermostTestServer {
     for (const [id, conn] of this.connections) {
       if (!audience(conn.userId)) continue;
       const message = { event, data, broadcast: { omit_users: null, user_id: '', channel_id: '', team_id: '', ...broadcast }, seq: conn.seq++ };
+      if (this.skipEvents > 0) { this.skipEvents--; continue; }
       const text = JSON.stringify(message);
       conn.queue.push({ seq: message.seq, text });
       if (conn.queue.length > 128) conn.queue.shift();
@@ -535,6 +555,7 @@ class MattermostTestServer {
         return;
       }
       if (!state.userId) return;
+      if (msg.action === 'ping' && !this.answerPings) return;
       if (msg.action === 'ping') { ws.send(JSON.stringify({ status: 'OK', seq_reply: msg.seq, data: { text: 'pong', version: this.serverVersion, server_time: Date.now() } })); return; }
       if (['user_typing', 'get_statuses', 'get_statuses_by_ids'].includes(msg.action)) { ws.send(JSON.stringify({ status: 'OK', seq_reply: msg.seq })); return; }
       this.violation(`websocket: unknown action ${msg.action}`);

@@ -129,6 +129,15 @@ TEST_CASE("membership events") {
   t = translate_event(frame("ws_new_user.json"), context());
   CHECK(t.events.empty());
   CHECK(t.users_to_fetch == std::vector<std::string>{"udan"});
+  t = translate_event(frame("ws_added_to_team.json"), context());
+  CHECK(t.recognised);
+  CHECK(t.events.empty());
+  CHECK(t.users_to_fetch == std::vector<std::string>{"uerin"});
+  // Leaving a team is followed by user_removed for each channel; the team event itself changes nothing.
+  t = translate_event(frame("ws_leave_team.json"), context());
+  CHECK(t.recognised);
+  CHECK(t.problem.empty());
+  CHECK(t.events.empty());
 }
 
 TEST_CASE("the bot being added to a channel asks for the member list") {

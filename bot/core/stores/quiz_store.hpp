@@ -21,6 +21,8 @@ struct QuizRound {
   TimePoint closes_at{};
   std::optional<MessageId> message;  ///< The server's id of the question, once delivered.
   bool closed = false;
+  /// The thread the round was asked for in: question and reveal go there (a reply can't start a thread).
+  std::optional<MessageId> thread_root;
 };
 
 struct QuizCard {

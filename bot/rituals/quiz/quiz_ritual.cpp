@@ -87,7 +87,7 @@ void QuizRitual::on_event(const Event& event, RitualContext& ctx) {
     const auto sub = split_first_word(rest).first;
     if (sub == "stats") return stats(event, *command, ctx);
     if (sub == "leaderboard") return leaderboard(event, *command, ctx);
-    return start_round(command->channel, command->user, "quiz:start:" + event.key, ctx);
+    return start_round(command->channel, command->thread_root, command->user, "quiz:start:" + event.key, ctx);
   }
   if (const auto* choice = std::get_if<ChoiceMade>(&event.body)) return answer(event, *choice, ctx);
   if (const auto* delivered = std::get_if<MessageDelivered>(&event.body)) {
@@ -99,8 +99,8 @@ void QuizRitual::on_event(const Event& event, RitualContext& ctx) {
   }
 }
 
-void QuizRitual::start_round(const ChannelId& channel, const std::optional<UserId>& player, const std::string& key,
-                             RitualContext& ctx) {
+void QuizRitual::start_round(const ChannelId& channel, const std::optional<MessageId>& thread_root,
+                             const std::optional<UserId>& player, const std::string& key, RitualContext& ctx) {
   const auto tell = [&](RichText text) {
     if (player) {
       ctx.messenger.send(OutgoingMessage{
@@ -138,7 +138,8 @@ void QuizRitual::start_round(const ChannelId& channel, const std::optional<UserI
   const auto subject = choose_subject(people, player, cards, favoured, now, ctx.random);
   if (!subject) return tell(RichText("There is nobody new to show you right now."));
   const auto offered = offer_names(people, *subject, ctx.random);
-  QuizRound round{0, channel, *subject, offered, player, now, now + settings_.answer_window, std::nullopt, false};
+  QuizRound round{0,     channel,    *subject, offered, player, now, now + settings_.answer_window, std::nullopt,
+                  false, thread_root};
   round.id = store_.open_round(round);
   std::vector<Choice> choices;
   for (const auto& id : offered) {
@@ -148,7 +149,7 @@ void QuizRitual::start_round(const ChannelId& channel, const std::optional<UserI
   choices.push_back(Choice{dont_know, "Don't know"});
   const auto minutes = std::chrono::duration_cast<std::chrono::minutes>(settings_.answer_window).count();
   ctx.messenger.send(
-      OutgoingMessage{round_key(round.id), ToChannel{channel, std::nullopt},
+      OutgoingMessage{round_key(round.id), ToChannel{channel, thread_root},
                       RichText()
                           .bold("Who's who?")
                           .text(" Who is this colleague? Answers close in " + std::to_string(minutes) + " minutes."),
@@ -211,7 +212,7 @@ void QuizRitual::close(const QuizRound& round, RitualContext& ctx) {
   text.append(describe_person(round.subject, ctx)).text(".");
   if (answers > 0) text.text(" " + std::to_string(correct) + " of " + std::to_string(answers) + " knew.");
   ctx.messenger.send(OutgoingMessage{"quiz:round:" + std::to_string(round.id) + ":reveal",
-                                     ToChannel{round.channel, round.message},
+                                     ToChannel{round.channel, round.thread_root ? round.thread_root : round.message},
                                      text,
                                      {},
                                      std::nullopt,
@@ -226,7 +227,7 @@ void QuizRitual::on_tick(RitualContext& ctx) {
 void QuizRitual::on_job(const std::string& job, TimePoint slot, RitualContext& ctx) {
   constexpr std::string_view prefix = "round:";
   if (job.rfind(prefix, 0) != 0) return;
-  start_round(ChannelId(job.substr(prefix.size())), std::nullopt,
+  start_round(ChannelId(job.substr(prefix.size())), std::nullopt, std::nullopt,
               "quiz:scheduled:" + job + ":" + std::to_string(slot.time_since_epoch().count()), ctx);
 }
 

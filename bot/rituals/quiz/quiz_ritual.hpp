@@ -39,8 +39,8 @@ class QuizRitual final : public Ritual, public CommandProvider {
   static constexpr const char* dont_know = "dont-know";
 
  private:
-  void start_round(const ChannelId& channel, const std::optional<UserId>& player, const std::string& key,
-                   RitualContext& ctx);
+  void start_round(const ChannelId& channel, const std::optional<MessageId>& thread_root,
+                   const std::optional<UserId>& player, const std::string& key, RitualContext& ctx);
   void answer(const Event& event, const ChoiceMade& choice, RitualContext& ctx);
   /// The round a choice answers: by the question's server id, or the channel's open round whose id
   /// is not known yet.
