@@ -1,6 +1,9 @@
 #include <catch2/catch.hpp>
+#include <map>
+#include <set>
 
 #include "adapters/markup/markup.hpp"
+#include "bot/core/scheduler.hpp"
 #include "bot/rituals/quiz/quiz_ritual.hpp"
 #include "bot/rituals/quiz/spaced_repetition.hpp"
 #include "support/markup_checks.hpp"
@@ -14,14 +17,18 @@ using kith::test::utc;
 
 namespace {
 struct Quizzing : test::RitualHarness {
-  explicit Quizzing(const std::string& db = ":memory:", QuizSettings s = {})
-      : stores_file(db), ritual(s, stores_file.quiz, stores_file.consent, stores_file.org, interactions) {
+  explicit Quizzing(const std::string& db = ":memory:", QuizSettings s = {}, std::vector<QuizDeckHints*> hints = {})
+      : stores_file(db),
+        ritual(s, stores_file.quiz, stores_file.consent, stores_file.org, interactions, std::move(hints)) {
     rituals = {&ritual};
   }
-  void person(const std::string& name, bool avatar = true, const std::string& team = "design") {
+  /// A colleague "Name <name>"; an empty `team` leaves them out of the org chart.
+  void person(const std::string& name, bool avatar = true, const std::string& team = "design",
+              std::optional<std::chrono::sys_days> start = std::nullopt,
+              std::optional<std::string> title = std::nullopt, bool lead = false) {
     stores_file.directory.upsert_profile(UserProfile{UserId("u-" + name), name, "Name " + name, false, avatar,
-                                                     avatar ? name + ".png" : "", std::nullopt});
-    stores_file.org.upsert(OrgPerson{UserId("u-" + name), team, false, std::nullopt, std::nullopt});
+                                                     avatar ? name + ".png" : "", std::move(title)});
+    if (!team.empty()) stores_file.org.upsert(OrgPerson{UserId("u-" + name), team, lead, start, std::nullopt});
   }
   void command(const std::string& who, const std::string& text) {
     Dispatcher d("kith", rituals, stores_file.db, stores_file.ledger, stores_file.withdrawable_reactions,
@@ -56,6 +63,26 @@ struct Quizzing : test::RitualHarness {
     RitualContext c{messenger, clock, random, stores_file.directory, UserId("u-kith")};
     ritual.on_tick(c);
   }
+  enum class Answer { right, wrong, dont_know };
+  /// `asker` asks for a round, each player answers it as given, and the round closes on its
+  /// timeout. Returns the subject.
+  UserId play_round(const std::string& asker, const std::vector<std::pair<std::string, Answer>>& answers) {
+    command(asker, "quiz");
+    deliver_last_question();
+    const auto ask = question();
+    const auto right = "name:" + ask.avatar_of->str();
+    for (const auto& [who, answer] : answers) {
+      std::string id = answer == Answer::right ? right : QuizRitual::dont_know;
+      for (const auto& c : ask.choices) {
+        if (answer == Answer::wrong && c.id != right && c.id != QuizRitual::dont_know) id = c.id;
+      }
+      choose(who, id);
+    }
+    clock.advance(std::chrono::minutes(11));
+    tick();
+    return *ask.avatar_of;
+  }
+
   storage::SqliteStores stores_file;
   QuizRitual ritual;
   int n = 0;
@@ -276,4 +303,153 @@ TEST_CASE("a round asked for in a thread is posted and revealed in that thread, 
   REQUIRE(after.messenger.messages.size() == 1);
   // The reveal goes to the thread's root: a reply to the question (itself a reply) could not start a thread.
   CHECK(std::get<ToChannel>(after.messenger.messages[0].to) == ToChannel{ChannelId("c1"), MessageId("root-1")});
+}
+
+namespace {
+std::chrono::sys_days day(int y, unsigned m, unsigned d) {
+  return std::chrono::sys_days{std::chrono::year{y} / std::chrono::month{m} / std::chrono::day{d}};
+}
+}  // namespace
+
+TEST_CASE("the answer and the reveal name the person with team, title and start date where known") {
+  Quizzing q;
+  q.person("ann");
+  q.person("ben", true, "design", day(2021, 3, 15), "Product designer", true);
+  q.person("cai", true, "sales", day(2023, 11, 2));
+  q.person("dee", true, "");  // nothing known but the name
+  q.person("eli", true, "ops", std::nullopt, "SRE");
+  q.person("fay", true, "ops", day(2020, 1, 1), "Manager");
+  const std::map<UserId, std::string> described{
+      {UserId("u-ben"), "Name ben — design (lead), joined March 2021, Product designer"},
+      {UserId("u-cai"), "Name cai — sales, joined November 2023"},
+      {UserId("u-dee"), "Name dee"},
+      {UserId("u-eli"), "Name eli — ops, SRE"},
+      {UserId("u-fay"), "Name fay — ops, joined January 2020, Manager"},
+  };
+  std::set<UserId> seen;
+  for (int i = 0; i < 5; ++i) {
+    const bool knows = i > 0;
+    const auto subject = q.play_round("ann", {{"ann", knows ? Quizzing::Answer::right : Quizzing::Answer::dont_know}});
+    seen.insert(subject);
+    const auto& who = described.at(subject);
+    CHECK(q.told("ann").back() ==
+          (knows ? "Correct! That's " + who + "." : "Now you know: that's " + who + ". You'll see them again soon."));
+    const auto& reveal = q.messenger.messages.back();
+    CHECK(reveal.text.plain() == "Time's up! That was " + who + ". " + (knows ? "1" : "0") + " of 1 knew.");
+    const auto* to = std::get_if<ToChannel>(&reveal.to);
+    REQUIRE(to);
+    CHECK(to->channel == ChannelId("c1"));
+    CHECK(to->thread_root == MessageId("srv-" + q.question().key));  // under the question
+  }
+  CHECK(seen.size() == 5);  // every kind of profile was revealed
+}
+
+TEST_CASE("a weekly schedule opens a round in its channel once a week, on its day and local time") {
+  QuizSettings s;
+  s.time_zone = "Europe/Berlin";
+  s.schedules = {QuizSchedule{"c-weekly", false, std::chrono::Wednesday, std::chrono::hours(11)}};
+  Quizzing q(":memory:", s);
+  for (const auto* p : {"ann", "ben", "cai", "dee", "eli", "fay"}) q.person(p);
+  const auto jobs = q.ritual.jobs();
+  REQUIRE(jobs.size() == 1);
+  CHECK(jobs[0].name == "round:c-weekly");
+  CHECK(jobs[0].schedule.cadence == ScheduleSpec::Cadence::weekly);
+  Scheduler scheduler(q.stores_file.schedules, q.stores_file.db, q.logger.log);
+  scheduler.add(q.ritual);
+  RitualContext c{q.messenger, q.clock, q.random, q.stores_file.directory, UserId("u-kith")};
+  // From Monday 2026-11-23 09:00 UTC, a tick every quarter of an hour for fifteen days.
+  std::vector<TimePoint> asked;
+  for (int i = 0; i < 15 * 24 * 4; ++i) {
+    const auto before = q.messenger.messages.size();
+    scheduler.tick(c);
+    for (auto k = before; k < q.messenger.messages.size(); ++k) {
+      const auto& m = q.messenger.messages[k];
+      if (m.choices.empty()) continue;
+      CHECK(std::get<ToChannel>(m.to).channel == ChannelId("c-weekly"));
+      asked.push_back(q.clock.now());
+    }
+    q.clock.advance(std::chrono::minutes(15));
+  }
+  // 11:00 in Berlin (CET, UTC+1) on the two Wednesdays.
+  CHECK(asked == std::vector<TimePoint>{utc(2026, 11, 25, 10), utc(2026, 12, 2, 10)});
+  CHECK(q.posted().size() == 4);  // two questions and their reveals, nothing else
+}
+
+TEST_CASE("when the subject's team is too small, distractors with the closest start dates fill in") {
+  Quizzing q;
+  q.person("ann", true, "board", day(2012, 1, 1));  // asks
+  q.person("sam", true, "research", day(2024, 6, 1));
+  q.person("ria", true, "research", day(2010, 1, 1));  // sam's only teammate, long before
+  q.person("nia", true, "a", day(2024, 5, 1));
+  q.person("ned", true, "b", day(2024, 7, 1));
+  q.person("nox", true, "c", day(2024, 8, 15));
+  q.person("far", true, "d", day(2015, 1, 1));
+  q.person("fox", true, "e", day(2016, 1, 1));
+  q.person("nod", true, "f");  // no start date
+  bool sam_shown = false;
+  for (int i = 0; i < 40 && !sam_shown; ++i) {
+    sam_shown = q.play_round("ann", {}) == UserId("u-sam");
+  }
+  REQUIRE(sam_shown);
+  std::set<std::string> offered;
+  for (const auto& choice : q.question().choices) offered.insert(choice.label);
+  // The teammate first, then the two nearest start dates (a month either side), not August.
+  CHECK(offered == std::set<std::string>{"Name sam", "Name ria", "Name nia", "Name ned", "Don't know"});
+}
+
+TEST_CASE("quiz stats tell a player privately their accuracy and the share of colleagues they can name") {
+  Quizzing q;
+  for (const auto* p : {"ann", "ben", "cai", "dee", "eli", "fay"}) q.person(p);
+  q.person("gus", false);  // no photo: never shown, so not counted among those to learn
+  using A = Quizzing::Answer;
+  for (const auto a : {A::right, A::wrong, A::right, A::dont_know}) q.play_round("ben", {{"ben", a}});
+  const auto posted = q.posted().size();
+  q.command("ben", "quiz stats");
+  CHECK(q.posted().size() == posted);
+  const auto& stats = q.messenger.messages.back();
+  CHECK(std::get<ToPrivately>(stats.to).user == UserId("u-ben"));
+  CHECK(stats.text.plain() == "Your who's who\nAnswers: 4, correct: 2 (50%)\nYou can name 2 of 5 colleagues (40%).");
+}
+
+TEST_CASE("the quiz leaderboard ranks new colleagues learned, never failures, and respects opt-outs") {
+  Quizzing q;
+  for (const auto* p : {"ann", "ben", "cai", "dee", "eli", "fay"}) q.person(p);
+  using A = Quizzing::Answer;
+  for (const auto a : {A::right, A::wrong, A::right}) q.play_round("ben", {{"ben", a}});
+  q.play_round("cai", {{"cai", A::right}});
+  for (const auto a : {A::wrong, A::dont_know, A::wrong}) q.play_round("dee", {{"dee", a}});
+  q.play_round("eli", {{"eli", A::right}});
+  q.stores_file.consent.set(UserId("u-eli"), "leaderboards", true);
+  q.command("ann", "quiz leaderboard");
+  const auto& board = q.messenger.messages.back();
+  CHECK(std::get<ToChannel>(board.to).channel == ChannelId("c1"));
+  // Dee missed every face: not listed as a failure. Eli opted out of leaderboards.
+  CHECK(board.text.plain() == "New colleagues learned in the last 30 days\n1. Name ben — 2\n2. Name cai — 1");
+}
+
+namespace {
+/// Another ritual's word on whom a player will meet soon.
+struct UpcomingPartners final : QuizDeckHints {
+  std::vector<UserId> favoured_subjects(const UserId& player) override {
+    return player == UserId("u-ann") ? std::vector<UserId>{UserId("u-pip")} : std::vector<UserId>{};
+  }
+};
+}  // namespace
+
+TEST_CASE("a player's deck starts with new teammates, new joiners and upcoming intro partners") {
+  UpcomingPartners partners;
+  Quizzing q(":memory:", {}, {&partners});
+  const auto today = std::chrono::floor<std::chrono::days>(q.clock.now());
+  const auto ago = [&](int days) { return today - std::chrono::days(days); };
+  q.person("ann", true, "design", ago(2000));
+  q.person("nia", true, "design", ago(60));  // a new teammate
+  q.person("joe", true, "sales", ago(10));   // a new joiner elsewhere
+  q.person("pip", true, "ops", ago(3000));   // an intro partner
+  q.person("mid", true, "sales", ago(60));   // joined two months ago, elsewhere: not favoured
+  for (const auto* p : {"old", "oak", "orb", "owl", "ora"}) q.person(p, true, "ops", ago(1500));
+  std::set<UserId> first;
+  for (int i = 0; i < 3; ++i) first.insert(q.play_round("ann", {{"ann", Quizzing::Answer::right}}));
+  CHECK(first == std::set<UserId>{UserId("u-nia"), UserId("u-joe"), UserId("u-pip")});
+  const auto next = q.play_round("ann", {{"ann", Quizzing::Answer::right}});
+  CHECK_FALSE(first.contains(next));
 }
