@@ -34,7 +34,7 @@ RitualSet make_rituals(const Config& config, storage::SqliteStores& stores, cons
     set.owned.push_back(std::move(ritual));
   };
   add(std::make_unique<rituals::InteractionCapture>(*set.recorder));
-  add(std::make_unique<rituals::RecognitionRitual>(config.recognition, stores.recognitions, stores.consent,
+  add(std::make_unique<rituals::RecognitionRitual>(config.recognition, stores.recognitions, stores.consent, stores.org,
                                                    *set.recorder));
   if (!clock) clock = (set.own_clock = std::make_unique<SystemClock>()).get();
   set.quiz_hints = std::make_unique<rituals::OnboardingQuizHints>(stores.pairings, stores.org, *clock);

@@ -15,7 +15,7 @@ namespace {
 struct Recognising : test::RitualHarness {
   explicit Recognising(RecognitionSettings settings = {}, TimePoint start = utc(2026, 11, 23, 9))
       : test::RitualHarness(start),
-        ritual(make(std::move(settings)), stores.recognitions, stores.consent, interactions) {
+        ritual(make(std::move(settings)), stores.recognitions, stores.consent, stores.org, interactions) {
     for (const auto* name : {"alice", "bob", "carol", "dan", "erin", "frank"}) add_person(name);
     add_person("kith", true);
     add_person("deploybot", true);
@@ -442,7 +442,7 @@ TEST_CASE("leaderboards cover the last week, the last month or all time, receive
   CHECK(r.leaderboard("week") == "Recognition received, this week\nNobody yet — be the first to thank a colleague!");
 }
 
-TEST_CASE("a channel's leaderboard counts that channel; in a direct conversation it counts everywhere") {
+TEST_CASE("a channel's leaderboard counts that channel, one asked in a direct conversation counts everywhere") {
   Recognising r;
   r.thank_at("m1", "alice", "bob", r.clock.now(), "c1");
   r.thank_at("m2", "alice", "carol", r.clock.now(), "c2");
@@ -472,4 +472,24 @@ TEST_CASE("recognition messages escape names containing markup on Mattermost and
   CHECK(r.told("alice") == std::vector<std::string>{"Recognition for " + eve + " recorded. You have 4 left today."});
   REQUIRE(r.messenger.messages.size() == 4);
   for (const auto& m : r.messenger.messages) test::check_escaped(m.text);
+}
+
+TEST_CASE("a team leaderboard ranks the asker's team, recognised in any channel") {
+  Recognising r;
+  for (const auto* who : {"alice", "bob", "carol"})
+    r.stores.org.upsert(OrgPerson{UserId(std::string("u-") + who), "design", false, std::nullopt, std::nullopt});
+  for (const auto* who : {"dan", "erin"})
+    r.stores.org.upsert(OrgPerson{UserId(std::string("u-") + who), "sales", false, std::nullopt, std::nullopt});
+  r.thank_at("m1", "dan", "bob", r.clock.now(), "c1");
+  r.thank_at("m2", "erin", "bob", r.clock.now(), "c2");
+  r.thank_at("m3", "bob", "carol", r.clock.now(), "c2");
+  r.thank_at("m4", "alice", "dan", r.clock.now(), "c1");
+  r.thank_at("m5", "bob", "frank", r.clock.now(), "c1");  // Frank is in no team
+  r.slash("team:1", "alice", "leaderboard team", "c1");
+  CHECK(r.posted().back() == "Recognition received in design, this week\n1. Bob — 2\n2. Carol — 1");
+  r.slash("team:2", "carol", "leaderboard given team all", "c2");
+  CHECK(r.posted().back() == "Recognition given in design, all time\n1. Bob — 2\n2. Alice — 1");
+  r.slash("team:3", "frank", "leaderboard team", "c1");
+  CHECK(r.told("frank") ==
+        std::vector<std::string>{"I don't know which team you are in yet, so I can't show your team's leaderboard."});
 }

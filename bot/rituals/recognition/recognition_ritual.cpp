@@ -52,7 +52,8 @@ std::vector<CommandHelp> RecognitionRitual::commands() const {
   if (!settings_.enabled) return {};
   return {{"thanks @someone for …",
            "recognise a colleague (also: \"+1 @someone\", or react with :" + settings_.emoji + ":)"},
-          {"leaderboard [week|month|all] [given|received]", "who recognised and was recognised most, here"},
+          {"leaderboard [week|month|all] [given|received] [team]",
+           "who recognised and was recognised most, here (or in your team)"},
           {"recognition rings", "admins: possible recognition trading"}};
 }
 
@@ -201,19 +202,36 @@ void RecognitionRitual::leaderboard(const Event& event, const CommandInvoked& co
                                     RitualContext& ctx) {
   std::string period = "week";
   std::string direction = "received";
+  bool for_team = false;
   std::istringstream words(args);
   for (std::string w; words >> w;) {
     if (w == "week" || w == "month" || w == "all") period = w;
     if (w == "given" || w == "received") direction = w;
+    for_team = for_team || w == "team";
   }
   const auto now = ctx.clock.now();
   const auto from = period == "week" ? now - week : period == "month" ? now - std::chrono::days(30) : TimePoint{};
-  // In a direct conversation the leaderboard covers everyone; in a channel, that channel.
+  // In a direct conversation the leaderboard covers everyone; in a channel, that channel; for a
+  // team, the asker's team's people, wherever they were recognised.
   std::optional<ChannelId> channel;
-  if (command.channel_kind != ChannelKind::direct) channel = command.channel;
+  if (command.channel_kind != ChannelKind::direct && !for_team) channel = command.channel;
+  std::optional<std::string> team;
+  if (for_team) {
+    const auto me = org_.person(command.user);
+    if (!me) {
+      return tell("recognition:leaderboard:" + event.key, command.user, command.channel,
+                  RichText("I don't know which team you are in yet, so I can't show your team's leaderboard."), ctx);
+    }
+    team = me->team;
+  }
   std::map<UserId, double> points;
   for (const auto& r : store_.between(from, now + Seconds(1), channel)) {
-    points[direction == "given" ? r.giver : r.receiver] += r.weight;
+    const auto& who = direction == "given" ? r.giver : r.receiver;
+    if (team) {
+      const auto person = org_.person(who);
+      if (!person || person->team != *team) continue;
+    }
+    points[who] += r.weight;
   }
   std::vector<std::pair<UserId, double>> ranked;
   for (const auto& [user, p] : points) {
@@ -221,7 +239,8 @@ void RecognitionRitual::leaderboard(const Event& event, const CommandInvoked& co
   }
   std::sort(ranked.begin(), ranked.end(), [](const auto& x, const auto& y) { return x.second > y.second; });
   RichText text;
-  text.bold("Recognition " + direction + ", " + (period == "all" ? "all time" : "this " + period));
+  text.bold("Recognition " + direction + (team ? " in " + *team : "") + ", " +
+            (period == "all" ? "all time" : "this " + period));
   if (ranked.empty()) text.line().text("Nobody yet — be the first to thank a colleague!");
   for (std::size_t i = 0; i < std::min<std::size_t>(ranked.size(), 10); ++i) {
     text.line()

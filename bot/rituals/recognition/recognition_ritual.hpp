@@ -5,6 +5,7 @@
 #include "bot/core/command_provider.hpp"
 #include "bot/core/consent_store.hpp"
 #include "bot/core/interaction_log.hpp"
+#include "bot/core/org_store.hpp"
 #include "bot/core/rich_text.hpp"
 #include "bot/core/ritual.hpp"
 #include "bot/core/stores/recognition_store.hpp"
@@ -14,9 +15,9 @@ namespace kith::rituals {
 
 class RecognitionRitual final : public Ritual, public CommandProvider {
  public:
-  RecognitionRitual(RecognitionSettings settings, RecognitionStore& store, ConsentStore& consent,
+  RecognitionRitual(RecognitionSettings settings, RecognitionStore& store, ConsentStore& consent, OrgStore& org,
                     InteractionLog& interactions)
-      : settings_(std::move(settings)), store_(store), consent_(consent), interactions_(interactions) {}
+      : settings_(std::move(settings)), store_(store), consent_(consent), org_(org), interactions_(interactions) {}
 
   [[nodiscard]] std::string_view name() const noexcept override { return "recognition"; }
   [[nodiscard]] std::vector<ScheduledJob> jobs() const override;
@@ -51,6 +52,7 @@ class RecognitionRitual final : public Ritual, public CommandProvider {
   RecognitionSettings settings_;
   RecognitionStore& store_;
   ConsentStore& consent_;
+  OrgStore& org_;  ///< Teams, for the team leaderboard.
   InteractionLog& interactions_;
 };
 
