@@ -15,6 +15,9 @@ class InteractionLog {
   /// Records that `from` reached `to`. Self-interactions and opted-out people are dropped.
   virtual void record(InteractionKind kind, const UserId& from, const UserId& to, const ChannelId& channel,
                       TimePoint at) = 0;
+  /// Takes back one edge recorded with the same arguments (a recognition that was undone); none left, nothing.
+  virtual void withdraw(InteractionKind kind, const UserId& from, const UserId& to, const ChannelId& channel,
+                        TimePoint at) = 0;
 };
 
 }  // namespace kith

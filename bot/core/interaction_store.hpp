@@ -10,6 +10,8 @@ namespace kith {
 class InteractionStore : public analytics::InteractionSource {
  public:
   virtual void append(const analytics::Interaction& interaction) = 0;
+  /// Deletes one edge equal to `interaction` (kind, people, hour and channel), if there is one.
+  virtual void remove_one(const analytics::Interaction& interaction) = 0;
   /// Deletes every edge from or to `person` (opt-out).
   virtual void erase(const analytics::Pseudonym& person) = 0;
   /// Deletes every edge before `hour` (retention).

@@ -1,4 +1,6 @@
 #pragma once
+#include <optional>
+
 // The one place where real ids become pseudonymous interaction edges.
 #include "bot/core/consent_store.hpp"
 #include "bot/core/interaction_log.hpp"
@@ -14,11 +16,17 @@ class InteractionRecorder final : public InteractionLog {
 
   void record(InteractionKind kind, const UserId& from, const UserId& to, const ChannelId& channel,
               TimePoint at) override;
+  void withdraw(InteractionKind kind, const UserId& from, const UserId& to, const ChannelId& channel,
+                TimePoint at) override;
 
   /// The scope people opt out of to keep their interactions out of analytics.
   static constexpr const char* consent_scope = "analytics";
 
  private:
+  /// The stored form of an interaction, or nothing when it is not recorded (self, opted out).
+  std::optional<analytics::Interaction> edge(InteractionKind kind, const UserId& from, const UserId& to,
+                                             const ChannelId& channel, TimePoint at);
+
   const Pseudonymizer& pseudonymizer_;
   ConsentStore& consent_;
   InteractionStore& sink_;

@@ -19,6 +19,15 @@ void SqliteInteractionStore::append(const analytics::Interaction& i) {
   stmt.run();
 }
 
+void SqliteInteractionStore::remove_one(const analytics::Interaction& i) {
+  auto stmt = db_.cached(
+      "DELETE FROM interactions WHERE rowid = (SELECT rowid FROM interactions WHERE hour = ? AND kind = ? AND "
+      "src = ? AND dst = ? AND channel = ? LIMIT 1)");
+  stmt.bind(1, i.hour).bind(2, static_cast<std::int64_t>(i.kind));
+  stmt.bind_blob(3, i.from.bytes).bind_blob(4, i.to.bytes).bind_blob(5, i.channel.bytes);
+  stmt.run();
+}
+
 void SqliteInteractionStore::erase(const analytics::Pseudonym& person) {
   auto stmt = db_.cached("DELETE FROM interactions WHERE src = ? OR dst = ?");
   stmt.bind_blob(1, person.bytes).bind_blob(2, person.bytes);

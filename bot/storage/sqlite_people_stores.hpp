@@ -15,6 +15,7 @@ class SqliteInteractionStore final : public InteractionStore {
  public:
   explicit SqliteInteractionStore(Database& db) : db_(db) {}
   void append(const analytics::Interaction& interaction) override;
+  void remove_one(const analytics::Interaction& interaction) override;
   void erase(const analytics::Pseudonym& person) override;
   void expire_before(std::int64_t hour) override;
   void clear() override;

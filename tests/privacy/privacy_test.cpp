@@ -77,6 +77,22 @@ TEST_CASE("recorded edges hold pseudonyms and the hour only") {
   CHECK(stmt.int64(0) == 0);
 }
 
+TEST_CASE("withdrawing an edge removes one recorded in the same hour, and nothing from another hour") {
+  Privacy p;
+  for (const int minute : {41, 50}) {
+    p.recorder.record(InteractionKind::recognition, UserId("u-alice"), UserId("u-bob"), ChannelId("c1"),
+                      utc(2026, 11, 23, 9, minute));
+  }
+  p.recorder.withdraw(InteractionKind::recognition, UserId("u-alice"), UserId("u-bob"), ChannelId("c1"),
+                      utc(2026, 11, 23, 11));
+  p.recorder.withdraw(InteractionKind::mention, UserId("u-alice"), UserId("u-bob"), ChannelId("c1"),
+                      utc(2026, 11, 23, 9, 41));
+  CHECK(p.edges("alice") == 2);
+  p.recorder.withdraw(InteractionKind::recognition, UserId("u-alice"), UserId("u-bob"), ChannelId("c1"),
+                      utc(2026, 11, 23, 9, 41));
+  CHECK(p.edges("alice") == 1);
+}
+
 TEST_CASE("opting out of everything erases a person's data and keeps them out") {
   Privacy p;
   p.recorder.record(InteractionKind::mention, UserId("u-alice"), UserId("u-bob"), ChannelId("c1"), p.clock.now());

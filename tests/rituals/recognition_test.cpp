@@ -134,15 +134,24 @@ TEST_CASE("an edit that adds thanks to a plain message counts once") {
   CHECK(r.received("bob") == 1);
 }
 
-TEST_CASE("removing a kudos reaction undoes its recognition and returns the budget") {
+TEST_CASE("removing a kudos reaction undoes its recognition, its analytics edge, and returns the budget") {
   Recognising r;
+  const auto recognition_edges = [&] {
+    return std::count_if(r.interactions.recorded.begin(), r.interactions.recorded.end(),
+                         [](const auto& e) { return e.kind == InteractionKind::recognition; });
+  };
+  r.thank("m1", "carol", "bob");
   ReactionAdded added{MessageId("m9"), ChannelId("c1"), UserId("u-alice"), "taco", UserId("u-bob")};
   r.apply({Event{"reaction:m9:alice:taco", r.clock.now(), added}});
-  CHECK(r.received("bob") == 1);
+  CHECK(r.received("bob") == 2);
+  CHECK(recognition_edges() == 2);
+  r.clock.advance(std::chrono::hours(3));
   ReactionRemoved removed{MessageId("m9"), ChannelId("c1"), UserId("u-alice"), "taco", UserId("u-bob")};
   r.apply({Event{"unreaction:m9:alice:taco", r.clock.now(), removed}});
-  CHECK(r.received("bob") == 0);
+  CHECK(r.received("bob") == 1);
   CHECK(r.stores.recognitions.given_since(UserId("u-alice"), TimePoint{}) == 0);
+  REQUIRE(recognition_edges() == 1);
+  CHECK(r.interactions.recorded.back().from == UserId("u-carol"));  // carol's thanks still counts
 }
 
 TEST_CASE("a required company value is asked for and an unknown tag does not count as one") {

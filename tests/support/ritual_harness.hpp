@@ -1,6 +1,7 @@
 #pragma once
 // Everything a ritual needs, real where it matters: SQLite (in memory), a fake clock, a seeded
 // random source, a messenger that records, and a directory of people.
+#include <algorithm>
 #include <vector>
 
 #include "bot/core/dispatcher.hpp"
@@ -22,6 +23,12 @@ class RecordingInteractionLog final : public InteractionLog {
  public:
   void record(InteractionKind kind, const UserId& from, const UserId& to, const ChannelId&, TimePoint) override {
     if (from != to) recorded.push_back({kind, from, to});
+  }
+  void withdraw(InteractionKind kind, const UserId& from, const UserId& to, const ChannelId&, TimePoint) override {
+    const auto it = std::find_if(recorded.begin(), recorded.end(), [&](const RecordedInteraction& r) {
+      return r.kind == kind && r.from == from && r.to == to;
+    });
+    if (it != recorded.end()) recorded.erase(it);
   }
   std::vector<RecordedInteraction> recorded;
 };

@@ -96,7 +96,9 @@ void RecognitionRitual::on_event(const Event& event, RitualContext& ctx) {
          event.at, ctx);
   } else if (const auto* removed = std::get_if<ReactionRemoved>(&event.body)) {
     if (removed->emoji != settings_.emoji) return;
-    if (store_.remove("reaction:" + removed->message.str() + ":" + removed->user.str())) {
+    if (const auto undone = store_.remove("reaction:" + removed->message.str() + ":" + removed->user.str())) {
+      interactions_.withdraw(InteractionKind::recognition, undone->giver, undone->receiver, undone->channel,
+                             undone->at);
       tell("recognition:undo:" + event.key, removed->user, removed->channel,
            RichText("You took your recognition back; it no longer counts and your budget has it again."), ctx);
     }
