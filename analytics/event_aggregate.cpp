@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <bit>
-#include <limits>
 #include <numeric>
 #include <stdexcept>
 
@@ -22,13 +21,14 @@ class PairTable {
   struct Pending {
     std::uint64_t key;
     int week;
+    std::uint32_t weight;
   };
 
   void add_batch(const std::vector<Pending>& batch) {
     constexpr std::size_t kAhead = 16;
     for (std::size_t i = 0; i < batch.size(); ++i) {
       if (i + kAhead < batch.size()) __builtin_prefetch(&slots_[home(batch[i + kAhead].key)]);
-      add(batch[i].key, batch[i].week);
+      add(batch[i]);
     }
   }
 
@@ -47,7 +47,8 @@ class PairTable {
     return static_cast<std::size_t>((key * 0x9E3779B97F4A7C15ull) >> shift_);
   }
 
-  void add(std::uint64_t key, int week) {
+  void add(const Pending& p) {
+    const std::uint64_t key = p.key;
     if ((rows() + 1) * 2 > slots_.size()) rehash(slots_.size() * 2);
     std::size_t at = home(key);
     while (slots_[at].key != 0 && slots_[at].key != key) at = (at + 1) & mask_;
@@ -56,8 +57,8 @@ class PairTable {
       row_keys_.push_back(key);
       counts_.resize(rows() * weeks_, 0);
     }
-    std::uint16_t& c = counts_[slots_[at].row * weeks_ + static_cast<std::size_t>(week)];
-    if (c != std::numeric_limits<std::uint16_t>::max()) ++c;
+    std::uint16_t& c = counts_[slots_[at].row * weeks_ + static_cast<std::size_t>(p.week)];
+    c = static_cast<std::uint16_t>(std::min<std::uint32_t>(std::uint32_t{c} + p.weight, 0xffff));
   }
 
   void rehash(std::size_t size) {
@@ -112,7 +113,9 @@ EventAggregate EventAggregate::collect(const InteractionSource& source, const Pe
   source.for_each_between(read_from, end_hour, [&](const Interaction& event) {
     const std::int32_t from = people.find(event.from);
     const std::int32_t to = people.find(event.to);
-    if (from < 0 || to < 0 || from == to || event.hour < read_from || event.hour >= end_hour) return;
+    if (from < 0 || to < 0 || from == to || event.weight == 0 || event.hour < read_from || event.hour >= end_hour) {
+      return;
+    }
     const auto f = static_cast<std::size_t>(from);
     const auto t = static_cast<std::size_t>(to);
     if (request.joiner_start_hour[f] >= 0 && event.hour >= request.joiner_start_hour[f]) {
@@ -126,12 +129,12 @@ EventAggregate EventAggregate::collect(const InteractionSource& source, const Pe
     const auto w = static_cast<std::size_t>(week);
     out.active_[f] |= 1u << week;
     if (event.kind == InteractionKind::recognition && request.team_of[f] != request.team_of[t]) {
-      ++out.recognition_given_[f * weeks + w];
-      ++out.recognition_received_[t * weeks + w];
+      out.recognition_given_[f * weeks + w] += event.weight;
+      out.recognition_received_[t * weeks + w] += event.weight;
     }
     const auto a = static_cast<std::uint64_t>(std::min(from, to));
     const auto b = static_cast<std::uint64_t>(std::max(from, to));
-    pending.push_back({(a << 32) | b, week});
+    pending.push_back({(a << 32) | b, week, event.weight});
     if (pending.size() == kBatch) {
       table.add_batch(pending);
       pending.clear();

@@ -22,9 +22,21 @@ struct Interaction {
   InteractionKind kind = InteractionKind::mention;
   std::int64_t hour = 0;  ///< Hours since the Unix epoch, UTC; coarse on purpose.
   Pseudonym channel;      ///< Pseudonymised channel; lets storage de-duplicate, unused by the metrics.
+  /// How many interactions this stands for: 1 for an event; more for a store's weekly summary of a pair
+  /// (see InteractionSource).
+  std::uint32_t weight = 1;
 };
 
 inline constexpr std::int64_t kHoursPerDay = 24;
 inline constexpr std::int64_t kHoursPerWeek = 7 * kHoursPerDay;
+/// The week grid: weeks start on Mondays at 00:00 UTC (the first was 1970-01-05, hour 96). Digests end on it,
+/// and stores summarise whole grid weeks.
+inline constexpr std::int64_t kWeekGridHour = 4 * kHoursPerDay;
+
+/// The start of the grid week that contains `hour`.
+constexpr std::int64_t grid_week_of(std::int64_t hour) {
+  const std::int64_t offset = (hour - kWeekGridHour) % kHoursPerWeek;
+  return hour - (offset < 0 ? offset + kHoursPerWeek : offset);
+}
 
 }  // namespace kith::analytics

@@ -109,13 +109,18 @@ void PrivacyRitual::on_event(const Event& event, RitualContext& ctx) {
         RichText("Done: you are opted out of everything, and everything Kith stored about you has been "
                  "erased. Say \"optin all\" if you change your mind."));
   }
-  if (scope == "analytics") interactions_.erase(pseudonymizer_.of(command->user));
+  if (scope == consent_analytics) interactions_.erase(pseudonymizer_.of(command->user));
   reply(RichText("Done: you are opted out of " + scope + "."));
 }
 
 void PrivacyRitual::on_job(const std::string& job, TimePoint slot, RitualContext& ctx) {
   (void)slot;
-  if (job == "retention") enforce_retention(ctx.clock.now());
+  if (job == "retention") {
+    enforce_retention(ctx.clock.now());
+    // The same nightly job summarises last week's interactions, ready for the weekly digest.
+    interactions_.summarise_weeks_before(
+        std::chrono::floor<std::chrono::hours>(ctx.clock.now()).time_since_epoch().count());
+  }
 }
 
 }  // namespace kith::privacy

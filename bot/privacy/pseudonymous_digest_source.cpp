@@ -12,7 +12,9 @@ analytics::DigestComputation PseudonymousDigestSource::compute(TimePoint week_en
     if (person.start_date) start_day = person.start_date->time_since_epoch().count();
     org.members.push_back(analytics::OrgMember{pseudonymizer_.of(person.user), person.team, person.is_lead, start_day});
   }
-  const auto hour = std::chrono::floor<std::chrono::hours>(week_end).time_since_epoch().count();
+  // Digests cover whole grid weeks (Monday to Monday, UTC): the weeks stores summarise.
+  const auto hour =
+      analytics::grid_week_of(std::chrono::floor<std::chrono::hours>(week_end).time_since_epoch().count());
   return analytics::compute_digests(interactions_, org, hour, policy_, options_);
 }
 

@@ -123,6 +123,13 @@ constexpr std::array migrations{
   Migration{9, "quiz: the thread a round was asked for in", R"sql(
     ALTER TABLE quiz_rounds ADD COLUMN thread_root TEXT;
   )sql"},
+  Migration{10, "privacy: per-pair summaries of whole weeks of interactions", R"sql(
+    -- Derived from the interactions table (see SqliteInteractionStore); erased with it.
+    CREATE TABLE interaction_weeks (week INTEGER NOT NULL, src BLOB NOT NULL, dst BLOB NOT NULL,
+      interactions INTEGER NOT NULL, recognitions INTEGER NOT NULL, first_hour INTEGER NOT NULL,
+      PRIMARY KEY (week, src, dst)) STRICT, WITHOUT ROWID;
+    CREATE TABLE summarised_weeks (week INTEGER PRIMARY KEY) STRICT;
+  )sql"},
 };
 // clang-format on
 }  // namespace

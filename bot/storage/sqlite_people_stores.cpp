@@ -3,63 +3,6 @@
 #include <algorithm>
 
 namespace kith::storage {
-namespace {
-analytics::Pseudonym pseudonym_from(std::span<const std::uint8_t> bytes) {
-  analytics::Pseudonym p;
-  std::copy_n(bytes.begin(), std::min(bytes.size(), p.bytes.size()), p.bytes.begin());
-  return p;
-}
-}  // namespace
-
-// --- interactions ----------------------------------------------------------------------------
-void SqliteInteractionStore::append(const analytics::Interaction& i) {
-  auto stmt = db_.cached("INSERT INTO interactions (hour, kind, src, dst, channel) VALUES (?, ?, ?, ?, ?)");
-  stmt.bind(1, i.hour).bind(2, static_cast<std::int64_t>(i.kind));
-  stmt.bind_blob(3, i.from.bytes).bind_blob(4, i.to.bytes).bind_blob(5, i.channel.bytes);
-  stmt.run();
-}
-
-void SqliteInteractionStore::remove_one(const analytics::Interaction& i) {
-  auto stmt = db_.cached(
-      "DELETE FROM interactions WHERE rowid = (SELECT rowid FROM interactions WHERE hour = ? AND kind = ? AND "
-      "src = ? AND dst = ? AND channel = ? LIMIT 1)");
-  stmt.bind(1, i.hour).bind(2, static_cast<std::int64_t>(i.kind));
-  stmt.bind_blob(3, i.from.bytes).bind_blob(4, i.to.bytes).bind_blob(5, i.channel.bytes);
-  stmt.run();
-}
-
-void SqliteInteractionStore::erase(const analytics::Pseudonym& person) {
-  auto stmt = db_.cached("DELETE FROM interactions WHERE src = ? OR dst = ?");
-  stmt.bind_blob(1, person.bytes).bind_blob(2, person.bytes);
-  stmt.run();
-}
-
-void SqliteInteractionStore::expire_before(std::int64_t hour) {
-  db_.cached("DELETE FROM interactions WHERE hour < ?").bind_all(hour).run();
-}
-
-void SqliteInteractionStore::clear() {
-  db_.exec("DELETE FROM interactions");
-}
-
-std::int64_t SqliteInteractionStore::count(const analytics::Pseudonym& person) const {
-  auto stmt = db_.cached("SELECT count(*) FROM interactions WHERE src = ? OR dst = ?");
-  stmt.bind_blob(1, person.bytes).bind_blob(2, person.bytes);
-  stmt.step();
-  return stmt.int64(0);
-}
-
-void SqliteInteractionStore::for_each_between(std::int64_t from_hour, std::int64_t to_hour,
-                                              const std::function<void(const analytics::Interaction&)>& fn) const {
-  auto stmt = db_.cached("SELECT hour, kind, src, dst, channel FROM interactions WHERE hour >= ? AND hour < ?");
-  stmt.bind_all(from_hour, to_hour);
-  while (stmt.step()) {
-    fn(analytics::Interaction{pseudonym_from(stmt.blob_view(2)), pseudonym_from(stmt.blob_view(3)),
-                              static_cast<analytics::InteractionKind>(stmt.int64(1)), stmt.int64(0),
-                              pseudonym_from(stmt.blob_view(4))});
-  }
-}
-
 // --- consent ---------------------------------------------------------------------------------
 SqliteConsentStore::OptOuts& SqliteConsentStore::opt_outs() {
   if (!opt_outs_ || opt_outs_->rollbacks != db_.rollbacks()) {

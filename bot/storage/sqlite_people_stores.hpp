@@ -1,31 +1,13 @@
 #pragma once
-// SQLite stores for what Kith knows about people: pseudonymous interaction edges, consent choices
-// and the organisation's structure.
+// SQLite stores for what Kith knows about people: consent choices and the organisation's structure.
 #include <optional>
 #include <unordered_map>
 
 #include "bot/core/consent_store.hpp"
-#include "bot/core/interaction_store.hpp"
 #include "bot/core/org_store.hpp"
 #include "bot/storage/sqlite_db.hpp"
 
 namespace kith::storage {
-
-class SqliteInteractionStore final : public InteractionStore {
- public:
-  explicit SqliteInteractionStore(Database& db) : db_(db) {}
-  void append(const analytics::Interaction& interaction) override;
-  void remove_one(const analytics::Interaction& interaction) override;
-  void erase(const analytics::Pseudonym& person) override;
-  void expire_before(std::int64_t hour) override;
-  void clear() override;
-  [[nodiscard]] std::int64_t count(const analytics::Pseudonym& person) const override;
-  void for_each_between(std::int64_t from_hour, std::int64_t to_hour,
-                        const std::function<void(const analytics::Interaction&)>& fn) const override;
-
- private:
-  Database& db_;
-};
 
 class SqliteConsentStore final : public ConsentStore {
  public:

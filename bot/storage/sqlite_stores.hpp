@@ -8,6 +8,7 @@
 #include "bot/storage/sqlite_core_stores.hpp"
 #include "bot/storage/sqlite_digest_store.hpp"
 #include "bot/storage/sqlite_event_ledger.hpp"
+#include "bot/storage/sqlite_interaction_store.hpp"
 #include "bot/storage/sqlite_pairing_store.hpp"
 #include "bot/storage/sqlite_people_stores.hpp"
 #include "bot/storage/sqlite_quiz_store.hpp"

@@ -659,7 +659,10 @@ Object.assign(scenarios, {
   async digest(server, kith, ctx) {
     await connected(kith);
     const core = [server.alice, server.bob, server.carol, server.dave, server.erin];
-    const earlier = Date.now() - 3 * 3600e3;
+    // Last week: digests cover whole weeks, to Monday 00:00 UTC.
+    const now = new Date();
+    const thisMonday = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()) - ((now.getUTCDay() + 6) % 7) * 864e5;
+    const earlier = thisMonday - 3 * 3600e3;
     let n = 0;
     const say = (from, to) => {
       const post = server.insertPost(from.id, server.town.id, `@${to.username} see the notes`, { create_at: earlier + n * 1000, update_at: earlier + n * 1000 });

@@ -1,7 +1,10 @@
 #include <catch2/catch.hpp>
+#include <map>
+#include <tuple>
 #include <vector>
 
 #include "bot/storage/sqlite_stores.hpp"
+#include "support/temp_dir.hpp"
 
 using namespace kith;
 
@@ -45,4 +48,88 @@ TEST_CASE("interactions are read by hour window, also when recorded out of time 
   store.expire_before(500'011);
   CHECK(window(store, 0, 600'000) == std::vector<Row>{{2, 3, 500'012}, {4, 1, 500'011}});
   CHECK(store.count(pseudonym(1)) == 1);
+}
+
+namespace {
+// What the digest takes from a read: per (from, to, grid week, recognition or not) the summed weight, per
+// (from, to, grid week) the first hour, and how many callbacks it took.
+struct Read {
+  std::map<std::tuple<int, int, std::int64_t, bool>, std::uint32_t> weights;
+  std::map<std::tuple<int, int, std::int64_t>, std::int64_t> first_hours;
+  int calls = 0;
+};
+
+Read read(const InteractionStore& store, std::int64_t from_hour, std::int64_t to_hour) {
+  Read r;
+  store.for_each_between(from_hour, to_hour, [&](const analytics::Interaction& i) {
+    ++r.calls;
+    const int from = i.from.bytes[0];
+    const int to = i.to.bytes[0];
+    const auto week = analytics::grid_week_of(i.hour);
+    r.weights[{from, to, week, i.kind == analytics::InteractionKind::recognition}] += i.weight;
+    const auto [it, added] = r.first_hours.try_emplace({from, to, week}, i.hour);
+    if (!added) it->second = std::min(it->second, i.hour);
+  });
+  return r;
+}
+
+constexpr std::int64_t kWeek = analytics::kHoursPerWeek;
+constexpr std::int64_t kW1 = analytics::grid_week_of(500'000);  // a Monday 00:00 UTC
+constexpr std::int64_t kW0 = kW1 - kWeek;
+constexpr std::int64_t kW2 = kW1 + kWeek;
+
+void record_three_weeks(InteractionStore& store) {
+  const auto recognition = [](std::uint8_t from, std::uint8_t to, std::int64_t hour) {
+    auto i = interaction(from, to, hour);
+    i.kind = analytics::InteractionKind::recognition;
+    return i;
+  };
+  for (const auto& i : {interaction(1, 3, kW0 + 160), interaction(1, 2, kW1 + 30), interaction(1, 2, kW1 + 5),
+                        interaction(1, 2, kW1 + 100), interaction(2, 1, kW1 + 2), recognition(2, 1, kW1 + 7),
+                        interaction(1, 3, kW2 + 1), recognition(3, 4, kW2 + 50), recognition(3, 4, kW2 + 51)}) {
+    store.append(i);
+  }
+}
+}  // namespace
+
+TEST_CASE("whole weeks are read from their summaries, with the same totals as the events, also after a restart") {
+  test::TempDir dir;
+  Read events;
+  {
+    storage::SqliteStores s(dir.file("k.db"));
+    record_three_weeks(s.interactions);
+    events = read(s.interactions, kW0 + 10, kW2 + kWeek);
+    CHECK(events.calls == 9);
+    s.db.atomically([&] { s.interactions.summarise_weeks_before(kW2 + kWeek); });
+  }
+  storage::SqliteStores s(dir.file("k.db"));
+  const auto summarised = read(s.interactions, kW0 + 10, kW2 + kWeek);
+  CHECK(summarised.weights == events.weights);
+  CHECK(summarised.first_hours == events.first_hours);
+  // The partial first week from its event; weeks 1 and 2 as 2 + 3 summaries (2->1 has both kinds).
+  CHECK(summarised.calls == 6);
+  // A range that does not end on the week grid is read from the events.
+  CHECK(read(s.interactions, kW1, kW2 + 60).calls == 8);
+}
+
+TEST_CASE("late events, withdrawals, opt-outs and retention keep the summaries true to the events") {
+  storage::SqliteStores s(":memory:");
+  auto& store = s.interactions;
+  record_three_weeks(store);
+  store.summarise_weeks_before(kW2 + kWeek);
+  store.append(interaction(1, 2, kW1 + 1));  // a late catch-up, earlier than the week's first
+  auto r = read(store, kW1, kW2 + kWeek);
+  CHECK(r.weights[{1, 2, kW1, false}] == 4);
+  CHECK(r.first_hours[{1, 2, kW1}] == kW1 + 1);
+  store.remove_one(interaction(1, 2, kW1 + 5));
+  store.remove_one(interaction(4, 3, kW2 + 50));  // never recorded: nothing changes
+  store.erase(pseudonym(3));
+  r = read(store, kW1, kW2 + kWeek);
+  CHECK(r.weights[{1, 2, kW1, false}] == 3);
+  CHECK(r.calls == 3);  // 1->2, and 2->1 in both kinds; everything with 3 is gone
+  // Retention inside week 1: its summary goes, and what is left of it is read from the events.
+  store.expire_before(kW1 + 3);
+  r = read(store, kW1, kW2 + kWeek);
+  CHECK(r.weights == decltype(r.weights){{{1, 2, kW1, false}, 2}, {{2, 1, kW1, true}, 1}});
+  CHECK(r.calls == 3);
 }

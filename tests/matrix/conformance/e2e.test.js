@@ -244,9 +244,11 @@ scenario('the weekly digest reaches the team lead as a direct message with its c
   const digest = `[digest]\nweekday = "${slot.weekday}"\ntime = "${slot.time}"\n`;
   let kith = startKith(env, { extra: digest });
   const room = await roomWithKith(env);
-  // Three hours of conversation before the slot: everyone in "core" mentions the others, and Frank
-  // (team "ops") talks with two of them. Only pseudonymous edges are kept of it.
-  const earlier = Date.now() - 3 * 3600 * 1000;
+  // Conversation last week (digests cover whole weeks, to Monday 00:00 UTC): everyone in "core" mentions
+  // the others, and Frank (team "ops") talks with two of them. Only pseudonymous edges are kept of it.
+  const now = new Date();
+  const thisMonday = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()) - ((now.getUTCDay() + 6) % 7) * 864e5;
+  const earlier = thisMonday - 3 * 3600 * 1000;
   const core = ['alice', 'bob', 'carol', 'dan', 'erin'];
   let n = 0;
   for (const from of [...core, 'frank']) {

@@ -1,0 +1,197 @@
+#include "bot/storage/sqlite_interaction_store.hpp"
+
+#include <algorithm>
+#include <limits>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+namespace kith::storage {
+namespace {
+using analytics::Interaction;
+using analytics::InteractionKind;
+using analytics::kHoursPerWeek;
+using analytics::Pseudonym;
+
+Pseudonym pseudonym_from(std::span<const std::uint8_t> bytes) {
+  Pseudonym p;
+  std::copy_n(bytes.begin(), std::min(bytes.size(), p.bytes.size()), p.bytes.begin());
+  return p;
+}
+
+std::int64_t is_recognition(const Interaction& i) {
+  return i.kind == InteractionKind::recognition ? 1 : 0;
+}
+
+struct Summary {
+  std::int64_t interactions = 0;
+  std::int64_t recognitions = 0;
+  std::int64_t first_hour = std::numeric_limits<std::int64_t>::max();
+};
+
+struct PairHash {
+  std::size_t operator()(const std::pair<Pseudonym, Pseudonym>& p) const noexcept {
+    const std::hash<Pseudonym> h;
+    return h(p.first) ^ (h(p.second) * 0x9E3779B97F4A7C15ull);
+  }
+};
+}  // namespace
+
+void SqliteInteractionStore::append(const Interaction& i) {
+  auto stmt = db_.cached("INSERT INTO interactions (hour, kind, src, dst, channel) VALUES (?, ?, ?, ?, ?)");
+  stmt.bind(1, i.hour).bind(2, static_cast<std::int64_t>(i.kind));
+  stmt.bind_blob(3, i.from.bytes).bind_blob(4, i.to.bytes).bind_blob(5, i.channel.bytes);
+  stmt.run();
+  const auto week = analytics::grid_week_of(i.hour);
+  if (!summarised().weeks.contains(week)) return;
+  // A late event (a catch-up after downtime) in a week already summarised joins its summary.
+  auto late = db_.cached(
+      "INSERT INTO interaction_weeks (week, src, dst, interactions, recognitions, first_hour) "
+      "VALUES (?1, ?2, ?3, 1, ?4, ?5) ON CONFLICT (week, src, dst) DO UPDATE SET "
+      "interactions = interactions + 1, recognitions = recognitions + excluded.recognitions, "
+      "first_hour = min(first_hour, excluded.first_hour)");
+  late.bind(1, week).bind_blob(2, i.from.bytes).bind_blob(3, i.to.bytes).bind(4, is_recognition(i)).bind(5, i.hour);
+  late.run();
+}
+
+void SqliteInteractionStore::remove_one(const Interaction& i) {
+  auto stmt = db_.cached(
+      "DELETE FROM interactions WHERE rowid = (SELECT rowid FROM interactions WHERE hour = ? AND kind = ? AND "
+      "src = ? AND dst = ? AND channel = ? LIMIT 1)");
+  stmt.bind(1, i.hour).bind(2, static_cast<std::int64_t>(i.kind));
+  stmt.bind_blob(3, i.from.bytes).bind_blob(4, i.to.bytes).bind_blob(5, i.channel.bytes);
+  stmt.run();
+  const auto week = analytics::grid_week_of(i.hour);
+  if (db_.changes() == 0 || !summarised().weeks.contains(week)) return;
+  auto update = db_.cached(
+      "UPDATE interaction_weeks SET interactions = interactions - 1, recognitions = recognitions - ?4 "
+      "WHERE week = ?1 AND src = ?2 AND dst = ?3");
+  update.bind(1, week).bind_blob(2, i.from.bytes).bind_blob(3, i.to.bytes).bind(4, is_recognition(i));
+  update.run();
+  auto empty =
+      db_.cached("DELETE FROM interaction_weeks WHERE week = ?1 AND src = ?2 AND dst = ?3 AND interactions <= 0");
+  empty.bind(1, week).bind_blob(2, i.from.bytes).bind_blob(3, i.to.bytes);
+  empty.run();
+}
+
+void SqliteInteractionStore::erase(const Pseudonym& person) {
+  for (const char* sql : {"DELETE FROM interactions WHERE src = ?1 OR dst = ?1",
+                          "DELETE FROM interaction_weeks WHERE src = ?1 OR dst = ?1"}) {
+    auto stmt = db_.cached(sql);
+    stmt.bind_blob(1, person.bytes);
+    stmt.run();
+  }
+}
+
+void SqliteInteractionStore::expire_before(std::int64_t hour) {
+  db_.cached("DELETE FROM interactions WHERE hour < ?").bind_all(hour).run();
+  // A week that began before the cutoff loses its summary: what is left of it is read from the events.
+  db_.cached("DELETE FROM interaction_weeks WHERE week < ?").bind_all(hour).run();
+  db_.cached("DELETE FROM summarised_weeks WHERE week < ?").bind_all(hour).run();
+  auto& weeks = summarised().weeks;
+  weeks.erase(weeks.begin(), weeks.lower_bound(hour));
+}
+
+void SqliteInteractionStore::clear() {
+  db_.exec("DELETE FROM interactions; DELETE FROM interaction_weeks; DELETE FROM summarised_weeks;");
+  summarised().weeks.clear();
+}
+
+void SqliteInteractionStore::summarise_weeks_before(std::int64_t hour) {
+  std::int64_t earliest = 0;
+  {
+    auto first = db_.cached("SELECT min(hour) FROM interactions");
+    if (!first.step() || first.is_null(0)) return;
+    earliest = first.int64(0);
+  }
+  for (auto week = analytics::grid_week_of(earliest); week + kHoursPerWeek <= hour; week += kHoursPerWeek) {
+    if (!summarised().weeks.contains(week)) summarise_week(week);
+  }
+}
+
+void SqliteInteractionStore::summarise_week(std::int64_t week) {
+  std::unordered_map<std::pair<Pseudonym, Pseudonym>, Summary, PairHash> pairs;
+  for_each_event(week, week + kHoursPerWeek, [&](const Interaction& i) {
+    auto& s = pairs[{i.from, i.to}];
+    ++s.interactions;
+    s.recognitions += is_recognition(i);
+    s.first_hour = std::min(s.first_hour, i.hour);
+  });
+  // In key order, so the rows are appended to the table's B-tree rather than scattered through it.
+  std::vector<std::pair<std::pair<Pseudonym, Pseudonym>, Summary>> rows(pairs.begin(), pairs.end());
+  std::sort(rows.begin(), rows.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
+  auto insert = db_.cached(
+      "INSERT INTO interaction_weeks (week, src, dst, interactions, recognitions, first_hour) "
+      "VALUES (?, ?, ?, ?, ?, ?)");
+  for (const auto& [key, s] : rows) {
+    insert.reset();
+    insert.bind(1, week).bind_blob(2, key.first.bytes).bind_blob(3, key.second.bytes);
+    insert.bind(4, s.interactions).bind(5, s.recognitions).bind(6, s.first_hour);
+    insert.run();
+  }
+  db_.cached("INSERT INTO summarised_weeks (week) VALUES (?)").bind_all(week).run();
+  summarised().weeks.insert(week);
+}
+
+std::int64_t SqliteInteractionStore::count(const Pseudonym& person) const {
+  auto stmt = db_.cached("SELECT count(*) FROM interactions WHERE src = ?1 OR dst = ?1");
+  stmt.bind_blob(1, person.bytes);
+  stmt.step();
+  return stmt.int64(0);
+}
+
+void SqliteInteractionStore::for_each_between(std::int64_t from_hour, std::int64_t to_hour,
+                                              const std::function<void(const Interaction&)>& fn) const {
+  if (from_hour >= to_hour) return;
+  if (analytics::grid_week_of(to_hour) != to_hour) return for_each_event(from_hour, to_hour, fn);
+  // Whole summarised weeks from their summaries, every other hour from the events.
+  std::int64_t unread = from_hour;
+  auto week = analytics::grid_week_of(from_hour);
+  if (week < from_hour) week += kHoursPerWeek;
+  for (; week + kHoursPerWeek <= to_hour; week += kHoursPerWeek) {
+    if (!summarised().weeks.contains(week)) continue;
+    if (unread < week) for_each_event(unread, week, fn);
+    for_each_summary(week, fn);
+    unread = week + kHoursPerWeek;
+  }
+  if (unread < to_hour) for_each_event(unread, to_hour, fn);
+}
+
+void SqliteInteractionStore::for_each_event(std::int64_t from_hour, std::int64_t to_hour,
+                                            const std::function<void(const Interaction&)>& fn) const {
+  auto stmt = db_.cached("SELECT hour, kind, src, dst, channel FROM interactions WHERE hour >= ? AND hour < ?");
+  stmt.bind_all(from_hour, to_hour);
+  while (stmt.step()) {
+    fn(Interaction{pseudonym_from(stmt.blob_view(2)), pseudonym_from(stmt.blob_view(3)),
+                   static_cast<InteractionKind>(stmt.int64(1)), stmt.int64(0), pseudonym_from(stmt.blob_view(4))});
+  }
+}
+
+void SqliteInteractionStore::for_each_summary(std::int64_t week,
+                                              const std::function<void(const Interaction&)>& fn) const {
+  auto stmt =
+      db_.cached("SELECT src, dst, interactions, recognitions, first_hour FROM interaction_weeks WHERE week = ?");
+  stmt.bind_all(week);
+  while (stmt.step()) {
+    Interaction i{pseudonym_from(stmt.blob_view(0)), pseudonym_from(stmt.blob_view(1)), InteractionKind::mention,
+                  stmt.int64(4), Pseudonym{}};
+    const auto recognitions = stmt.int64(3);
+    i.weight = static_cast<std::uint32_t>(stmt.int64(2) - recognitions);
+    if (i.weight > 0) fn(i);
+    i.kind = InteractionKind::recognition;
+    i.weight = static_cast<std::uint32_t>(recognitions);
+    if (i.weight > 0) fn(i);
+  }
+}
+
+SqliteInteractionStore::SummarisedWeeks& SqliteInteractionStore::summarised() const {
+  if (!summarised_ || summarised_->rollbacks != db_.rollbacks()) {
+    SummarisedWeeks loaded{{}, db_.rollbacks()};
+    auto stmt = db_.prepare("SELECT week FROM summarised_weeks");
+    while (stmt.step()) loaded.weeks.insert(stmt.int64(0));
+    summarised_ = std::move(loaded);
+  }
+  return *summarised_;
+}
+
+}  // namespace kith::storage

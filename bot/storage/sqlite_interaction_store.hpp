@@ -1,0 +1,46 @@
+#pragma once
+// The pseudonymous interaction edges in SQLite: one row per event, appended in time order, and per-pair
+// summaries of whole grid weeks, so that a digest reads a few million summaries instead of tens of millions
+// of events. The events stay the truth (retention, opt-out and "what do you know" work on them); a summary
+// is only ever served for a week it covers completely, so digests come out as they would from the events.
+#include <cstdint>
+#include <optional>
+#include <set>
+
+#include "bot/core/interaction_store.hpp"
+#include "bot/storage/sqlite_db.hpp"
+
+namespace kith::storage {
+
+class SqliteInteractionStore final : public InteractionStore {
+ public:
+  explicit SqliteInteractionStore(Database& db) : db_(db) {}
+  void append(const analytics::Interaction& interaction) override;
+  void remove_one(const analytics::Interaction& interaction) override;
+  void erase(const analytics::Pseudonym& person) override;
+  void expire_before(std::int64_t hour) override;
+  void clear() override;
+  void summarise_weeks_before(std::int64_t hour) override;
+  [[nodiscard]] std::int64_t count(const analytics::Pseudonym& person) const override;
+  /// Summaries stand in for the grid weeks they cover when to_hour is on the week grid (the digest's case);
+  /// otherwise, and for every week without one, the events are read.
+  void for_each_between(std::int64_t from_hour, std::int64_t to_hour,
+                        const std::function<void(const analytics::Interaction&)>& fn) const override;
+
+ private:
+  struct SummarisedWeeks {
+    std::set<std::int64_t> weeks;  ///< Start hours of the grid weeks that have summaries.
+    std::uint64_t rollbacks = 0;   ///< Database::rollbacks() when read: a rollback may have undone changes.
+  };
+  /// Read on first use, kept current by this store, read again after a rollback.
+  SummarisedWeeks& summarised() const;
+  void summarise_week(std::int64_t week);
+  void for_each_event(std::int64_t from_hour, std::int64_t to_hour,
+                      const std::function<void(const analytics::Interaction&)>& fn) const;
+  void for_each_summary(std::int64_t week, const std::function<void(const analytics::Interaction&)>& fn) const;
+
+  Database& db_;
+  mutable std::optional<SummarisedWeeks> summarised_;
+};
+
+}  // namespace kith::storage
