@@ -1,6 +1,7 @@
 #pragma once
 // Who has opted out of what. Scopes are ritual names ("quiz", "pairings", "leaderboards",
 // "analytics"); the scope "all" covers every ritual and analytics.
+#include <array>
 #include <string>
 #include <vector>
 
@@ -8,7 +9,15 @@
 
 namespace kith {
 
+// The scopes, defined once: the rituals check them and `kith optout <scope>` sets them.
 inline constexpr const char* consent_all = "all";
+inline constexpr const char* consent_quiz = "quiz";
+inline constexpr const char* consent_pairings = "pairings";
+inline constexpr const char* consent_leaderboards = "leaderboards";
+inline constexpr const char* consent_analytics = "analytics";
+/// Every scope a person can opt out of or in to, "all" first.
+inline constexpr std::array consent_scopes{consent_all, consent_quiz, consent_pairings, consent_leaderboards,
+                                           consent_analytics};
 
 class ConsentStore {
  public:

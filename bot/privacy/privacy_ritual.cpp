@@ -6,18 +6,20 @@
 #include "bot/core/command_text.hpp"
 #include "bot/core/messenger.hpp"
 #include "bot/core/stores.hpp"
+#include "bot/privacy/interaction_recorder.hpp"
 
 namespace kith::privacy {
 namespace {
-constexpr std::array scopes{"all", "quiz", "pairings", "leaderboards", "analytics"};
+// The scopes come from bot/core, where the rituals read them too.
+static_assert(std::string_view(InteractionRecorder::consent_scope) == consent_analytics);
 
 bool known_scope(const std::string& s) {
-  return std::find(scopes.begin(), scopes.end(), s) != scopes.end();
+  return std::find(consent_scopes.begin(), consent_scopes.end(), s) != consent_scopes.end();
 }
 
-std::string scope_list() {
+std::string scope_list(const char* separator) {
   std::string list;
-  for (const auto* s : scopes) list += (list.empty() ? "" : ", ") + std::string(s);
+  for (const auto* s : consent_scopes) list += (list.empty() ? "" : separator) + std::string(s);
   return list;
 }
 }  // namespace
@@ -32,10 +34,10 @@ std::vector<ScheduledJob> PrivacyRitual::jobs() const {
 }
 
 std::vector<CommandHelp> PrivacyRitual::commands() const {
-  return {{"optout [" + std::string("all|quiz|pairings|leaderboards|analytics") + "]",
-           "stop taking part (\"all\" also erases everything Kith stored about you)"},
-          {"optin <what>", "take part again"},
-          {"privacy whatdoyouknow", "everything Kith stores about you, privately"}};
+  return {
+      {"optout [" + scope_list("|") + "]", "stop taking part (\"all\" also erases everything Kith stored about you)"},
+      {"optin <what>", "take part again"},
+      {"privacy whatdoyouknow", "everything Kith stores about you, privately"}};
 }
 
 bool PrivacyRitual::handles(const std::string& word) const {
@@ -96,7 +98,7 @@ void PrivacyRitual::on_event(const Event& event, RitualContext& ctx) {
                      .text("I can't opt you ")
                      .text(word == "optout" ? "out of " : "in to ")
                      .code(scope)
-                     .text(". Choose one of: " + scope_list() + "."));
+                     .text(". Choose one of: " + scope_list(", ") + "."));
   }
   consent_.set(command->user, scope, word == "optout");
   if (word == "optin") {

@@ -4,6 +4,9 @@
 #include "bot/privacy/interaction_recorder.hpp"
 #include "bot/privacy/privacy_ritual.hpp"
 #include "bot/privacy/tie_index.hpp"
+#include "bot/rituals/pairing/pairing_ritual.hpp"
+#include "bot/rituals/quiz/quiz_ritual.hpp"
+#include "bot/rituals/recognition/recognition_ritual.hpp"
 #include "support/ritual_harness.hpp"
 #include "support/temp_dir.hpp"
 
@@ -172,4 +175,78 @@ TEST_CASE("the tie index counts interactions among the people asked since a time
   const auto ties = index.ties_among({alice, bob, carol}, utc(2026, 3, 1));
   const std::map<std::pair<UserId, UserId>, int> expected{{{alice, bob}, 2}, {{alice, carol}, 1}};
   CHECK(ties == expected);
+}
+
+// The scopes `kith optout` sets are the ones the rituals read.
+static_assert(std::string_view(rituals::QuizRitual::consent_scope) == consent_quiz);
+static_assert(std::string_view(rituals::PairingRitual::consent_scope) == consent_pairings);
+static_assert(std::string_view(rituals::RecognitionRitual::leaderboard_scope) == consent_leaderboards);
+static_assert(std::string_view(privacy::InteractionRecorder::consent_scope) == consent_analytics);
+
+namespace {
+/// The privacy ritual with the quiz and recognition, as Kith runs them: people opt out by talking
+/// to Kith, and the rituals see the choice.
+struct OptingOut : test::RitualHarness {
+  OptingOut()
+      : pseudonymizer(privacy::Pseudonymizer::Key{1, 2, 3}),
+        privacy_ritual({30, "UTC"}, pseudonymizer, stores.consent, stores.interactions, stores.org,
+                       {&stores.recognitions}),
+        quiz({}, stores.quiz, stores.consent, stores.org, interactions),
+        recognition({}, stores.recognitions, stores.consent, stores.org, interactions) {
+    for (const auto* name : {"alice", "bob", "carol", "dan", "erin"}) add_person(name);  // all with a photo
+    add_person("kith", true);
+    rituals = {&privacy_ritual, &quiz, &recognition};
+  }
+  /// "@kith <text>" from `who` in channel c1.
+  void say(const std::string& who, const std::string& text) {
+    apply({message_event("m" + std::to_string(++n), who, "@kith " + text, {"kith"}, clock.now())});
+  }
+  /// Asks for a quiz round; true when one was posted, which is then closed on its timeout.
+  bool quiz_round(const std::string& who) {
+    const auto before = messenger.messages.size();
+    say(who, "quiz");
+    const bool asked = messenger.messages.size() > before && messenger.messages.back().avatar_of.has_value();
+    clock.advance(std::chrono::minutes(11));
+    quiz.on_tick(ctx);
+    return asked;
+  }
+  std::string leaderboard() {
+    say("erin", "leaderboard week");
+    return posted().back();
+  }
+  privacy::Pseudonymizer pseudonymizer;
+  privacy::PrivacyRitual privacy_ritual;
+  rituals::QuizRitual quiz;
+  rituals::RecognitionRitual recognition;
+  int n = 0;
+};
+}  // namespace
+
+TEST_CASE("kith optout quiz takes a person out of the quiz pool, kith optin quiz brings them back") {
+  OptingOut o;
+  REQUIRE(o.quiz_round("alice"));  // five people with a photo: just enough
+  o.say("bob", "optout quiz");
+  CHECK(o.told("bob").back() == "Done: you are opted out of quiz.");
+  CHECK_FALSE(o.quiz_round("alice"));
+  CHECK_THAT(o.told("alice").back(), Catch::Contains("at least 5") && Catch::Contains("there are 4"));
+  o.say("bob", "optin quiz");
+  CHECK(o.told("bob").back() == "Welcome back! You take part in quiz again.");
+  CHECK(o.quiz_round("alice"));
+}
+
+TEST_CASE("kith optout leaderboards hides a person from leaderboards, kith optin leaderboards shows them again") {
+  OptingOut o;
+  const auto thank = [&](const std::string& id, const std::string& from, const std::string& to) {
+    o.apply({message_event(id, from, "thanks @" + to, {to}, o.clock.now())});
+  };
+  thank("t1", "alice", "bob");
+  thank("t2", "carol", "bob");
+  thank("t3", "dan", "carol");
+  CHECK(o.leaderboard() == "Recognition received, this week\n1. Bob — 2\n2. Carol — 1");
+  o.say("bob", "optout leaderboards");
+  CHECK(o.told("bob").back() == "Done: you are opted out of leaderboards.");
+  CHECK(o.leaderboard() == "Recognition received, this week\n1. Carol — 1");
+  o.say("bob", "optin leaderboards");
+  CHECK(o.told("bob").back() == "Welcome back! You take part in leaderboards again.");
+  CHECK(o.leaderboard() == "Recognition received, this week\n1. Bob — 2\n2. Carol — 1");
 }

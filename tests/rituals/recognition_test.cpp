@@ -1,10 +1,12 @@
 #include <catch2/catch.hpp>
+#include <set>
 
 #include "bot/rituals/recognition/kudos_parser.hpp"
 #include "bot/rituals/recognition/recognition_ritual.hpp"
 #include "bot/rituals/recognition/ring_detector.hpp"
 #include "support/markup_checks.hpp"
 #include "support/ritual_harness.hpp"
+#include "support/temp_dir.hpp"
 
 using namespace kith;
 using namespace kith::rituals;
@@ -13,8 +15,9 @@ using kith::test::utc;
 
 namespace {
 struct Recognising : test::RitualHarness {
-  explicit Recognising(RecognitionSettings settings = {}, TimePoint start = utc(2026, 11, 23, 9))
-      : test::RitualHarness(start),
+  explicit Recognising(RecognitionSettings settings = {}, TimePoint start = utc(2026, 11, 23, 9),
+                       const std::string& db = ":memory:")
+      : test::RitualHarness(start, db),
         ritual(make(std::move(settings)), stores.recognitions, stores.consent, stores.org, interactions) {
     for (const auto* name : {"alice", "bob", "carol", "dan", "erin", "frank"}) add_person(name);
     add_person("kith", true);
@@ -134,6 +137,35 @@ TEST_CASE("an edit that adds thanks to a plain message counts once") {
   CHECK(r.received("bob") == 1);
 }
 
+TEST_CASE("editing a counted message to thank someone else, or more people, counts nothing new") {
+  RecognitionSettings s;
+  s.daily_budget = 10;  // the budget is not what stops the edits
+  Recognising r(s);
+  const auto edit = [&](const std::string& key, const std::string& id, const std::string& text,
+                        const std::vector<std::string>& mentions) {
+    MessageEdited e{MessageId(id), ChannelId("c1"), ChannelKind::public_channel, UserId("u-alice"), text, {}};
+    for (const auto& m : mentions) e.mentions.emplace_back("u-" + m);
+    r.clock.advance(std::chrono::minutes(2));
+    r.apply({Event{key, r.clock.now(), e}});
+  };
+  r.thank("m1", "alice", "bob");
+  edit("edit:m1:1", "m1", "thanks @carol", {"carol"});  // Bob was the wrong person
+  edit("edit:m1:2", "m1", "thanks @bob and @dan", {"bob", "dan"});
+  r.apply({message_event("m2", "alice", "thanks @erin @frank", {"erin", "frank"}, r.clock.now())});
+  edit("edit:m2:1", "m2", "thanks @erin @frank @carol", {"erin", "frank", "carol"});
+  CHECK(r.received("bob") == 1);
+  CHECK(r.received("carol") == 0);
+  CHECK(r.received("dan") == 0);
+  CHECK(r.stored().size() == 3);
+  CHECK(r.stores.recognitions.given_since(UserId("u-alice"), TimePoint{}) == 3);
+  CHECK(r.interactions.recorded.size() == 3);
+  CHECK(r.messenger.reactions.size() == 3);
+  CHECK(r.told("alice").size() == 3);  // one budget note per counted recognition, nothing for the edits
+  // Another message of Alice's still counts.
+  r.thank("m3", "alice", "carol");
+  CHECK(r.received("carol") == 1);
+}
+
 TEST_CASE("removing a kudos reaction undoes its recognition, its analytics edge, and returns the budget") {
   Recognising r;
   const auto recognition_edges = [&] {
@@ -220,18 +252,36 @@ TEST_CASE("the daily budget resets at local midnight in New York, also on the DS
   CHECK(spend_budget(r, "d") == 5);
 }
 
-TEST_CASE("a reciprocal pair and a triangle far above normal are detected") {
+TEST_CASE("a reciprocal pair and a triangle far above normal are detected, a normal team's ties are not") {
   std::vector<Recognition> rs;
   const auto add = [&](const char* a, const char* b, int n) {
     for (int i = 0; i < n; ++i) rs.push_back(Recognition{"", UserId(a), UserId(b), ChannelId("c"), {}, 1, {}});
   };
-  // A normal team: everyone thanks a few colleagues once or twice.
+  // A normal team: everyone thanks a few colleagues once or twice, and thanks come back.
   const std::vector<const char*> team{"p1", "p2", "p3", "p4", "p5", "p6", "p7", "p8"};
   for (std::size_t i = 0; i < team.size(); ++i) {
     add(team[i], team[(i + 1) % team.size()], 1);
     add(team[i], team[(i + 3) % team.size()], 2);
   }
+  // Natural reciprocity: p1 <-> p2 and p5 <-> p6 (p2 -> p1 and p6 -> p5 close the pairs above).
+  add("p2", "p1", 2);
+  add("p6", "p5", 1);
+  // Natural triangles: p1 -> p2 -> p3 -> p1 and p4 -> p7 -> p2 -> p4 (the rest of each is above).
+  add("p3", "p1", 1);
+  add("p2", "p4", 1);
+  // Close collaborators: a pair and a triangle at the minimum count (4) but only 2x the median (2).
+  add("p4", "p8", 4);
+  add("p8", "p4", 4);
+  add("p3", "p5", 4);
+  add("p5", "p7", 4);
+  add("p7", "p3", 4);
   CHECK(detect_rings(rs).empty());
+  // With the minimum count alone, the close collaborators would be flagged: the median matters.
+  const auto at_minimum = detect_rings(rs, RingPolicy{4, 0});
+  REQUIRE(at_minimum.size() == 2);
+  std::set<std::set<UserId>> groups;
+  for (const auto& ring : at_minimum) groups.insert({ring.members.begin(), ring.members.end()});
+  CHECK(groups == std::set<std::set<UserId>>{{UserId("p4"), UserId("p8")}, {UserId("p3"), UserId("p5"), UserId("p7")}});
   add("a", "b", 9);
   add("b", "a", 8);
   add("x", "y", 7);
@@ -241,20 +291,29 @@ TEST_CASE("a reciprocal pair and a triangle far above normal are detected") {
   REQUIRE(rings.size() == 2);
   CHECK(rings[0].members == std::vector<UserId>{UserId("a"), UserId("b")});
   CHECK(rings[0].min_count == 8);
-  CHECK(rings[1].members.size() == 3);
+  CHECK(rings[1].members == std::vector<UserId>{UserId("x"), UserId("y"), UserId("z")});
+  CHECK(rings[1].min_count == 6);
 }
 
-TEST_CASE("ring alerts reach admins only, in private") {
+TEST_CASE("ring alerts reach admins only, in private, naming the constructed ring and not the team's triangle") {
   RecognitionSettings s;
   s.admins = {"frank"};
   s.daily_budget = 50;
   Recognising r(s);
-  // Ordinary recognitions set what is normal here.
-  r.thank("n1", "carol", "dan");
-  r.thank("n2", "dan", "erin");
-  r.thank("n3", "erin", "frank");
-  r.thank("n4", "frank", "carol");
-  r.thank("n5", "carol", "erin");
+  // Ordinary recognitions set what is normal here: a triangle Carol -> Dan -> Erin -> Carol, twice
+  // round, and thanks returned now and then (Carol <-> Erin, Dan <-> Frank).
+  int n = 0;
+  const auto thank = [&](const char* from, const char* to, int times) {
+    for (int i = 0; i < times; ++i) r.thank("n" + std::to_string(++n), from, to);
+  };
+  thank("carol", "dan", 2);
+  thank("dan", "erin", 2);
+  thank("erin", "carol", 2);
+  thank("carol", "erin", 1);
+  thank("frank", "carol", 1);
+  thank("dan", "frank", 1);
+  thank("frank", "dan", 1);
+  // Alice and Bob trade recognition, far more than anyone else.
   for (int i = 0; i < 6; ++i) {
     r.thank("ab" + std::to_string(i), "alice", "bob");
     r.thank("ba" + std::to_string(i), "bob", "alice");
@@ -264,7 +323,10 @@ TEST_CASE("ring alerts reach admins only, in private") {
   r.apply({message_event("q2", "frank", "@kith recognition rings", {"kith"}, r.clock.now())});
   const auto& last = r.messenger.messages.back();
   CHECK(std::holds_alternative<ToDirect>(last.to));
-  CHECK_THAT(last.text.plain(), Catch::Contains("Alice → Bob → Alice"));
+  CHECK(last.text.plain() ==
+        "Possible recognition trading in the last 30 days:\n• Alice → Bob → Alice (each at least 6 times)");
+  for (const auto* ordinary : {"Carol", "Dan", "Erin", "Frank"})
+    CHECK_THAT(last.text.plain(), !Catch::Contains(ordinary));
   for (const auto& p : r.posted()) CHECK_THAT(p, !Catch::Contains("trading"));
 }
 
@@ -501,4 +563,77 @@ TEST_CASE("a team leaderboard ranks the asker's team, recognised in any channel"
   r.slash("team:3", "frank", "leaderboard team", "c1");
   CHECK(r.told("frank") ==
         std::vector<std::string>{"I don't know which team you are in yet, so I can't show your team's leaderboard."});
+}
+
+TEST_CASE("the daily budget is kept across a restart and still renews at local midnight") {
+  test::TempDir dir;
+  const auto path = dir.file("k.db");
+  RecognitionSettings s;
+  s.time_zone = "Europe/Berlin";
+  {
+    Recognising r(s, utc(2026, 11, 23, 9), path);  // 10:00 in Berlin
+    for (int i = 0; i < 3; ++i) r.thank("a" + std::to_string(i), "alice", i % 2 ? "bob" : "carol");
+    REQUIRE(r.told("alice").back() == "Recognition for Carol recorded. You have 2 left today.");
+  }
+  Recognising after(s, utc(2026, 11, 23, 20), path);  // 21:00 in Berlin, the same day
+  after.thank("a0", "alice", "carol");                // redelivered after the restart: counts nothing
+  CHECK(after.told("alice").empty());
+  CHECK(spend_budget(after, "b") == 2);
+  CHECK(after.told("alice") == std::vector<std::string>{
+                                   "Recognition for Carol recorded. You have 1 left today.",
+                                   "Recognition for Bob recorded. You have 0 left today.",
+                                   "You've used all 5 recognitions for today. Your budget renews at midnight.",
+                                   "You've used all 5 recognitions for today. Your budget renews at midnight.",
+                                   "You've used all 5 recognitions for today. Your budget renews at midnight.",
+                                   "You've used all 5 recognitions for today. Your budget renews at midnight.",
+                                   "You've used all 5 recognitions for today. Your budget renews at midnight.",
+                               });
+  after.clock.set(utc(2026, 11, 23, 23, 1));  // 00:01 in Berlin on the 24th
+  CHECK(spend_budget(after, "c") == 5);
+}
+
+TEST_CASE("the recap spotlight does not repeat within five recaps when Kith restarts between them") {
+  test::TempDir dir;
+  const auto path = dir.file("k.db");
+  RecognitionSettings s;
+  s.recap_channel = "c-general";
+  s.daily_budget = 100;
+  auto week_start = utc(2026, 11, 23, 9);
+  std::vector<UserId> spotlit;
+  for (int week = 0; week < 5; ++week, week_start += std::chrono::days(7)) {
+    // A fresh start every week, with the same seeded random source: only the stored history can
+    // keep the spotlight from falling on the same person again.
+    Recognising r(s, week_start, path);
+    int n = 0;
+    for (const auto* who : {"bob", "carol", "dan", "erin", "frank"}) {
+      r.thank("w" + std::to_string(week) + "-" + std::to_string(n++), "alice", who);
+    }
+    r.ritual.on_job("weekly-recap", r.clock.now() + std::chrono::hours(1), r.ctx);
+    const auto chosen = r.stores.recognitions.recent_spotlights(1).at(0);
+    CHECK_THAT(r.posted().back(), Catch::Contains("Spotlight: @" + r.stores.directory.profile(chosen)->display_name));
+    spotlit.push_back(chosen);
+  }
+  std::sort(spotlit.begin(), spotlit.end());
+  CHECK(std::unique(spotlit.begin(), spotlit.end()) == spotlit.end());  // five different people
+}
+
+TEST_CASE("a kudos reaction taken back after a restart is undone and returns the budget") {
+  test::TempDir dir;
+  const auto path = dir.file("k.db");
+  {
+    Recognising r({}, utc(2026, 11, 23, 9), path);
+    ReactionAdded added{MessageId("m9"), ChannelId("c1"), UserId("u-alice"), "taco", UserId("u-bob")};
+    r.apply({Event{"reaction:m9:alice:taco", r.clock.now(), added}});
+    r.thank("m1", "carol", "bob");
+    REQUIRE(r.received("bob") == 2);
+  }
+  Recognising after({}, utc(2026, 11, 23, 11), path);
+  ReactionRemoved removed{MessageId("m9"), ChannelId("c1"), UserId("u-alice"), "taco", UserId("u-bob")};
+  after.apply({Event{"unreaction:m9:alice:taco", after.clock.now(), removed}});
+  CHECK(after.received("bob") == 1);
+  CHECK(after.stored().at(0).giver == UserId("u-carol"));  // Carol's thanks still counts
+  CHECK(after.stores.recognitions.given_since(UserId("u-alice"), TimePoint{}) == 0);
+  CHECK(after.told("alice") ==
+        std::vector<std::string>{"You took your recognition back; it no longer counts and your budget has it again."});
+  CHECK(spend_budget(after, "x") == 5);  // the whole budget again
 }

@@ -34,7 +34,9 @@ class RecordingInteractionLog final : public InteractionLog {
 };
 
 struct RitualHarness {
-  explicit RitualHarness(TimePoint start = utc(2026, 11, 23, 9)) : clock(start) {}
+  /// `db`: a database file, to start again on the same data (a restart); in memory by default.
+  explicit RitualHarness(TimePoint start = utc(2026, 11, 23, 9), const std::string& db = ":memory:")
+      : stores(db), clock(start) {}
 
   void add_person(const std::string& username, bool is_bot = false, bool avatar = true) {
     stores.directory.upsert_profile(
@@ -71,7 +73,7 @@ struct RitualHarness {
     return texts;
   }
 
-  storage::SqliteStores stores{":memory:"};
+  storage::SqliteStores stores;
   FakeClock clock;
   SeededRandom random{7};
   RecordingMessenger messenger;

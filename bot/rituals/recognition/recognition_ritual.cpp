@@ -74,14 +74,15 @@ void RecognitionRitual::tell(const std::string& key, const UserId& user, const C
 void RecognitionRitual::on_event(const Event& event, RitualContext& ctx) {
   if (!settings_.enabled) return;
   if (const auto* message = std::get_if<MessagePosted>(&event.body)) {
-    on_message(event, *message, ctx);
+    on_message(event, *message, ctx, false);
   } else if (const auto* edited = std::get_if<MessageEdited>(&event.body)) {
-    // An edit may add a recognition the original lacked; keys make sure nothing counts twice.
+    // An edit may add a recognition the original lacked, but one of a message that already counted
+    // counts nothing new, whomever it thanks now ("thanks @bob" edited into "thanks @carol").
     // A command's edit is not read again: the command counted under its own key.
     if (said_to_kith(*edited, ctx)) return;
     MessagePosted as_posted{edited->id,       edited->channel, edited->channel_kind, edited->author, edited->text,
                             edited->mentions, std::nullopt,    std::nullopt,         false};
-    on_message(event, as_posted, ctx);
+    on_message(event, as_posted, ctx, true);
   } else if (const auto* command = std::get_if<CommandInvoked>(&event.body)) {
     on_command(event, *command, ctx);
   } else if (const auto* reaction = std::get_if<ReactionAdded>(&event.body)) {
@@ -105,10 +106,22 @@ void RecognitionRitual::on_event(const Event& event, RitualContext& ctx) {
   }
 }
 
-void RecognitionRitual::on_message(const Event& event, const MessagePosted& message, RitualContext& ctx) {
+bool RecognitionRitual::message_counted(const MessageId& message, const ChannelId& channel, TimePoint at) {
+  // Keys are "message:<id>:<receiver>"; the receivers may have changed since, so look for any key of
+  // this message. The store has no lookup by key prefix: scan the channel's recognitions (kept for
+  // the retention period only), a day past the edit in case the edit's time is a little early.
+  const auto prefix = "message:" + message.str() + ":";
+  for (const auto& r : store_.between(TimePoint{}, at + std::chrono::days(1), channel)) {
+    if (r.source_key.starts_with(prefix)) return true;
+  }
+  return false;
+}
+
+void RecognitionRitual::on_message(const Event& event, const MessagePosted& message, RitualContext& ctx, bool edited) {
   if (message.mentions.empty()) return;
   const auto intent = parse_kudos(message.text, settings_.thanks_words, settings_.emoji);
   if (!intent.gives) return;
+  if (edited && message_counted(message.id, message.channel, event.at)) return;
   std::vector<UserId> receivers;
   for (const auto& m : message.mentions) {
     if (m != ctx.self && std::find(receivers.begin(), receivers.end(), m) == receivers.end()) receivers.push_back(m);

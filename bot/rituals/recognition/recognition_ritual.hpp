@@ -28,7 +28,7 @@ class RecognitionRitual final : public Ritual, public CommandProvider {
   [[nodiscard]] bool handles(const std::string& word) const override;
 
   /// The consent scope that hides a person from leaderboards and recaps.
-  static constexpr const char* leaderboard_scope = "leaderboards";
+  static constexpr const char* leaderboard_scope = consent_leaderboards;
 
  private:
   struct Attempt {
@@ -40,7 +40,10 @@ class RecognitionRitual final : public Ritual, public CommandProvider {
     std::vector<std::string> values;
     std::string event_key;
   };
-  void on_message(const Event& event, const MessagePosted& message, RitualContext& ctx);
+  /// `edited`: the message's edit, which counts only when the message has not counted before.
+  void on_message(const Event& event, const MessagePosted& message, RitualContext& ctx, bool edited);
+  /// Whether `message` in `channel` already produced a recognition (for any receiver).
+  [[nodiscard]] bool message_counted(const MessageId& message, const ChannelId& channel, TimePoint at);
   void on_command(const Event& event, const CommandInvoked& command, RitualContext& ctx);
   void give(const Attempt& attempt, TimePoint at, RitualContext& ctx);
   void leaderboard(const Event& event, const CommandInvoked& command, const std::string& args, RitualContext& ctx);
