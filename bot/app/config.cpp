@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "bot/core/schedule.hpp"
+#include "bot/net/http_server.hpp"
 
 namespace kith::app {
 namespace {
@@ -76,7 +77,7 @@ rituals::RecognitionSettings read_recognition(TomlReader r, const BotConfig& bot
   return c;
 }
 
-rituals::QuizSettings read_quiz(TomlReader r, const std::string& file, const BotConfig& bot) {
+rituals::QuizSettings read_quiz(TomlReader r, const BotConfig& bot) {
   rituals::QuizSettings c;
   c.enabled = r.boolean("enabled", c.enabled);
   c.opt_in = r.choice("participation", "opt-out", {"opt-out", "opt-in"}) == "opt-in";
@@ -84,7 +85,7 @@ rituals::QuizSettings read_quiz(TomlReader r, const std::string& file, const Bot
   c.answer_window = std::chrono::minutes(r.integer("answer_minutes", c.answer_window.count(), 1, 24 * 60));
   c.time_zone = bot.time_zone;
   for (const auto* table : r.tables("schedule")) {
-    TomlReader s(table, file, "quiz.schedule");
+    auto s = r.child(table, "quiz.schedule");
     rituals::QuizSchedule schedule;
     schedule.channel = s.string("channel", "");
     if (schedule.channel.empty()) s.fail("channel", "each [[quiz.schedule]] needs the id of the channel to quiz");
@@ -98,7 +99,7 @@ rituals::QuizSettings read_quiz(TomlReader r, const std::string& file, const Bot
   return c;
 }
 
-rituals::DigestSettings read_digest(TomlReader r, const std::string& file, const BotConfig& bot) {
+rituals::DigestSettings read_digest(TomlReader r, const BotConfig& bot) {
   rituals::DigestSettings c;
   c.enabled = r.boolean("enabled", c.enabled);
   c.weekday = r.weekday("weekday", "monday");
@@ -106,7 +107,7 @@ rituals::DigestSettings read_digest(TomlReader r, const std::string& file, const
   c.time_zone = bot.time_zone;
   c.admins = bot.admins;
   if (const auto* zones = r.table("team_timezones")) {
-    TomlReader z(zones, file, "digest.team_timezones");
+    auto z = r.child(zones, "digest.team_timezones");
     for (const auto& [key, node] : *zones) {
       (void)node;
       const std::string team(key.str());
@@ -121,7 +122,7 @@ rituals::DigestSettings read_digest(TomlReader r, const std::string& file, const
   return c;
 }
 
-rituals::PairingSettings read_pairings(TomlReader r, const std::string& file, const BotConfig& bot) {
+rituals::PairingSettings read_pairings(TomlReader r, const BotConfig& bot) {
   rituals::PairingSettings c;
   c.enabled = r.boolean("enabled", c.enabled);
   c.time_zone = bot.time_zone;
@@ -137,7 +138,7 @@ rituals::PairingSettings read_pairings(TomlReader r, const std::string& file, co
   c.onboarding_recent_days = static_cast<int>(r.integer("onboarding_recent_days", c.onboarding_recent_days, 0, 365));
   c.onboarding_time = std::chrono::minutes(r.time_of_day("onboarding_time", "10:00"));
   for (const auto* table : r.tables("program")) {
-    TomlReader s(table, file, "pairings.program");
+    auto s = r.child(table, "pairings.program");
     rituals::PairingProgram p;
     p.name = s.string("name", "");
     if (p.name.empty() || p.name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-_") != std::string::npos) {
@@ -179,7 +180,11 @@ MattermostConfig read_mattermost(TomlReader r) {
   require_url(r, "url", c.url);
   c.token_file = r.string("token_file", "");
   c.listen = r.string("listen", c.listen);
-  if (c.listen.find(':') == std::string::npos) r.fail("listen", "expected \"address:port\", got \"" + c.listen + "\"");
+  std::string host;
+  unsigned short port = 0;
+  if (!net::split_host_port(c.listen, host, port)) {
+    r.fail("listen", "expected \"address:port\" with a port from 0 to 65535, got \"" + c.listen + "\"");
+  }
   c.public_url = r.string("public_url", "");
   if (!c.public_url.empty()) require_url(r, "public_url", c.public_url);
   c.command_token_files = r.strings("command_token_files", {});
@@ -205,7 +210,7 @@ MatrixConfig read_matrix(TomlReader r) {
 }
 }  // namespace
 
-Config parse_config(const std::string& text, const std::string& name) {
+Config parse_config(const std::string& text, const std::string& name, std::set<std::string>* keys_asked) {
   toml::table root;
   try {
     root = toml::parse(text, name);
@@ -216,15 +221,16 @@ Config parse_config(const std::string& text, const std::string& name) {
   }
   Config config;
   config.source = name;
-  TomlReader top(&root, name, "top level");
-  config.bot = read_bot(TomlReader(top.table("bot"), name, "bot"));
-  config.privacy = read_privacy(TomlReader(top.table("privacy"), name, "privacy"));
-  config.recognition = read_recognition(TomlReader(top.table("recognition"), name, "recognition"), config.bot);
-  config.quiz = read_quiz(TomlReader(top.table("quiz"), name, "quiz"), name, config.bot);
-  config.digest = read_digest(TomlReader(top.table("digest"), name, "digest"), name, config.bot);
-  config.pairings = read_pairings(TomlReader(top.table("pairings"), name, "pairings"), name, config.bot);
-  if (const auto* t = top.table("mattermost")) config.mattermost = read_mattermost(TomlReader(t, name, "mattermost"));
-  if (const auto* t = top.table("matrix")) config.matrix = read_matrix(TomlReader(t, name, "matrix"));
+  TomlReader top(&root, name, "top level", keys_asked);
+  const auto section = [&top](const std::string& key) { return top.child(top.table(key), key); };
+  config.bot = read_bot(section("bot"));
+  config.privacy = read_privacy(section("privacy"));
+  config.recognition = read_recognition(section("recognition"), config.bot);
+  config.quiz = read_quiz(section("quiz"), config.bot);
+  config.digest = read_digest(section("digest"), config.bot);
+  config.pairings = read_pairings(section("pairings"), config.bot);
+  if (const auto* t = top.table("mattermost")) config.mattermost = read_mattermost(top.child(t, "mattermost"));
+  if (const auto* t = top.table("matrix")) config.matrix = read_matrix(top.child(t, "matrix"));
   top.reject_unknown_keys();
   if (config.bot.adapter == "mattermost" && !config.mattermost) {
     top.fail("bot", "adapter = \"mattermost\" needs a [mattermost] section");

@@ -3,6 +3,7 @@
 // Every key, its default and its meaning are documented in config/kith.example.toml.
 #include <cstdint>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -64,8 +65,10 @@ struct Config {
 /// Parses and validates `path`. Throws ConfigError whose message names the file, the line and
 /// column where the parser gives them, the section and key, what was expected and what was found.
 [[nodiscard]] Config load_config(const std::string& path);
-/// The same, from TOML text (`name` is used in messages).
-[[nodiscard]] Config parse_config(const std::string& text, const std::string& name);
+/// The same, from TOML text (`name` is used in messages). When `keys_asked` is given, every key
+/// the loader looks up is added to it as "[section] key" (see TomlReader), present in the file or not.
+[[nodiscard]] Config parse_config(const std::string& text, const std::string& name,
+                                  std::set<std::string>* keys_asked = nullptr);
 /// The configuration `kith demo` runs with: shell adapter, SQLite in `data_dir`.
 [[nodiscard]] Config demo_config(const std::string& data_dir);
 

@@ -3,6 +3,8 @@
 #include <toml++/toml.h>
 
 #include <algorithm>
+#include <cstdio>
+#include <sstream>
 
 namespace kith::app {
 namespace {
@@ -17,10 +19,26 @@ std::string type_name(const toml::node& node) {
     default: return "a date or time";
   }
 }
+
+/// 0.15, 100, 1e-05: as short as the value allows, unlike std::to_string's "100.000000".
+std::string number_text(double value) {
+  std::ostringstream out;
+  out << value;
+  return out.str();
+}
 }  // namespace
 
-TomlReader::TomlReader(const toml::table* table, std::string file, std::string section)
-    : table_(table), file_(std::move(file)), section_(std::move(section)) {}
+TomlReader::TomlReader(const toml::table* table, std::string file, std::string section, std::set<std::string>* asked)
+    : table_(table), file_(std::move(file)), section_(std::move(section)), asked_(asked) {}
+
+TomlReader TomlReader::child(const toml::table* table, std::string section) const {
+  return TomlReader(table, file_, std::move(section), asked_);
+}
+
+void TomlReader::use(const std::string& key) {
+  used_.insert(key);
+  if (asked_) asked_->insert("[" + section_ + "] " + key);
+}
 
 void TomlReader::fail(const std::string& key, const std::string& problem) const {
   const toml::node* node = table_ ? table_->get(key) : nullptr;
@@ -35,7 +53,7 @@ std::string TomlReader::string(const std::string& key, const std::string& fallba
 }
 
 std::optional<std::string> TomlReader::optional_string(const std::string& key) {
-  used_.insert(key);
+  use(key);
   const toml::node* node = table_ ? table_->get(key) : nullptr;
   if (!node) return std::nullopt;
   if (const auto* s = node->as_string()) return s->get();
@@ -43,7 +61,7 @@ std::optional<std::string> TomlReader::optional_string(const std::string& key) {
 }
 
 std::int64_t TomlReader::integer(const std::string& key, std::int64_t fallback, std::int64_t min, std::int64_t max) {
-  used_.insert(key);
+  use(key);
   const toml::node* node = table_ ? table_->get(key) : nullptr;
   if (!node) return fallback;
   const auto* i = node->as_integer();
@@ -57,7 +75,7 @@ std::int64_t TomlReader::integer(const std::string& key, std::int64_t fallback, 
 }
 
 double TomlReader::real(const std::string& key, double fallback, double min, double max) {
-  used_.insert(key);
+  use(key);
   const toml::node* node = table_ ? table_->get(key) : nullptr;
   if (!node) return fallback;
   double value = 0;
@@ -69,14 +87,13 @@ double TomlReader::real(const std::string& key, double fallback, double min, dou
     fail(key, "expected a number, got " + type_name(*node));
   }
   if (value < min || value > max) {
-    fail(key, "expected a number from " + std::to_string(min) + " to " + std::to_string(max) + ", got " +
-                  std::to_string(value));
+    fail(key, "expected a number from " + number_text(min) + " to " + number_text(max) + ", got " + number_text(value));
   }
   return value;
 }
 
 bool TomlReader::boolean(const std::string& key, bool fallback) {
-  used_.insert(key);
+  use(key);
   const toml::node* node = table_ ? table_->get(key) : nullptr;
   if (!node) return fallback;
   if (const auto* b = node->as_boolean()) return b->get();
@@ -84,7 +101,7 @@ bool TomlReader::boolean(const std::string& key, bool fallback) {
 }
 
 std::vector<std::string> TomlReader::strings(const std::string& key, const std::vector<std::string>& fallback) {
-  used_.insert(key);
+  use(key);
   const toml::node* node = table_ ? table_->get(key) : nullptr;
   if (!node) return fallback;
   const auto* array = node->as_array();
@@ -130,22 +147,23 @@ std::chrono::weekday TomlReader::weekday(const std::string& key, const std::stri
 }
 
 std::vector<const toml::table*> TomlReader::tables(const std::string& key) {
-  used_.insert(key);
+  use(key);
   const toml::node* node = table_ ? table_->get(key) : nullptr;
   if (!node) return {};
   const auto* array = node->as_array();
-  if (!array) fail(key, "expected an array of tables ([[" + section_ + "." + key + "]]), got " + type_name(*node));
+  const std::string expected = "expected an array of tables ([[" + section_ + "." + key + "]])";
+  if (!array) fail(key, expected + ", got " + type_name(*node));
   std::vector<const toml::table*> result;
   for (const auto& element : *array) {
     const auto* t = element.as_table();
-    if (!t) fail(key, "expected an array of tables, but an element is " + type_name(element));
+    if (!t) fail(key, expected + ", but an element is " + type_name(element));
     result.push_back(t);
   }
   return result;
 }
 
 const toml::table* TomlReader::table(const std::string& key) {
-  used_.insert(key);
+  use(key);
   const toml::node* node = table_ ? table_->get(key) : nullptr;
   if (!node) return nullptr;
   const auto* t = node->as_table();

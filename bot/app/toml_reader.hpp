@@ -26,7 +26,13 @@ class ConfigError : public std::runtime_error {
 class TomlReader {
  public:
   /// `table` may be null (the section is absent): every read then yields its default.
-  TomlReader(const toml::table* table, std::string file, std::string section);
+  /// When `asked` is given, every key any read asks for is added to it as "[section] key", whether
+  /// or not the file has it (the test of the example file compares them with what it documents).
+  TomlReader(const toml::table* table, std::string file, std::string section, std::set<std::string>* asked = nullptr);
+
+  /// A reader for a table inside this one (a nested table or an element of an array of tables),
+  /// reporting errors as `section` in the same file and recording asked keys in the same set.
+  [[nodiscard]] TomlReader child(const toml::table* table, std::string section) const;
 
   std::string string(const std::string& key, const std::string& fallback);
   std::optional<std::string> optional_string(const std::string& key);
@@ -52,10 +58,13 @@ class TomlReader {
   [[noreturn]] void fail(const std::string& key, const std::string& problem) const;
 
  private:
+  void use(const std::string& key);
+
   const toml::table* table_;
   std::string file_;
   std::string section_;
   std::set<std::string> used_;
+  std::set<std::string>* asked_;
 };
 
 }  // namespace kith::app

@@ -1,11 +1,17 @@
 #include <catch2/catch.hpp>
 
-#include "bot/app/config.hpp"
-#include "bot/app/secret.hpp"
-#include "support/temp_dir.hpp"
+#include <toml++/toml.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
+#include <iterator>
+#include <set>
+
+#include "bot/app/config.hpp"
+#include "bot/app/run_command.hpp"
+#include "bot/app/secret.hpp"
+#include "support/temp_dir.hpp"
 
 using namespace kith::app;
 
@@ -18,13 +24,96 @@ std::string error_of(const std::string& text) {
   }
   return "(accepted)";
 }
+
+const std::string example_path = std::string(KITH_SOURCE_DIR) + "/config/kith.example.toml";
+
+/// The example file with its optional sections switched on. As its header says, such a section
+/// runs from a line "# [name]" or "# [[name]]" to the next blank line and is used by removing the
+/// "# " in front of each of its lines; its own comments ("# # …") stay comments.
+std::string uncommented_example() {
+  std::ifstream in(example_path);
+  REQUIRE(in);
+  std::string text;
+  bool in_section = false;
+  for (std::string line; std::getline(in, line);) {
+    if (line.starts_with("# [")) in_section = true;
+    if (line.empty()) in_section = false;
+    if (in_section) {
+      INFO("a line of a commented-out section: " << line);
+      REQUIRE(line.starts_with("# "));
+      line.erase(0, 2);
+    }
+    text += line + "\n";
+  }
+  return text;
+}
+
+/// Every key in a TOML document as "[section] key", the way TomlReader records the keys it is asked for.
+void collect_keys(const toml::table& table, const std::string& section, std::set<std::string>& keys) {
+  for (const auto& [key, node] : table) {
+    const std::string name(key.str());
+    keys.insert("[" + section + "] " + name);
+    const std::string inner = section == "top level" ? name : section + "." + name;
+    if (const auto* t = node.as_table()) collect_keys(*t, inner, keys);
+    if (const auto* array = node.as_array()) {
+      for (const auto& element : *array) {
+        if (const auto* t = element.as_table()) collect_keys(*t, inner, keys);
+      }
+    }
+  }
+}
+
+std::vector<std::string> missing_from(const std::set<std::string>& keys, const std::set<std::string>& from) {
+  std::vector<std::string> missing;
+  std::set_difference(keys.begin(), keys.end(), from.begin(), from.end(), std::back_inserter(missing));
+  return missing;
+}
 }  // namespace
 
 TEST_CASE("the documented example configuration is accepted") {
-  const auto config = load_config(std::string(KITH_SOURCE_DIR) + "/config/kith.example.toml");
+  const auto config = load_config(example_path);
   CHECK(config.bot.name == "kith");
   CHECK(config.privacy.min_group_size == 5);
   CHECK(config.privacy.retention_days == 182);
+  CHECK_FALSE(config.mattermost);
+  CHECK(config.quiz.schedules.empty());
+}
+
+TEST_CASE("the example with its optional sections uncommented is accepted by check-config") {
+  kith::test::TempDir dir;
+  const auto path = dir.file("kith.toml");
+  { std::ofstream(path) << uncommented_example(); }
+  CHECK(check_config(path) == exit_ok);
+  const auto config = load_config(path);
+  REQUIRE(config.mattermost);
+  CHECK(config.mattermost->url == "https://chat.example.org");
+  CHECK(config.mattermost->public_url == "http://kith.internal:8066");
+  CHECK(config.mattermost->command_token_files == std::vector<std::string>{"/etc/kith/slash-command.token"});
+  REQUIRE(config.matrix);
+  CHECK(config.matrix->user_id == "@kith:example.org");
+  CHECK(config.matrix->messages_per_second == 0.15);
+  REQUIRE(config.quiz.schedules.size() == 1);
+  CHECK(config.quiz.schedules[0].channel == "CHANNEL_ID");
+  CHECK(config.digest.team_time_zones.at("sales-us") == "America/New_York");
+  CHECK(config.digest.team_time_zones.at("apac") == "Asia/Singapore");
+  REQUIRE(config.pairings.programs.size() == 1);
+  CHECK(config.pairings.programs[0].name == "coffee");
+  CHECK(config.pairings.programs[0].catch_up_hours == 12);
+}
+
+TEST_CASE("the example documents every key the loader reads") {
+  const auto text = uncommented_example();
+  std::set<std::string> asked;
+  (void)parse_config(text, "kith.example.toml", &asked);
+  std::set<std::string> documented;
+  collect_keys(toml::parse(text), "top level", documented);
+  CHECK(asked.contains("[pairings.program] catch_up_hours"));
+  CHECK(asked.contains("[matrix] messages_per_second"));
+  // A key config.cpp reads that the example lacks:
+  CHECK(missing_from(asked, documented) == std::vector<std::string>{});
+  // A key in the example that nothing reads (unknown keys are refused, so this only fails if the
+  // keys asked for are not recorded):
+  CHECK(missing_from(documented, asked) == std::vector<std::string>{});
 }
 
 TEST_CASE("an empty file gives every default") {
@@ -172,4 +261,102 @@ TEST_CASE("pairing programs: defaults, every option carried through, several pro
   CHECK_THAT(error_of(program + program), Catch::Contains("two programs are called \"coffee\""));
   CHECK_THAT(error_of("[pairings]\nonboarding_intros = 21\n"),
              Catch::Contains("[pairings] onboarding_intros: expected an integer from 1 to 20, got 21"));
+}
+
+TEST_CASE("a number out of range names the key, the range and the value") {
+  CHECK(error_of("[privacy]\nlaplace_epsilon = 150\n") ==
+        "kith.toml:2:19: [privacy] laplace_epsilon: expected a number from 0 to 100, got 150");
+  CHECK(error_of("[privacy]\nlaplace_epsilon = -0.5\n") ==
+        "kith.toml:2:19: [privacy] laplace_epsilon: expected a number from 0 to 100, got -0.5");
+  CHECK(error_of("[privacy]\nlaplace_epsilon = \"none\"\n") ==
+        "kith.toml:2:19: [privacy] laplace_epsilon: expected a number, got a string");
+  const std::string matrix = "[matrix]\nhomeserver = \"https://m.org\"\nuser_id = \"@kith:m.org\"\n";
+  CHECK(error_of(matrix + "messages_per_second = 0\n") ==
+        "kith.toml:4:23: [matrix] messages_per_second: expected a number from 0.01 to 1000, got 0");
+  CHECK(error_of(matrix + "messages_per_second = 1500.5\n") ==
+        "kith.toml:4:23: [matrix] messages_per_second: expected a number from 0.01 to 1000, got 1500.5");
+  CHECK(error_of(matrix + "messages_per_second = 2\n") == "(accepted)");
+}
+
+TEST_CASE("a value that should be an array of strings says so") {
+  CHECK(error_of("[bot]\nadmins = \"ada\"\n") ==
+        "kith.toml:2:10: [bot] admins: expected an array of strings, got a string");
+  CHECK(error_of("[recognition]\nthanks_words = [\"thanks\", 5]\n") ==
+        "kith.toml:2:16: [recognition] thanks_words: expected an array of strings, but an element is an integer");
+}
+
+TEST_CASE("a value that should be an array of tables says so") {
+  CHECK(error_of("[quiz]\nschedule = \"daily\"\n") ==
+        "kith.toml:2:12: [quiz] schedule: expected an array of tables ([[quiz.schedule]]), got a string");
+  CHECK(error_of("[quiz]\nschedule = { channel = \"c\" }\n") ==
+        "kith.toml:2:12: [quiz] schedule: expected an array of tables ([[quiz.schedule]]), got a table");
+  CHECK(error_of("[pairings]\nprogram = [1]\n") ==
+        "kith.toml:2:11: [pairings] program: expected an array of tables ([[pairings.program]]), but an element is "
+        "an integer");
+}
+
+TEST_CASE("a value that should be a table says so") {
+  CHECK(error_of("bot = \"kith\"\n") == "kith.toml:1:7: [top level] bot: expected a table, got a string");
+  CHECK(error_of("[[privacy]]\nmin_group_size = 5\n") ==
+        "kith.toml:1:1: [top level] privacy: expected a table, got an array");
+  CHECK(error_of("[digest]\nteam_timezones = \"Europe/Berlin\"\n") ==
+        "kith.toml:2:18: [digest] team_timezones: expected a table, got a string");
+}
+
+TEST_CASE("the bot's name must not be empty") {
+  CHECK(error_of("[bot]\nname = \"\"\n") == "kith.toml:2:8: [bot] name: must not be empty");
+}
+
+TEST_CASE("[mattermost] listen needs a port and public_url a URL") {
+  const std::string mattermost = "[mattermost]\nurl = \"https://c.org\"\n";
+  const auto listen_error = [](const std::string& value) {
+    return "kith.toml:3:10: [mattermost] listen: expected \"address:port\" with a port from 0 to 65535, got \"" +
+           value + "\"";
+  };
+  for (const std::string value : {"127.0.0.1", "127.0.0.1:", "localhost:http", "127.0.0.1:70000", ":8066"}) {
+    CHECK(error_of(mattermost + "listen = \"" + value + "\"\n") == listen_error(value));
+  }
+  CHECK(error_of(mattermost + "listen = \"[::1]:8066\"\n") == "(accepted)");
+  CHECK(error_of(mattermost + "public_url = \"kith.internal:8066\"\n") ==
+        "kith.toml:3:14: [mattermost] public_url: expected an http:// or https:// URL, got \"kith.internal:8066\"");
+  CHECK(error_of(mattermost + "public_url = \"https://kith.internal\"\n") == "(accepted)");
+}
+
+TEST_CASE("a quiz schedule without a channel is refused at its table") {
+  CHECK(error_of("[quiz]\nenabled = true\n\n[[quiz.schedule]]\ntime = \"10:00\"\n") ==
+        "kith.toml:4:1: [quiz.schedule] channel: each [[quiz.schedule]] needs the id of the channel to quiz");
+}
+
+TEST_CASE("pairing programs: a bad name, a missing channel and an unknown time zone are refused") {
+  CHECK(error_of("[[pairings.program]]\nname = \"Coffee Club\"\nchannel = \"c1\"\n") ==
+        "kith.toml:2:8: [pairings.program] name: expected a short lower-case name such as \"coffee\" "
+        "(letters, digits, - and _), got \"Coffee Club\"");
+  CHECK(error_of("[[pairings.program]]\nchannel = \"c1\"\n") ==
+        "kith.toml:1:1: [pairings.program] name: expected a short lower-case name such as \"coffee\" "
+        "(letters, digits, - and _), got \"\"");
+  CHECK(error_of("[[pairings.program]]\nname = \"coffee\"\n") ==
+        "kith.toml:1:1: [pairings.program] channel: each [[pairings.program]] needs the id of the channel people "
+        "join from");
+  CHECK(error_of("[[pairings.program]]\nname = \"coffee\"\nchannel = \"c1\"\ntimezone = \"Mars/Olympus\"\n") ==
+        "kith.toml:4:12: [pairings.program] timezone: unknown time zone \"Mars/Olympus\"; use an IANA name such as "
+        "\"Europe/Berlin\"");
+}
+
+TEST_CASE("unknown keys inside an array of tables are named with their line") {
+  CHECK(error_of("[[quiz.schedule]]\nchannel = \"c\"\nchanel = \"d\"\n") ==
+        "kith.toml:3:10: [quiz.schedule] chanel: unknown key; check its spelling against config/kith.example.toml");
+  CHECK(error_of("[[pairings.program]]\nname = \"coffee\"\nchannel = \"c\"\ngroupsize = 3\n") ==
+        "kith.toml:4:13: [pairings.program] groupsize: unknown key; check its spelling against "
+        "config/kith.example.toml");
+  // The second program: the error is at its line, not the first one's.
+  CHECK(error_of("[[pairings.program]]\nname = \"a\"\nchannel = \"c\"\n[[pairings.program]]\nname = \"b\"\n"
+                 "channel = \"c\"\nmod = \"random\"\n") ==
+        "kith.toml:7:7: [pairings.program] mod: unknown key; check its spelling against config/kith.example.toml");
+}
+
+TEST_CASE("team_timezones: every key is a team, whose value must be a time zone, never a table") {
+  CHECK(error_of("[digest.team_timezones]\nsales = { zone = \"America/New_York\" }\n") ==
+        "kith.toml:2:9: [digest.team_timezones] sales: expected a string, got a table");
+  CHECK(error_of("[digest.team_timezones]\nsales = \"America/New_York\"\nsupport = \"Europe/Dublin\"\n") ==
+        "(accepted)");
 }
