@@ -6,7 +6,6 @@
 #include <random>
 #include <stdexcept>
 
-#include "adapters/markup/markup.hpp"
 #include "adapters/matrix/request_helpers.hpp"
 #include "bot/net/tls.hpp"
 
@@ -14,7 +13,6 @@ namespace kith::matrix {
 namespace asio = boost::asio;
 namespace {
 constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
-constexpr int max_choices = 9;  // keycap reactions 1️⃣..9️⃣
 
 std::string server_of(const std::string& user_id) {
   const auto colon = user_id.find(':');
@@ -35,22 +33,6 @@ std::optional<std::chrono::milliseconds> retry_after(const net::Headers& headers
   return std::nullopt;
 }
 
-std::string choices_text(const std::vector<Choice>& choices) {
-  std::string out;
-  for (std::size_t i = 0; i < choices.size() && i < max_choices; ++i) {
-    out += "\n" + std::to_string(i + 1) + ". " + choices[i].label;
-  }
-  return out;
-}
-
-std::string choices_html(const std::vector<Choice>& choices) {
-  if (choices.empty()) return {};
-  std::string out = "<ol>";
-  for (std::size_t i = 0; i < choices.size() && i < max_choices; ++i) {
-    out += "<li>" + markup::escape_html(choices[i].label) + "</li>";
-  }
-  return out + "</ol>";
-}
 }  // namespace
 
 MatrixAdapter::MatrixAdapter(asio::io_context& io, MatrixSettings settings, std::shared_ptr<spdlog::logger> log)
@@ -655,22 +637,10 @@ asio::awaitable<Result<Delivered>> MatrixAdapter::deliver_message(const Outgoing
   }
 
   // What: a notice (bots answer with notices, which no bot answers) with escaped HTML and mentions.
-  json mentions = json::array();
-  for (const auto& span : message.text.spans()) {
-    if (span.style == TextSpan::Style::mention && !span.user.empty() && span.user.str() != settings_.user_id &&
-        std::find(mentions.begin(), mentions.end(), span.user.str()) == mentions.end()) {
-      mentions.push_back(span.user.str());
-    }
-  }
-  const std::size_t choice_count = std::min<std::size_t>(message.choices.size(), max_choices);
-  json content{{"msgtype", "m.notice"},
-               {"body", message.text.plain() + choices_text(message.choices)},
-               {"format", "org.matrix.custom.html"},
-               {"formatted_body", markup::to_html(message.text) + choices_html(message.choices)},
-               {"m.mentions", mentions.empty() ? json::object() : json{{"user_ids", mentions}}}};
+  json content = notice_content(message.text, message.choices, settings_.user_id);
   std::vector<std::string> choice_ids;
-  for (std::size_t i = 0; i < choice_count; ++i) choice_ids.push_back(message.choices[i].id);
-  if (!choice_ids.empty()) content[choices_key] = choice_ids;
+  if (const auto it = content.find(choices_key); it != content.end()) choice_ids = it->get<std::vector<std::string>>();
+  const std::size_t choice_count = choice_ids.size();
   if (thread_root) {
     content["m.relates_to"] = {{"rel_type", "m.thread"},
                                {"event_id", thread_root->str()},

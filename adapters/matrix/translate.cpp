@@ -5,6 +5,8 @@
 #include <cctype>
 #include <utility>
 
+#include "adapters/markup/markup.hpp"
+
 namespace kith::matrix {
 namespace {
 
@@ -469,6 +471,36 @@ SyncEffects translate_sync(const json& sync, MatrixMemory& memory, bool initial,
     }
   }
   return effects;
+}
+
+json notice_content(const RichText& text, const std::vector<Choice>& choices, const std::string& self) {
+  const std::size_t count = std::min(choices.size(), max_choices);
+  std::string body = text.plain();
+  std::string html = markup::to_html(text);
+  std::vector<std::string> choice_ids;
+  for (std::size_t i = 0; i < count; ++i) {
+    body += "\n" + std::to_string(i + 1) + ". " + choices[i].label;
+    choice_ids.push_back(choices[i].id);
+  }
+  if (count > 0) {
+    html += "<ol>";
+    for (std::size_t i = 0; i < count; ++i) html += "<li>" + markup::escape_html(choices[i].label) + "</li>";
+    html += "</ol>";
+  }
+  json mentions = json::array();
+  for (const auto& span : text.spans()) {
+    if (span.style == TextSpan::Style::mention && !span.user.empty() && span.user.str() != self &&
+        std::find(mentions.begin(), mentions.end(), span.user.str()) == mentions.end()) {
+      mentions.push_back(span.user.str());
+    }
+  }
+  json content{{"msgtype", "m.notice"},
+               {"body", body},
+               {"format", "org.matrix.custom.html"},
+               {"formatted_body", html},
+               {"m.mentions", mentions.empty() ? json::object() : json{{"user_ids", mentions}}}};
+  if (!choice_ids.empty()) content[choices_key] = choice_ids;
+  return content;
 }
 
 }  // namespace kith::matrix

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "bot/core/event.hpp"
+#include "bot/core/outgoing.hpp"
 
 namespace kith::matrix {
 
@@ -27,6 +28,9 @@ inline constexpr std::size_t max_event_bytes = 65536;
 /// The custom content key in which Kith records the choices of a message it sends, so a numbered
 /// reaction or reply can be mapped back to a choice id after a restart (read from the event).
 inline constexpr const char* choices_key = "org.kith.choices";
+
+/// At most this many choices are offered (keycap reactions 1️⃣..9️⃣); later ones are left out.
+inline constexpr std::size_t max_choices = 9;
 
 struct KnownEvent {
   std::string sender;
@@ -116,6 +120,12 @@ void learn_direct(const json& content, MatrixMemory& memory);
 
 /// Removes a rich-reply fallback ("> <@a:b> …" lines and the blank line after them) from a body.
 [[nodiscard]] std::string strip_reply_fallback(const std::string& body);
+
+/// The content of a message Kith sends, as an m.notice (which no bot answers): the text as the plain
+/// body and as escaped HTML, the choices numbered in both, the people mentioned (never `self`) in
+/// m.mentions, and the choice ids under choices_key. Names in the text and in choice labels are
+/// shown literally: they never format, link or inject anything.
+[[nodiscard]] json notice_content(const RichText& text, const std::vector<Choice>& choices, const std::string& self);
 
 /// The localpart of a user id ("@kith:example.org" -> "kith").
 [[nodiscard]] std::string localpart(const std::string& user_id);

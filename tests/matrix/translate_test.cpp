@@ -333,3 +333,30 @@ TEST_CASE("emoji short names, keycaps and transaction ids") {
   CHECK(MatrixAdapter::txn_id("quiz:1") != MatrixAdapter::txn_id("quiz:2"));
   CHECK(MatrixAdapter::txn_id("a/b?c").find_first_of("/?% ") == std::string::npos);
 }
+
+TEST_CASE("a message with choices shows names with markup literally: escaped in HTML, as text in the body") {
+  const std::string name = "<b>*Eve*</b> [x](y)";
+  const auto content =
+      notice_content(RichText("Who is this colleague?"),
+                     {Choice{"u-eve", name}, Choice{"u-bob", "Bob & Co"}, Choice{"none", "don't know"}}, self);
+  CHECK(content["msgtype"] == "m.notice");
+  CHECK(content["format"] == "org.matrix.custom.html");
+  CHECK(content["formatted_body"] ==
+        "Who is this colleague?<ol><li>&lt;b&gt;*Eve*&lt;/b&gt; [x](y)</li><li>Bob &amp; Co</li>"
+        "<li>don&#39;t know</li></ol>");
+  CHECK(content["body"] == "Who is this colleague?\n1. " + name + "\n2. Bob & Co\n3. don't know");
+  CHECK(content[choices_key] == json{"u-eve", "u-bob", "none"});
+  CHECK(content["m.mentions"] == json::object());
+}
+
+TEST_CASE("a message mentions people but never Kith, and offers at most nine choices") {
+  RichText text;
+  text.mention(UserId("@eve:hs.test"), "<i>Eve</i>").text(" and ").mention(UserId(self), "kith");
+  std::vector<Choice> choices;
+  for (int i = 1; i <= 11; ++i) choices.push_back(Choice{"c" + std::to_string(i), "option " + std::to_string(i)});
+  const auto content = notice_content(text, choices, self);
+  CHECK(content["m.mentions"] == json{{"user_ids", {"@eve:hs.test"}}});
+  CHECK(content[choices_key].size() == max_choices);
+  CHECK(content["body"].get<std::string>().find("10. option 10") == std::string::npos);
+  CHECK(content["formatted_body"].get<std::string>().find("&lt;i&gt;Eve&lt;/i&gt;") != std::string::npos);
+}
