@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <bit>
 #include <numeric>
+#include <optional>
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -81,6 +82,16 @@ class PairTable {
   int shift_ = 64;
 };
 
+/// The first hour at or after a tracked joiner's start at which `event` reached them or they reached out, if any.
+/// A summary that began before the start but lasted past it counts from the start: the true hour lies within the
+/// same week, which every new-joiner window (30, 60, 90 days) decides the same way.
+std::optional<std::int64_t> contact_since(const Interaction& event, std::int64_t start) {
+  if (start < 0) return std::nullopt;
+  if (event.hour >= start) return event.hour;
+  if (event.hour + event.span_hours >= start) return start;
+  return std::nullopt;
+}
+
 }  // namespace
 
 EventAggregate EventAggregate::collect(const InteractionSource& source, const PersonIndex& people,
@@ -118,12 +129,9 @@ EventAggregate EventAggregate::collect(const InteractionSource& source, const Pe
     }
     const auto f = static_cast<std::size_t>(from);
     const auto t = static_cast<std::size_t>(to);
-    if (request.joiner_start_hour[f] >= 0 && event.hour >= request.joiner_start_hour[f]) {
-      out.first_contacts_[f].push_back({to, event.hour});
-    }
-    if (request.joiner_start_hour[t] >= 0 && event.hour >= request.joiner_start_hour[t]) {
-      out.first_contacts_[t].push_back({from, event.hour});
-    }
+    if (const auto at = contact_since(event, request.joiner_start_hour[f])) out.first_contacts_[f].push_back({to, *at});
+    if (const auto at = contact_since(event, request.joiner_start_hour[t]))
+      out.first_contacts_[t].push_back({from, *at});
     if (event.hour < request.first_bucket_hour) return;  // read only for the joiners above
     const int week = static_cast<int>((event.hour - request.first_bucket_hour) / kHoursPerWeek);
     const auto w = static_cast<std::size_t>(week);

@@ -25,6 +25,8 @@ struct Interaction {
   /// How many interactions this stands for: 1 for an event; more for a store's weekly summary of a pair
   /// (see InteractionSource).
   std::uint32_t weight = 1;
+  /// For a summary, the hours from its first interaction (`hour`) to its last; 0 for an event.
+  std::uint32_t span_hours = 0;
 };
 
 inline constexpr std::int64_t kHoursPerDay = 24;

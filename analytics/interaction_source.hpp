@@ -17,8 +17,8 @@ class InteractionSource {
 
   /// Calls fn for every interaction with from_hour <= hour < to_hour, in any order. When to_hour is on the week
   /// grid, a store may hand over a whole grid week inside the range as one summary per pair and direction:
-  /// the hour of the pair's first interaction that week, a weight, and kind recognition for recognitions or
-  /// mention for all other kinds (the only distinction the metrics make).
+  /// the hour of the pair's first interaction that week and the span to its last, a weight, and kind
+  /// recognition for recognitions or mention for all other kinds (the only distinction the metrics make).
   virtual void for_each_between(std::int64_t from_hour, std::int64_t to_hour,
                                 const std::function<void(const Interaction&)>& fn) const = 0;
 };

@@ -165,9 +165,17 @@ double measure_sqlite_source(const bench::SyntheticOrg& synthetic, std::int64_t 
                                                    analytics::DisclosurePolicy{}, options);
     const double wall = seconds_since(began);
     report.add(name, wall);
-    if (team_figures(digest) != team_figures(in_memory)) {
-      throw std::runtime_error(
-          fmt::format("{}: the digest read from SQLite differs from the one computed in memory", name));
+    const auto got = team_figures(digest);
+    const auto want = team_figures(in_memory);
+    const auto [g, w] = std::mismatch(got.begin(), got.end(), want.begin(), want.end());
+    if (g != got.end() || w != want.end()) {
+      const auto describe = [](const auto& it, const auto& end) {
+        return it == end ? std::string("nothing")
+                         : fmt::format("{} {} = {}", std::get<0>(*it), std::get<1>(*it), std::get<2>(*it));
+      };
+      throw std::runtime_error(fmt::format(
+          "{}: the digest read from SQLite differs from the one computed in memory: {} against {}", name,
+          describe(g, got.end()), describe(w, want.end())));
     }
     return wall;
   };

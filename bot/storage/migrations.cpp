@@ -127,7 +127,7 @@ constexpr std::array migrations{
     -- Derived from the interactions table (see SqliteInteractionStore); erased with it.
     CREATE TABLE interaction_weeks (week INTEGER NOT NULL, src BLOB NOT NULL, dst BLOB NOT NULL,
       interactions INTEGER NOT NULL, recognitions INTEGER NOT NULL, first_hour INTEGER NOT NULL,
-      PRIMARY KEY (week, src, dst)) STRICT, WITHOUT ROWID;
+      last_hour INTEGER NOT NULL, PRIMARY KEY (week, src, dst)) STRICT, WITHOUT ROWID;
     CREATE TABLE summarised_weeks (week INTEGER PRIMARY KEY) STRICT;
   )sql"},
 };

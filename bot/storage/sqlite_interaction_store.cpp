@@ -27,6 +27,7 @@ struct Summary {
   std::int64_t interactions = 0;
   std::int64_t recognitions = 0;
   std::int64_t first_hour = std::numeric_limits<std::int64_t>::max();
+  std::int64_t last_hour = std::numeric_limits<std::int64_t>::min();
 };
 
 struct PairHash {
@@ -46,10 +47,10 @@ void SqliteInteractionStore::append(const Interaction& i) {
   if (!summarised().weeks.contains(week)) return;
   // A late event (a catch-up after downtime) in a week already summarised joins its summary.
   auto late = db_.cached(
-      "INSERT INTO interaction_weeks (week, src, dst, interactions, recognitions, first_hour) "
-      "VALUES (?1, ?2, ?3, 1, ?4, ?5) ON CONFLICT (week, src, dst) DO UPDATE SET "
+      "INSERT INTO interaction_weeks (week, src, dst, interactions, recognitions, first_hour, last_hour) "
+      "VALUES (?1, ?2, ?3, 1, ?4, ?5, ?5) ON CONFLICT (week, src, dst) DO UPDATE SET "
       "interactions = interactions + 1, recognitions = recognitions + excluded.recognitions, "
-      "first_hour = min(first_hour, excluded.first_hour)");
+      "first_hour = min(first_hour, excluded.first_hour), last_hour = max(last_hour, excluded.last_hour)");
   late.bind(1, week).bind_blob(2, i.from.bytes).bind_blob(3, i.to.bytes).bind(4, is_recognition(i)).bind(5, i.hour);
   late.run();
 }
@@ -116,17 +117,18 @@ void SqliteInteractionStore::summarise_week(std::int64_t week) {
     ++s.interactions;
     s.recognitions += is_recognition(i);
     s.first_hour = std::min(s.first_hour, i.hour);
+    s.last_hour = std::max(s.last_hour, i.hour);
   });
   // In key order, so the rows are appended to the table's B-tree rather than scattered through it.
   std::vector<std::pair<std::pair<Pseudonym, Pseudonym>, Summary>> rows(pairs.begin(), pairs.end());
   std::sort(rows.begin(), rows.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
   auto insert = db_.cached(
-      "INSERT INTO interaction_weeks (week, src, dst, interactions, recognitions, first_hour) "
-      "VALUES (?, ?, ?, ?, ?, ?)");
+      "INSERT INTO interaction_weeks (week, src, dst, interactions, recognitions, first_hour, last_hour) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?)");
   for (const auto& [key, s] : rows) {
     insert.reset();
     insert.bind(1, week).bind_blob(2, key.first.bytes).bind_blob(3, key.second.bytes);
-    insert.bind(4, s.interactions).bind(5, s.recognitions).bind(6, s.first_hour);
+    insert.bind(4, s.interactions).bind(5, s.recognitions).bind(6, s.first_hour).bind(7, s.last_hour);
     insert.run();
   }
   db_.cached("INSERT INTO summarised_weeks (week) VALUES (?)").bind_all(week).run();
@@ -169,12 +171,13 @@ void SqliteInteractionStore::for_each_event(std::int64_t from_hour, std::int64_t
 
 void SqliteInteractionStore::for_each_summary(std::int64_t week,
                                               const std::function<void(const Interaction&)>& fn) const {
-  auto stmt =
-      db_.cached("SELECT src, dst, interactions, recognitions, first_hour FROM interaction_weeks WHERE week = ?");
+  auto stmt = db_.cached(
+      "SELECT src, dst, interactions, recognitions, first_hour, last_hour FROM interaction_weeks WHERE week = ?");
   stmt.bind_all(week);
   while (stmt.step()) {
     Interaction i{pseudonym_from(stmt.blob_view(0)), pseudonym_from(stmt.blob_view(1)), InteractionKind::mention,
                   stmt.int64(4), Pseudonym{}};
+    i.span_hours = static_cast<std::uint32_t>(stmt.int64(5) - stmt.int64(4));
     const auto recognitions = stmt.int64(3);
     i.weight = static_cast<std::uint32_t>(stmt.int64(2) - recognitions);
     if (i.weight > 0) fn(i);

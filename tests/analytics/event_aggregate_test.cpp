@@ -1,0 +1,54 @@
+#include <catch2/catch.hpp>
+
+#include "analytics/event_aggregate.hpp"
+#include "fixtures.hpp"
+
+using namespace kith::analytics;
+using test::person;
+
+namespace {
+constexpr std::int64_t kBucket0 = 1000 * kHoursPerWeek;
+
+Interaction summary(int from, int to, std::int64_t first_hour, std::uint32_t span_hours, std::uint32_t weight,
+                    InteractionKind kind = InteractionKind::mention) {
+  Interaction i{person(from), person(to), kind, first_hour, {}};
+  i.weight = weight;
+  i.span_hours = span_hours;
+  return i;
+}
+
+EventAggregate aggregate(const std::vector<Interaction>& interactions, std::int64_t joiner_start = -1) {
+  const PersonIndex people({person(0), person(1), person(2), person(3)});
+  AggregateRequest request;
+  request.first_bucket_hour = kBucket0;
+  request.weeks = 2;
+  request.team_of = {0, 0, 1, 1};
+  request.joiner_start_hour = {joiner_start, -1, -1, -1};
+  return EventAggregate::collect(VectorInteractionSource(interactions), people, request);
+}
+}  // namespace
+
+TEST_CASE("a weekly summary counts as many interactions as it stands for") {
+  const auto a = aggregate({summary(0, 1, kBucket0 + 3, 40, 5), summary(1, 0, kBucket0 + 4, 0, 1),
+                            summary(0, 2, kBucket0 + kHoursPerWeek, 2, 3, InteractionKind::recognition)});
+  REQUIRE(a.pairs() == std::vector<std::pair<std::int32_t, std::int32_t>>{{0, 1}, {0, 2}});
+  CHECK(a.count(0, 0) == 6);  // both directions
+  CHECK(a.count(1, 1) == 3);
+  CHECK(a.active_weeks(0) == 0b11);
+  CHECK(a.recognition_given_cross_team(0, 1) == 3);
+  CHECK(a.recognition_received_cross_team(2, 1) == 3);
+}
+
+TEST_CASE("a new joiner's first contact is found inside a summary that began before their start") {
+  const std::int64_t start = kBucket0 + 50;
+  const auto a = aggregate({summary(1, 0, kBucket0 + 10, 60, 4),  // 10..70: lasted past the start
+                            summary(0, 2, kBucket0 + 20, 10, 2),  // 20..30: over before the start
+                            summary(3, 0, kBucket0 + 90, 5, 1)},  // after the start
+                           start);
+  const auto& contacts = a.first_contacts(0);
+  REQUIRE(contacts.size() == 2);
+  CHECK(contacts[0].other == 1);
+  CHECK(contacts[0].hour == start);  // the true hour lies in [start, 70], the same week
+  CHECK(contacts[1].other == 3);
+  CHECK(contacts[1].hour == kBucket0 + 90);
+}
