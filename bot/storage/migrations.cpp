@@ -124,10 +124,14 @@ constexpr std::array migrations{
     ALTER TABLE quiz_rounds ADD COLUMN thread_root TEXT;
   )sql"},
   Migration{10, "privacy: per-pair summaries of whole weeks of interactions", R"sql(
-    -- Derived from the interactions table (see SqliteInteractionStore); erased with it.
-    CREATE TABLE interaction_weeks (week INTEGER NOT NULL, src BLOB NOT NULL, dst BLOB NOT NULL,
-      interactions INTEGER NOT NULL, recognitions INTEGER NOT NULL, first_hour INTEGER NOT NULL,
-      last_hour INTEGER NOT NULL, PRIMARY KEY (week, src, dst)) STRICT, WITHOUT ROWID;
+    -- Derived from the interactions table (see SqliteInteractionStore); erased with it. Pseudonyms are
+    -- numbered and hours kept as offsets into the week, so a summary is a few small integers: digests
+    -- read tens of millions of them.
+    CREATE TABLE interaction_people (id INTEGER PRIMARY KEY, pseudonym BLOB NOT NULL UNIQUE,
+      last_week INTEGER NOT NULL) STRICT;
+    CREATE TABLE interaction_weeks (week INTEGER NOT NULL, src INTEGER NOT NULL, dst INTEGER NOT NULL,
+      interactions INTEGER NOT NULL, recognitions INTEGER NOT NULL, first_offset INTEGER NOT NULL,
+      last_offset INTEGER NOT NULL, PRIMARY KEY (week, src, dst)) STRICT, WITHOUT ROWID;
     CREATE TABLE summarised_weeks (week INTEGER PRIMARY KEY) STRICT;
   )sql"},
 };

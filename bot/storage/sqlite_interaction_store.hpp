@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <set>
+#include <vector>
 
 #include "bot/core/interaction_store.hpp"
 #include "bot/storage/sqlite_db.hpp"
@@ -37,7 +38,13 @@ class SqliteInteractionStore final : public InteractionStore {
   void summarise_week(std::int64_t week);
   void for_each_event(std::int64_t from_hour, std::int64_t to_hour,
                       const std::function<void(const analytics::Interaction&)>& fn) const;
-  void for_each_summary(std::int64_t week, const std::function<void(const analytics::Interaction&)>& fn) const;
+  void for_each_summary(std::int64_t week, const std::vector<analytics::Pseudonym>& people,
+                        const std::function<void(const analytics::Interaction&)>& fn) const;
+  /// The number summaries use for `person`, numbering them if new; records that they appear in `week`.
+  std::int64_t person_id(const analytics::Pseudonym& person, std::int64_t week);
+  std::optional<std::int64_t> known_person_id(const analytics::Pseudonym& person) const;
+  /// Everyone numbered, indexed by their number.
+  std::vector<analytics::Pseudonym> numbered_people() const;
 
   Database& db_;
   mutable std::optional<SummarisedWeeks> summarised_;

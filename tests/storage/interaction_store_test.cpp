@@ -127,9 +127,16 @@ TEST_CASE("late events, withdrawals, opt-outs and retention keep the summaries t
   r = read(store, kW1, kW2 + kWeek);
   CHECK(r.weights[{1, 2, kW1, false}] == 3);
   CHECK(r.calls == 3);  // 1->2, and 2->1 in both kinds; everything with 3 is gone
+  const auto numbered = [&] {
+    auto stmt = s.db.prepare("SELECT count(*) FROM interaction_people");
+    stmt.step();
+    return stmt.int64(0);
+  };
+  CHECK(numbered() == 3);  // 1, 2 and 4: the summaries' numbering of 3 went with them
   // Retention inside week 1: its summary goes, and what is left of it is read from the events.
   store.expire_before(kW1 + 3);
   r = read(store, kW1, kW2 + kWeek);
   CHECK(r.weights == decltype(r.weights){{{1, 2, kW1, false}, 2}, {{2, 1, kW1, true}, 1}});
   CHECK(r.calls == 3);
+  CHECK(numbered() == 2);  // 2 was last summarised in week 1 and goes; 1 and 4 were in week 2 (until it expires)
 }
