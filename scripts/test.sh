@@ -13,6 +13,15 @@ if [ -z "$node_major" ] || [ "$node_major" -lt 20 ] || ! command -v npm > /dev/n
     "install it from your distribution's Node.js 20 packages or NodeSource, then run again" >&2
   exit 1
 fi
+# The official API descriptions every request is checked against (see README, Two commands).
+for spec in "${KITH_MATTERMOST_SPEC:-../shared/specs/mattermost/v4/source}/posts.yaml" \
+  "${KITH_MATRIX_SPEC:-../shared/specs/matrix/data}/api/client-server/sync.yaml"; do
+  if [ ! -f "$spec" ]; then
+    echo "test.sh: the official API description $spec is missing; put shared/specs beside the clone" \
+      "or set KITH_MATTERMOST_SPEC / KITH_MATRIX_SPEC (see README, Two commands)" >&2
+    exit 1
+  fi
+done
 jobs="$(nproc)"
 
 echo "== protocol test server dependencies (npm ci; the official Mattermost client, ws, yaml)"
