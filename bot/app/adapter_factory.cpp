@@ -21,6 +21,7 @@ std::unique_ptr<ChatAdapter> make_adapter(const Config& config, boost::asio::io_
     settings.listen = mm.listen;
     settings.public_url = mm.public_url;
     settings.ping_interval = std::chrono::seconds(mm.ping_interval_seconds);
+    settings.request_timeout = std::chrono::seconds(mm.request_timeout_seconds);
     for (const auto& file : mm.command_token_files) {
       settings.command_tokens.push_back(load_secret({}, file, "the slash-command token").reveal());
     }

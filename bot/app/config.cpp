@@ -189,6 +189,7 @@ MattermostConfig read_mattermost(TomlReader r) {
   if (!c.public_url.empty()) require_url(r, "public_url", c.public_url);
   c.command_token_files = r.strings("command_token_files", {});
   c.ping_interval_seconds = static_cast<int>(r.integer("ping_interval_seconds", c.ping_interval_seconds, 1, 300));
+  c.request_timeout_seconds = static_cast<int>(r.integer("request_timeout_seconds", c.request_timeout_seconds, 1, 300));
   r.reject_unknown_keys();
   return c;
 }

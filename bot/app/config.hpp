@@ -39,6 +39,7 @@ struct MattermostConfig {
   std::string public_url;
   std::vector<std::string> command_token_files;
   int ping_interval_seconds = 30;
+  int request_timeout_seconds = 30;
 };
 
 struct MatrixConfig {

@@ -325,6 +325,24 @@ const scenarios = {
     assert.match(shown(botPosts(server)[0].message), /I don't know the command `dance`/);
   },
 
+  // The server takes a post but answers only after Kith's request timeout (1 s here): Kith gives up on that
+  // answer, sends the post again with the same pending_post_id, and the direct message exists once.
+  async timeout(server, kith) {
+    await connected(kith);
+    server.ephemeralAllowed = false;
+    server.answerDelays['/api/v4/posts'] = 2500;
+    server.userPosts(server.alice, server.town, '@kith dance');
+    const creates = () => server.requests.filter((r) => r.method === 'POST' && r.path === '/api/v4/posts');
+    await waitFor(() => creates().length >= 1, 'the post\n' + kith.output);
+    server.answerDelays = {};
+    await waitFor(() => creates().length >= 2, 'the post to be sent again after the timeout\n' + kith.output);
+    const [first, again] = creates();
+    assert.equal(again.body.pending_post_id, first.body.pending_post_id, 'the retry carries the same pending_post_id');
+    await new Promise((r) => setTimeout(r, 3000));  // past the late answer to the first attempt
+    assert.equal(botPosts(server).length, 1, 'the direct message exists once');
+    assert.match(kith.output, /could not deliver .*retrying/);
+  },
+
   // The server loses an event from the stream (a gap in seq): Kith catches up over REST, so the lost
   // post and the one after it are each answered once.
   async seq_gap(server, kith) {
@@ -716,7 +734,7 @@ function crowdedWorkspace(server) {
 }
 
 const setups = { answers: crowdedWorkspace, quiz: quizWorkspace, group_message: pairingsWorkspace, digest: digestWorkspace,
-  ping_timeout: () => ['ping_interval_seconds = 1'] };
+  ping_timeout: () => ['ping_interval_seconds = 1'], timeout: () => ['request_timeout_seconds = 1'] };
 const fixture = (name) => fs.readFileSync(path.join(__dirname, 'fixtures', name));
 // How some scenarios start the server and Kith.
 const serverOptions = { tls: () => ({ tls: { key: fixture('tls_localhost.key'), cert: fixture('tls_localhost.crt') } }) };
