@@ -173,9 +173,9 @@ double measure_sqlite_source(const bench::SyntheticOrg& synthetic, std::int64_t 
         return it == end ? std::string("nothing")
                          : fmt::format("{} {} = {}", std::get<0>(*it), std::get<1>(*it), std::get<2>(*it));
       };
-      throw std::runtime_error(fmt::format(
-          "{}: the digest read from SQLite differs from the one computed in memory: {} against {}", name,
-          describe(g, got.end()), describe(w, want.end())));
+      throw std::runtime_error(
+          fmt::format("{}: the digest read from SQLite differs from the one computed in memory: {} against {}", name,
+                      describe(g, got.end()), describe(w, want.end())));
     }
     return wall;
   };
