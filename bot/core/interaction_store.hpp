@@ -18,9 +18,9 @@ class InteractionStore : public analytics::InteractionSource {
   virtual void expire_before(std::int64_t hour) = 0;
   /// Deletes everything (after a pseudonym key rotation the old edges can never be linked again).
   virtual void clear() = 0;
-  /// Summarises every whole grid week before `hour` for faster reading (see InteractionSource); what is read
-  /// stays the same.
-  virtual void summarise_weeks_before(std::int64_t hour) = 0;
+  /// Summarises whole grid weeks before `hour` for faster reading (see InteractionSource), at most `at_most`
+  /// of them, the newest first; what is read stays the same. Returns how many it summarised.
+  virtual int summarise_weeks_before(std::int64_t hour, int at_most) = 0;
   /// Edges from or to `person`.
   [[nodiscard]] virtual std::int64_t count(const analytics::Pseudonym& person) const = 0;
 };

@@ -29,8 +29,12 @@ std::vector<ScheduledJob> PrivacyRitual::jobs() const {
   spec.cadence = ScheduleSpec::Cadence::daily;
   spec.time_of_day = std::chrono::hours(3);
   spec.time_zone = settings_.time_zone;
-  // Retention must not be skipped: a missed run catches up whenever Kith is back.
-  return {ScheduledJob{"retention", spec, std::chrono::days(3650)}};
+  // Retention must not be skipped: a missed run catches up whenever Kith is back. Summaries have a job of
+  // their own, an hour later, so that a failure there never holds retention back.
+  ScheduleSpec later = spec;
+  later.time_of_day = std::chrono::hours(4);
+  return {ScheduledJob{"retention", spec, std::chrono::days(3650)},
+          ScheduledJob{"summaries", later, std::chrono::days(7)}};
 }
 
 std::vector<CommandHelp> PrivacyRitual::commands() const {
@@ -117,11 +121,12 @@ void PrivacyRitual::on_event(const Event& event, RitualContext& ctx) {
 
 void PrivacyRitual::on_job(const std::string& job, TimePoint slot, RitualContext& ctx) {
   (void)slot;
-  if (job == "retention") {
-    enforce_retention(ctx.clock.now());
-    // The same nightly job summarises last week's interactions, ready for the weekly digest.
+  if (job == "retention") enforce_retention(ctx.clock.now());
+  // Last week's interactions, summarised for the weekly digest; a few weeks a night, so the first night
+  // after an upgrade does not hold the logic thread for the whole history.
+  if (job == "summaries") {
     interactions_.summarise_weeks_before(
-        std::chrono::floor<std::chrono::hours>(ctx.clock.now()).time_since_epoch().count());
+        std::chrono::floor<std::chrono::hours>(ctx.clock.now()).time_since_epoch().count(), 4);
   }
 }
 

@@ -12,9 +12,10 @@ analytics::DigestComputation PseudonymousDigestSource::compute(TimePoint week_en
     if (person.start_date) start_day = person.start_date->time_since_epoch().count();
     org.members.push_back(analytics::OrgMember{pseudonymizer_.of(person.user), person.team, person.is_lead, start_day});
   }
-  // Digests cover whole grid weeks (Monday to Monday, UTC): the weeks stores summarise.
-  const auto hour =
-      analytics::grid_week_of(std::chrono::floor<std::chrono::hours>(week_end).time_since_epoch().count());
+  // Digests cover whole grid weeks (Monday to Monday, UTC), the weeks stores summarise, ending at the grid line
+  // nearest the slot: Monday 09:00 anywhere from UTC-12 to UTC+14 is between Sunday 19:00 and Monday 21:00 UTC.
+  const auto hour = analytics::grid_week_of(
+      std::chrono::floor<std::chrono::hours>(week_end).time_since_epoch().count() + analytics::kHoursPerWeek / 2);
   return analytics::compute_digests(interactions_, org, hour, policy_, options_);
 }
 

@@ -16,7 +16,7 @@ std::map<std::pair<UserId, UserId>, int> TieIndex::ties_among(const std::vector<
     if (a == who.end() || b == who.end()) return;
     const auto& x = *a->second;
     const auto& y = *b->second;
-    ++ties[x < y ? std::pair{x, y} : std::pair{y, x}];
+    ties[x < y ? std::pair{x, y} : std::pair{y, x}] += static_cast<int>(i.weight);  // a summary stands for several
   });
   return ties;
 }

@@ -108,16 +108,22 @@ void SqliteInteractionStore::clear() {
   summarised().weeks.clear();
 }
 
-void SqliteInteractionStore::summarise_weeks_before(std::int64_t hour) {
+int SqliteInteractionStore::summarise_weeks_before(std::int64_t hour, int at_most) {
   std::int64_t earliest = 0;
   {
     auto first = db_.cached("SELECT min(hour) FROM interactions");
-    if (!first.step() || first.is_null(0)) return;
+    if (!first.step() || first.is_null(0)) return 0;
     earliest = first.int64(0);
   }
-  for (auto week = analytics::grid_week_of(earliest); week + kHoursPerWeek <= hour; week += kHoursPerWeek) {
-    if (!summarised().weeks.contains(week)) summarise_week(week);
+  int done = 0;
+  const auto first_week = analytics::grid_week_of(earliest);
+  for (auto week = analytics::grid_week_of(hour) - kHoursPerWeek; week >= first_week && done < at_most;
+       week -= kHoursPerWeek) {
+    if (summarised().weeks.contains(week)) continue;
+    db_.atomically([&] { summarise_week(week); });
+    ++done;
   }
+  return done;
 }
 
 void SqliteInteractionStore::summarise_week(std::int64_t week) {
@@ -140,6 +146,8 @@ void SqliteInteractionStore::summarise_week(std::int64_t week) {
   for (const auto& [key, s] : pairs) rows.push_back({{id_of(key.first), id_of(key.second)}, s});
   // In key order, so the rows are appended to the table's B-tree rather than scattered through it.
   std::sort(rows.begin(), rows.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
+  // Rows a late event left for a week not marked as summarised (another process cleared the marks) go first.
+  db_.cached("DELETE FROM interaction_weeks WHERE week = ?").bind_all(week).run();
   auto insert = db_.cached(
       "INSERT INTO interaction_weeks (week, src, dst, interactions, recognitions, first_offset, last_offset) "
       "VALUES (?, ?, ?, ?, ?, ?, ?)");

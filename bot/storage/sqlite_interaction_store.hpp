@@ -21,7 +21,7 @@ class SqliteInteractionStore final : public InteractionStore {
   void erase(const analytics::Pseudonym& person) override;
   void expire_before(std::int64_t hour) override;
   void clear() override;
-  void summarise_weeks_before(std::int64_t hour) override;
+  int summarise_weeks_before(std::int64_t hour, int at_most) override;
   [[nodiscard]] std::int64_t count(const analytics::Pseudonym& person) const override;
   /// Summaries stand in for the grid weeks they cover when to_hour is on the week grid (the digest's case);
   /// otherwise, and for every week without one, the events are read.

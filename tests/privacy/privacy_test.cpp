@@ -143,6 +143,29 @@ TEST_CASE("retention deletes interactions and ritual data older than the period"
   CHECK(p.stores.recognitions.given_since(UserId("u-alice"), TimePoint{}) == 0);
 }
 
+TEST_CASE("the nightly summaries job summarises the finished weeks, a few a night, apart from retention") {
+  Privacy p;
+  const auto now = p.clock.now();
+  for (int days : {3, 10, 17, 24, 31, 38}) {
+    p.recorder.record(InteractionKind::mention, UserId("u-alice"), UserId("u-bob"), ChannelId("c1"),
+                      now - std::chrono::days(days));
+  }
+  const auto summarised = [&] {
+    auto stmt = p.stores.db.prepare("SELECT count(*) FROM summarised_weeks");
+    stmt.step();
+    return stmt.int64(0);
+  };
+  p.ritual.on_job("summaries", now, p.ctx);
+  CHECK(summarised() == 4);  // six finished weeks have edges; four a night, the newest first
+  p.ritual.on_job("summaries", now + std::chrono::days(1), p.ctx);
+  CHECK(summarised() == 6);
+  CHECK(p.edges("alice") == 6);  // summaries leave the edges alone
+  // Retention (30 days) deletes the two oldest edges, and the summaries of the weeks that began before it.
+  p.ritual.on_job("retention", now + std::chrono::days(1), p.ctx);
+  CHECK(p.edges("alice") == 4);
+  CHECK(summarised() == 4);
+}
+
 TEST_CASE("remembered pseudonyms equal freshly computed ones, per domain and per key") {
   const privacy::Pseudonymizer a(privacy::Pseudonymizer::Key{4, 5, 6});
   const auto first = a.of(UserId("same-id"));
@@ -175,6 +198,14 @@ TEST_CASE("the tie index counts interactions among the people asked since a time
   const auto ties = index.ties_among({alice, bob, carol}, utc(2026, 3, 1));
   const std::map<std::pair<UserId, UserId>, int> expected{{{alice, bob}, 2}, {{alice, carol}, 1}};
   CHECK(ties == expected);
+  // Late on a Sunday the range ends on the week grid, so a summarised week is read as summaries: they count
+  // as the interactions they stand for.
+  edge("alice", "bob", utc(2026, 3, 10));
+  p.stores.interactions.summarise_weeks_before(
+      std::chrono::floor<std::chrono::hours>(utc(2026, 3, 16)).time_since_epoch().count(), 10);
+  p.clock.set(utc(2026, 3, 22, 22, 30));
+  CHECK(index.ties_among({alice, bob, carol}, utc(2026, 3, 1)) ==
+        std::map<std::pair<UserId, UserId>, int>{{{alice, bob}, 3}, {{alice, carol}, 1}});
 }
 
 // The scopes `kith optout` sets are the ones the rituals read.

@@ -100,7 +100,9 @@ TEST_CASE("whole weeks are read from their summaries, with the same totals as th
     record_three_weeks(s.interactions);
     events = read(s.interactions, kW0 + 10, kW2 + kWeek);
     CHECK(events.calls == 9);
-    s.db.atomically([&] { s.interactions.summarise_weeks_before(kW2 + kWeek); });
+    CHECK(s.interactions.summarise_weeks_before(kW2 + kWeek, 2) == 2);  // the newest two: weeks 2 and 1
+    CHECK(s.interactions.summarise_weeks_before(kW2 + kWeek, 5) == 1);  // then week 0
+    CHECK(s.interactions.summarise_weeks_before(kW2 + kWeek, 5) == 0);
   }
   storage::SqliteStores s(dir.file("k.db"));
   const auto summarised = read(s.interactions, kW0 + 10, kW2 + kWeek);
@@ -116,7 +118,7 @@ TEST_CASE("late events, withdrawals, opt-outs and retention keep the summaries t
   storage::SqliteStores s(":memory:");
   auto& store = s.interactions;
   record_three_weeks(store);
-  store.summarise_weeks_before(kW2 + kWeek);
+  store.summarise_weeks_before(kW2 + kWeek, 10);
   store.append(interaction(1, 2, kW1 + 1));  // a late catch-up, earlier than the week's first
   auto r = read(store, kW1, kW2 + kWeek);
   CHECK(r.weights[{1, 2, kW1, false}] == 4);
