@@ -7,11 +7,13 @@ their own on the accelerated clock, and that /quit ends the demo with exit code 
 import os
 import re
 import select
+import shutil
 import subprocess
 import sys
 import time
 
 kith, data_dir = sys.argv[1:3]
+shutil.rmtree(data_dir, ignore_errors=True)  # a fresh organisation: nobody has used their budget yet
 master, slave = os.openpty()
 demo = subprocess.Popen([kith, "demo", "--data-dir", data_dir], stdin=slave, stdout=slave, stderr=slave,
                         close_fds=True)
@@ -46,9 +48,9 @@ type_line("/kith help")
 expect(r"Here is what I can do", "answer to /kith help")
 type_line("/kith dance")
 expect(r"I don't know the command", "answer to an unknown command")
-# Colleagues thank each other every few seconds of real time, without anyone typing, and Kith answers them.
-expect(r"only (?!Ada Okafor)[^\]]+ sees this\] Kith: Recognition for [^\n]+ recorded", "colleague activity",
-       seconds=40)
+# Every 8 s of real time a colleague writes, without anyone typing; half of what they write thanks someone,
+# which Kith answers (a reaction, and a private note to the giver), so a minute and a half is plenty.
+expect(r"Kith reacted :taco:|only (?!Ada Okafor)[^\]]+ sees this\] Kith:", "colleague activity", seconds=90)
 type_line("/quit")
 expect(r"Demo finished", "goodbye")
 code = demo.wait(timeout=30)
