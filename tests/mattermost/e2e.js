@@ -121,6 +121,24 @@ async function privateAnswer(server, kith, user, n, what) {
   return ephemerals(server).filter((e) => e.to === user.id)[n - 1];
 }
 
+// Alice says "@kith dance" where Kith may not answer privately, so the answer is a direct message (POST
+// /posts), whose first attempt the scenario has made fail. Checks that Kith sends it again with the same
+// pending_post_id and that, `settleMs` later, it exists once. `afterFirst` runs once the first attempt arrived.
+async function postedOnceDespiteRetry(server, kith, settleMs, afterFirst = () => {}) {
+  server.ephemeralAllowed = false;
+  server.userPosts(server.alice, server.town, '@kith dance');
+  const creates = () => server.requests.filter((r) => r.method === 'POST' && r.path === '/api/v4/posts');
+  await waitFor(() => creates().length >= 1, 'the post\n' + kith.output);
+  afterFirst();
+  await waitFor(() => creates().length >= 2, 'the post to be sent again\n' + kith.output);
+  const [first, again] = creates();
+  assert.ok(first.body.pending_post_id, 'posts carry a pending_post_id');
+  assert.equal(again.body.pending_post_id, first.body.pending_post_id, 'the retry carries the same pending_post_id');
+  await new Promise((r) => setTimeout(r, settleMs));
+  assert.equal(botPosts(server).length, 1, 'the direct message exists once');
+  assert.match(shown(botPosts(server)[0].message), /I don't know the command `dance`/);
+}
+
 // A workspace for the quiz: seven people with an uploaded picture (alice and six more), and bob,
 // carol and one more with the default picture; everyone is in town square and in six quiz channels.
 function quizWorkspace(server) {
@@ -312,34 +330,17 @@ const scenarios = {
   // pending_post_id, which the server recognises, so the direct message exists once.
   async lost_response(server, kith) {
     await connected(kith);
-    server.ephemeralAllowed = false;
     server.loseAnswers['/api/v4/posts'] = 1;
-    server.userPosts(server.alice, server.town, '@kith dance');
-    const creates = () => server.requests.filter((r) => r.method === 'POST' && r.path === '/api/v4/posts');
-    await waitFor(() => creates().length >= 2, 'the post to be sent again\n' + kith.output);
-    const [first, again] = creates();
-    assert.ok(first.body.pending_post_id, 'posts carry a pending_post_id');
-    assert.equal(again.body.pending_post_id, first.body.pending_post_id, 'the retry carries the same pending_post_id');
-    await new Promise((r) => setTimeout(r, 500));
-    assert.equal(botPosts(server).length, 1, 'the direct message exists once');
-    assert.match(shown(botPosts(server)[0].message), /I don't know the command `dance`/);
+    await postedOnceDespiteRetry(server, kith, 500);
   },
 
   // The server takes a post but answers only after Kith's request timeout (1 s here): Kith gives up on that
   // answer, sends the post again with the same pending_post_id, and the direct message exists once.
   async timeout(server, kith) {
     await connected(kith);
-    server.ephemeralAllowed = false;
     server.answerDelays['/api/v4/posts'] = 2500;
-    server.userPosts(server.alice, server.town, '@kith dance');
-    const creates = () => server.requests.filter((r) => r.method === 'POST' && r.path === '/api/v4/posts');
-    await waitFor(() => creates().length >= 1, 'the post\n' + kith.output);
-    server.answerDelays = {};
-    await waitFor(() => creates().length >= 2, 'the post to be sent again after the timeout\n' + kith.output);
-    const [first, again] = creates();
-    assert.equal(again.body.pending_post_id, first.body.pending_post_id, 'the retry carries the same pending_post_id');
-    await new Promise((r) => setTimeout(r, 3000));  // past the late answer to the first attempt
-    assert.equal(botPosts(server).length, 1, 'the direct message exists once');
+    // Only the first attempt is slow; 3 s later its late answer has come and gone.
+    await postedOnceDespiteRetry(server, kith, 3000, () => { server.answerDelays = {}; });
     assert.match(kith.output, /could not deliver .*retrying/);
   },
 
