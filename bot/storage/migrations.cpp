@@ -134,6 +134,15 @@ constexpr std::array migrations{
       last_offset INTEGER NOT NULL, PRIMARY KEY (week, src, dst)) STRICT, WITHOUT ROWID;
     CREATE TABLE summarised_weeks (week INTEGER PRIMARY KEY) STRICT;
   )sql"},
+  Migration{11, "privacy: a week's summaries packed into one row per person", R"sql(
+    -- One row per person and week holds all their pairs (week_pairs_codec.hpp): SQLite's cost is per row,
+    -- and a digest reads tens of millions of pairs. The old rows are dropped, not converted: the nightly job
+    -- summarises the weeks again from the events, and until then digests read the events.
+    DROP TABLE interaction_weeks;
+    DELETE FROM summarised_weeks;
+    CREATE TABLE interaction_week_pairs (week INTEGER NOT NULL, src INTEGER NOT NULL, pairs BLOB NOT NULL,
+      PRIMARY KEY (week, src)) STRICT;
+  )sql"},
 };
 // clang-format on
 }  // namespace

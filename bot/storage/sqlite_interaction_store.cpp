@@ -1,8 +1,9 @@
 #include "bot/storage/sqlite_interaction_store.hpp"
 
 #include <algorithm>
-#include <limits>
+#include <stdexcept>
 #include <string>
+#include <tuple>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -20,16 +21,28 @@ Pseudonym pseudonym_from(std::span<const std::uint8_t> bytes) {
   return p;
 }
 
-std::int64_t is_recognition(const Interaction& i) {
+std::uint32_t is_recognition(const Interaction& i) {
   return i.kind == InteractionKind::recognition ? 1 : 0;
 }
 
-struct Summary {
-  std::int64_t interactions = 0;
-  std::int64_t recognitions = 0;
-  std::int64_t first_hour = std::numeric_limits<std::int64_t>::max();
-  std::int64_t last_hour = std::numeric_limits<std::int64_t>::min();
-};
+constexpr const char* kRebuildAdvice =
+    "Summaries are rebuilt from the events: delete the week's row from summarised_weeks and the nightly job "
+    "summarises it again.";
+
+/// Where `dst` is in pairs sorted by person, or where it would go.
+std::vector<WeekPair>::iterator find_pair(std::vector<WeekPair>& pairs, std::int64_t dst) {
+  return std::lower_bound(pairs.begin(), pairs.end(), dst,
+                          [](const WeekPair& p, std::int64_t person) { return p.dst < person; });
+}
+
+void decode_row(std::int64_t week, std::int64_t src, std::span<const std::uint8_t> blob, std::vector<WeekPair>& out) {
+  try {
+    decode_week_pairs(blob, out);
+  } catch (const std::invalid_argument& e) {
+    throw DatabaseError("the summary of week " + std::to_string(week) + " for person " + std::to_string(src) +
+                        " in interaction_week_pairs is damaged: " + e.what() + ". " + kRebuildAdvice);
+  }
+}
 
 struct PairHash {
   std::size_t operator()(const std::pair<Pseudonym, Pseudonym>& p) const noexcept {
@@ -47,14 +60,16 @@ void SqliteInteractionStore::append(const Interaction& i) {
   const auto week = analytics::grid_week_of(i.hour);
   if (!summarised().weeks.contains(week)) return;
   // A late event (a catch-up after downtime) in a week already summarised joins its summary.
-  auto late = db_.cached(
-      "INSERT INTO interaction_weeks (week, src, dst, interactions, recognitions, first_offset, last_offset) "
-      "VALUES (?1, ?2, ?3, 1, ?4, ?5, ?5) ON CONFLICT (week, src, dst) DO UPDATE SET "
-      "interactions = interactions + 1, recognitions = recognitions + excluded.recognitions, "
-      "first_offset = min(first_offset, excluded.first_offset), last_offset = max(last_offset, excluded.last_offset)");
-  late.bind(1, week).bind(2, person_id(i.from, week)).bind(3, person_id(i.to, week));
-  late.bind(4, is_recognition(i)).bind(5, i.hour - week);
-  late.run();
+  const auto dst = person_id(i.to, week);
+  const auto offset = static_cast<std::uint8_t>(i.hour - week);
+  update_week_row(week, person_id(i.from, week), [&](std::vector<WeekPair>& pairs) {
+    auto it = find_pair(pairs, dst);
+    if (it == pairs.end() || it->dst != dst) it = pairs.insert(it, WeekPair{dst, 0, 0, offset, offset});
+    ++it->interactions;
+    it->recognitions += is_recognition(i);
+    it->first_offset = std::min(it->first_offset, offset);
+    it->last_offset = std::max(it->last_offset, offset);
+  });
 }
 
 void SqliteInteractionStore::remove_one(const Interaction& i) {
@@ -69,15 +84,15 @@ void SqliteInteractionStore::remove_one(const Interaction& i) {
   const auto src = known_person_id(i.from);
   const auto dst = known_person_id(i.to);
   if (!src || !dst) return;
-  auto update = db_.cached(
-      "UPDATE interaction_weeks SET interactions = interactions - 1, recognitions = recognitions - ?4 "
-      "WHERE week = ?1 AND src = ?2 AND dst = ?3");
-  update.bind_all(week, *src, *dst, is_recognition(i));
-  update.run();
-  auto empty =
-      db_.cached("DELETE FROM interaction_weeks WHERE week = ?1 AND src = ?2 AND dst = ?3 AND interactions <= 0");
-  empty.bind_all(week, *src, *dst);
-  empty.run();
+  // The pair's first and last hour stay as they were: the event may have been either, and finding the new
+  // ones would mean reading the whole week's events for one withdrawn reaction.
+  update_week_row(week, *src, [&](std::vector<WeekPair>& pairs) {
+    const auto it = find_pair(pairs, *dst);
+    if (it == pairs.end() || it->dst != *dst) return;
+    --it->interactions;
+    it->recognitions -= std::min<std::uint32_t>(it->recognitions, is_recognition(i));
+    if (it->interactions == 0) pairs.erase(it);
+  });
 }
 
 void SqliteInteractionStore::erase(const Pseudonym& person) {
@@ -86,14 +101,29 @@ void SqliteInteractionStore::erase(const Pseudonym& person) {
   events.run();
   const auto id = known_person_id(person);
   if (!id) return;
-  db_.cached("DELETE FROM interaction_weeks WHERE src = ?1 OR dst = ?1").bind_all(*id).run();
+  db_.cached("DELETE FROM interaction_week_pairs WHERE src = ?").bind_all(*id).run();
+  // Everyone else's rows that reach them: every row is read (as the events above are), the changed ones
+  // rewritten after the read, since a table must not change under its own scan.
+  std::vector<std::tuple<std::int64_t, std::int64_t, std::vector<WeekPair>>> changed;
+  {
+    auto rows = db_.cached("SELECT week, src, pairs FROM interaction_week_pairs");
+    std::vector<WeekPair> pairs;
+    while (rows.step()) {
+      decode_row(rows.int64(0), rows.int64(1), rows.blob_view(2), pairs);
+      const auto it = find_pair(pairs, *id);
+      if (it == pairs.end() || it->dst != *id) continue;
+      pairs.erase(it);
+      changed.emplace_back(rows.int64(0), rows.int64(1), pairs);
+    }
+  }
+  for (const auto& [week, src, pairs] : changed) write_week_row(week, src, pairs);
   db_.cached("DELETE FROM interaction_people WHERE id = ?").bind_all(*id).run();
 }
 
 void SqliteInteractionStore::expire_before(std::int64_t hour) {
   db_.cached("DELETE FROM interactions WHERE hour < ?").bind_all(hour).run();
   // A week that began before the cutoff loses its summary: what is left of it is read from the events.
-  db_.cached("DELETE FROM interaction_weeks WHERE week < ?").bind_all(hour).run();
+  db_.cached("DELETE FROM interaction_week_pairs WHERE week < ?").bind_all(hour).run();
   db_.cached("DELETE FROM summarised_weeks WHERE week < ?").bind_all(hour).run();
   // Whoever was last summarised before the cutoff has no summary left.
   db_.cached("DELETE FROM interaction_people WHERE last_week < ?").bind_all(hour).run();
@@ -103,7 +133,7 @@ void SqliteInteractionStore::expire_before(std::int64_t hour) {
 
 void SqliteInteractionStore::clear() {
   db_.exec(
-      "DELETE FROM interactions; DELETE FROM interaction_weeks; DELETE FROM summarised_weeks; "
+      "DELETE FROM interactions; DELETE FROM interaction_week_pairs; DELETE FROM summarised_weeks; "
       "DELETE FROM interaction_people;");
   summarised().weeks.clear();
 }
@@ -127,13 +157,15 @@ int SqliteInteractionStore::summarise_weeks_before(std::int64_t hour, int at_mos
 }
 
 void SqliteInteractionStore::summarise_week(std::int64_t week) {
-  std::unordered_map<std::pair<Pseudonym, Pseudonym>, Summary, PairHash> pairs;
+  std::unordered_map<std::pair<Pseudonym, Pseudonym>, WeekPair, PairHash> pairs;
   for_each_event(week, week + kHoursPerWeek, [&](const Interaction& i) {
-    auto& s = pairs[{i.from, i.to}];
-    ++s.interactions;
-    s.recognitions += is_recognition(i);
-    s.first_hour = std::min(s.first_hour, i.hour);
-    s.last_hour = std::max(s.last_hour, i.hour);
+    const auto offset = static_cast<std::uint8_t>(i.hour - week);
+    const auto [it, added] = pairs.try_emplace({i.from, i.to}, WeekPair{0, 0, 0, offset, offset});
+    auto& p = it->second;
+    ++p.interactions;
+    p.recognitions += is_recognition(i);
+    p.first_offset = std::min(p.first_offset, offset);
+    p.last_offset = std::max(p.last_offset, offset);
   });
   std::unordered_map<Pseudonym, std::int64_t> ids;
   const auto id_of = [&](const Pseudonym& p) {
@@ -141,21 +173,24 @@ void SqliteInteractionStore::summarise_week(std::int64_t week) {
     if (added) it->second = person_id(p, week);
     return it->second;
   };
-  std::vector<std::pair<std::pair<std::int64_t, std::int64_t>, Summary>> rows;
+  std::vector<std::pair<std::int64_t, WeekPair>> rows;  // (src, pair)
   rows.reserve(pairs.size());
-  for (const auto& [key, s] : pairs) rows.push_back({{id_of(key.first), id_of(key.second)}, s});
+  for (auto [key, p] : pairs) {
+    p.dst = id_of(key.second);
+    rows.emplace_back(id_of(key.first), p);
+  }
   // In key order, so the rows are appended to the table's B-tree rather than scattered through it.
-  std::sort(rows.begin(), rows.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
+  std::sort(rows.begin(), rows.end(), [](const auto& x, const auto& y) {
+    return std::tie(x.first, x.second.dst) < std::tie(y.first, y.second.dst);
+  });
   // Rows a late event left for a week not marked as summarised (another process cleared the marks) go first.
-  db_.cached("DELETE FROM interaction_weeks WHERE week = ?").bind_all(week).run();
-  auto insert = db_.cached(
-      "INSERT INTO interaction_weeks (week, src, dst, interactions, recognitions, first_offset, last_offset) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?)");
-  for (const auto& [key, s] : rows) {
-    insert.reset();
-    insert.bind_all(week, key.first, key.second, s.interactions, s.recognitions, s.first_hour - week,
-                    s.last_hour - week);
-    insert.run();
+  db_.cached("DELETE FROM interaction_week_pairs WHERE week = ?").bind_all(week).run();
+  std::vector<WeekPair> of_one;
+  for (auto row = rows.begin(); row != rows.end();) {
+    const auto src = row->first;
+    of_one.clear();
+    for (; row != rows.end() && row->first == src; ++row) of_one.push_back(row->second);
+    write_week_row(week, src, of_one);
   }
   db_.cached("INSERT INTO summarised_weeks (week) VALUES (?)").bind_all(week).run();
   summarised().weeks.insert(week);
@@ -199,27 +234,54 @@ void SqliteInteractionStore::for_each_event(std::int64_t from_hour, std::int64_t
 
 void SqliteInteractionStore::for_each_summary(std::int64_t week, const std::vector<Pseudonym>& people,
                                               const std::function<void(const Interaction&)>& fn) const {
-  auto stmt = db_.cached(
-      "SELECT src, dst, interactions, recognitions, first_offset, last_offset FROM interaction_weeks WHERE week = ?");
+  auto stmt = db_.cached("SELECT src, pairs FROM interaction_week_pairs WHERE week = ?");
   stmt.bind_all(week);
-  const auto person = [&](int column) {
-    const auto id = stmt.int64(column);
+  const auto person = [&](std::int64_t id) {
     if (id < 0 || static_cast<std::size_t>(id) >= people.size()) {
-      throw DatabaseError("interaction_weeks names person " + std::to_string(id) +
-                          ", who is not in interaction_people; the database is damaged");
+      throw DatabaseError("the summary of week " + std::to_string(week) + " names person " + std::to_string(id) +
+                          ", who is not in interaction_people; the database is damaged. " + kRebuildAdvice);
     }
     return people[static_cast<std::size_t>(id)];
   };
+  std::vector<WeekPair> pairs;
   while (stmt.step()) {
-    Interaction i{person(0), person(1), InteractionKind::mention, week + stmt.int64(4), Pseudonym{}};
-    i.span_hours = static_cast<std::uint32_t>(stmt.int64(5) - stmt.int64(4));
-    const auto recognitions = stmt.int64(3);
-    i.weight = static_cast<std::uint32_t>(stmt.int64(2) - recognitions);
-    if (i.weight > 0) fn(i);
-    i.kind = InteractionKind::recognition;
-    i.weight = static_cast<std::uint32_t>(recognitions);
-    if (i.weight > 0) fn(i);
+    const auto src = stmt.int64(0);
+    decode_row(week, src, stmt.blob_view(1), pairs);
+    Interaction i{person(src), {}, InteractionKind::mention, 0, Pseudonym{}};
+    for (const auto& p : pairs) {
+      i.to = person(p.dst);
+      i.hour = week + p.first_offset;
+      i.span_hours = static_cast<std::uint32_t>(p.last_offset - p.first_offset);
+      i.kind = InteractionKind::mention;
+      i.weight = p.interactions - p.recognitions;
+      if (i.weight > 0) fn(i);
+      i.kind = InteractionKind::recognition;
+      i.weight = p.recognitions;
+      if (i.weight > 0) fn(i);
+    }
   }
+}
+
+void SqliteInteractionStore::update_week_row(std::int64_t week, std::int64_t src,
+                                             const std::function<void(std::vector<WeekPair>&)>& change) {
+  std::vector<WeekPair> pairs;
+  {
+    auto row = db_.cached("SELECT pairs FROM interaction_week_pairs WHERE week = ? AND src = ?");
+    row.bind_all(week, src);
+    if (row.step()) decode_row(week, src, row.blob_view(0), pairs);
+  }
+  change(pairs);
+  write_week_row(week, src, pairs);
+}
+
+void SqliteInteractionStore::write_week_row(std::int64_t week, std::int64_t src, const std::vector<WeekPair>& pairs) {
+  if (pairs.empty()) {
+    db_.cached("DELETE FROM interaction_week_pairs WHERE week = ? AND src = ?").bind_all(week, src).run();
+    return;
+  }
+  auto write = db_.cached("INSERT OR REPLACE INTO interaction_week_pairs (week, src, pairs) VALUES (?, ?, ?)");
+  write.bind(1, week).bind(2, src).bind_blob(3, encode_week_pairs(pairs));
+  write.run();
 }
 
 std::int64_t SqliteInteractionStore::person_id(const Pseudonym& person, std::int64_t week) {

@@ -10,6 +10,7 @@
 
 #include "bot/core/interaction_store.hpp"
 #include "bot/storage/sqlite_db.hpp"
+#include "bot/storage/week_pairs_codec.hpp"
 
 namespace kith::storage {
 
@@ -40,6 +41,10 @@ class SqliteInteractionStore final : public InteractionStore {
                       const std::function<void(const analytics::Interaction&)>& fn) const;
   void for_each_summary(std::int64_t week, const std::vector<analytics::Pseudonym>& people,
                         const std::function<void(const analytics::Interaction&)>& fn) const;
+  /// Reads the pairs of `src` in `week` (none if there is no row), lets `change` edit them, writes them back.
+  void update_week_row(std::int64_t week, std::int64_t src, const std::function<void(std::vector<WeekPair>&)>& change);
+  /// Writes the row of `src` in `week`, or deletes it if `pairs` is empty.
+  void write_week_row(std::int64_t week, std::int64_t src, const std::vector<WeekPair>& pairs);
   /// The number summaries use for `person`, numbering them if new; records that they appear in `week`.
   std::int64_t person_id(const analytics::Pseudonym& person, std::int64_t week);
   std::optional<std::int64_t> known_person_id(const analytics::Pseudonym& person) const;

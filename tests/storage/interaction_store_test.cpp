@@ -142,3 +142,15 @@ TEST_CASE("late events, withdrawals, opt-outs and retention keep the summaries t
   CHECK(r.calls == 3);
   CHECK(numbered() == 2);  // 2 was last summarised in week 1 and goes; 1 and 4 were in week 2 (until it expires)
 }
+
+TEST_CASE("a damaged summary is refused with the week, the person and how to rebuild it") {
+  storage::SqliteStores s(":memory:");
+  record_three_weeks(s.interactions);
+  s.interactions.summarise_weeks_before(kW2 + kWeek, 10);
+  s.db.cached("UPDATE interaction_week_pairs SET pairs = x'83' WHERE week = ?").bind_all(kW1).run();
+  CHECK_THROWS_WITH(read(s.interactions, kW1, kW2 + kWeek),
+                    Catch::Contains("the summary of week " + std::to_string(kW1) + " for person") &&
+                        Catch::Contains("is damaged: the blob ends inside a person's number, at byte 1") &&
+                        Catch::Contains("delete the week's row from summarised_weeks"));
+  CHECK(read(s.interactions, kW2, kW2 + kWeek).calls == 2);  // other weeks are still read: 1->3, 3->4
+}

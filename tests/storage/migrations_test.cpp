@@ -53,6 +53,26 @@ TEST_CASE("a database at every earlier version upgrades to the newest") {
   }
 }
 
+TEST_CASE("summaries in the old one-row-a-pair form are dropped on upgrade, and the events kept") {
+  const auto all = kith_migrations();
+  Database db(":memory:");
+  migrate(db, all.subspan(0, 10));
+  db.exec(
+      "INSERT INTO interactions (hour, kind, src, dst, channel) VALUES (500000, 0, x'01', x'02', x'03');"
+      "INSERT INTO interaction_weeks VALUES (499968, 1, 2, 1, 0, 32, 32);"
+      "INSERT INTO summarised_weeks VALUES (499968);");
+  migrate(db, all);
+  CHECK_FALSE(has_table(db, "interaction_weeks"));
+  CHECK(has_table(db, "interaction_week_pairs"));
+  const auto count = [&](const std::string& table) {
+    auto stmt = db.prepare("SELECT count(*) FROM " + table);
+    stmt.step();
+    return stmt.int64(0);
+  };
+  CHECK(count("summarised_weeks") == 0);  // read from the events until the nightly job summarises it again
+  CHECK(count("interactions") == 1);
+}
+
 TEST_CASE("a database from a newer Kith is refused with a clear message") {
   kith::test::TempDir dir;
   Database db(dir.file("k.db"));
