@@ -121,10 +121,19 @@ EventAggregate EventAggregate::collect(const InteractionSource& source, const Pe
   std::vector<PairTable::Pending> pending;
   constexpr std::size_t kBatch = 4096;
   pending.reserve(kBatch);
-  source.for_each_between(read_from, end_hour, [&](const Interaction& event) {
-    const std::int32_t from = people.find(event.from);
+  // A store hands over a week's summaries grouped by who started the interactions: one lookup per group.
+  Pseudonym last_from;
+  std::int32_t from = people.find(last_from);
+  // From the start of read_from's grid week, so that a store can hand all of it over as summaries; a summary
+  // that ends before read_from is skipped, and one that reaches past it is placed by contact_since.
+  source.for_each_between(grid_week_of(read_from), end_hour, [&](const Interaction& event) {
+    if (event.from != last_from) {
+      last_from = event.from;
+      from = people.find(event.from);
+    }
     const std::int32_t to = people.find(event.to);
-    if (from < 0 || to < 0 || from == to || event.weight == 0 || event.hour < read_from || event.hour >= end_hour) {
+    if (from < 0 || to < 0 || from == to || event.weight == 0 || event.hour + event.span_hours < read_from ||
+        event.hour >= end_hour) {
       return;
     }
     const auto f = static_cast<std::size_t>(from);

@@ -265,6 +265,8 @@ int run(const std::string& size, const std::filesystem::path& out_dir) {
   report.add("ratio_kith_sqlite_over_igraph_core_two_windows", digest_sqlite_seconds / (2 * bare_core));
 
   export_for_networkx(out_dir, size, ties, roster.team_of);
+  // The whole process: generator, both digests, SQLite's page cache and the bare igraph runs.
+  report.add("process_peak_rss_mib", peak_rss_mib());
   return 0;
 }
 

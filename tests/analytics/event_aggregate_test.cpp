@@ -52,3 +52,38 @@ TEST_CASE("a new joiner's first contact is found inside a summary that began bef
   CHECK(contacts[1].other == 3);
   CHECK(contacts[1].hour == kBucket0 + 90);
 }
+
+namespace {
+// Remembers the range it was asked for.
+class RecordingSource final : public InteractionSource {
+ public:
+  explicit RecordingSource(std::vector<Interaction> interactions) : inner_(std::move(interactions)) {}
+  void for_each_between(std::int64_t from_hour, std::int64_t to_hour,
+                        const std::function<void(const Interaction&)>& fn) const override {
+    asked_from = from_hour;
+    inner_.for_each_between(from_hour, to_hour, fn);
+  }
+  mutable std::int64_t asked_from = 0;
+
+ private:
+  VectorInteractionSource inner_;
+};
+}  // namespace
+
+TEST_CASE("a joiner's history is read from the start of its grid week, so a store can hand it over as summaries") {
+  const std::int64_t start = kBucket0 - 100;                     // started before the buckets: read from their start
+  RecordingSource source({summary(1, 0, start - 20, 30, 4),      // lasted past the start
+                          summary(2, 0, start - 20, 10, 1),      // over before it
+                          summary(3, 0, start - 200, 500, 1)});  // a week earlier: never asked for
+  AggregateRequest request;
+  request.first_bucket_hour = kBucket0;
+  request.weeks = 2;
+  request.team_of = {0, 0, 1, 1};
+  request.joiner_start_hour = {start, -1, -1, -1};
+  const auto a = EventAggregate::collect(source, PersonIndex({person(0), person(1), person(2), person(3)}), request);
+  CHECK(source.asked_from == grid_week_of(start));
+  REQUIRE(a.first_contacts(0).size() == 1);
+  CHECK(a.first_contacts(0)[0].other == 1);
+  CHECK(a.first_contacts(0)[0].hour == start);
+  CHECK(a.pairs().empty());  // nothing inside the buckets
+}
