@@ -32,9 +32,31 @@ bool is_own_or_notice(const Event& event, const UserId& self) {
 
 void Dispatcher::apply(const EventBatch& batch, RitualContext& ctx) {
   transactions_.atomically([&] {
-    for (const auto& event : batch.events) apply_one(event, ctx);
+    const auto fresh = record_keys(batch.events);
+    for (std::size_t i = 0; i < batch.events.size(); ++i) {
+      if (fresh[i]) {
+        apply_one(batch.events[i], ctx);
+      } else {
+        log_->debug("skipping already processed event {}", batch.events[i].key);
+      }
+    }
     if (!batch.cursor_name.empty()) state_.put(cursor_namespace, batch.cursor_name, batch.cursor_value);
   });
+}
+
+std::vector<bool> Dispatcher::record_keys(const std::vector<Event>& events) {
+  // All keys in one call (the ledger writes them together); an event without a key always applies.
+  std::vector<EventLedger::Entry> keyed;
+  keyed.reserve(events.size());
+  for (const auto& event : events) {
+    if (!event.key.empty()) keyed.push_back({event.key, event.at});
+  }
+  const auto recorded = ledger_.record_each(keyed);
+  std::vector<bool> fresh(events.size(), true);
+  for (std::size_t i = 0, k = 0; i < events.size(); ++i) {
+    if (!events[i].key.empty()) fresh[i] = recorded[k++];
+  }
+  return fresh;
 }
 
 void Dispatcher::update_directory(const Event& event) {
@@ -50,10 +72,6 @@ void Dispatcher::update_directory(const Event& event) {
 }
 
 void Dispatcher::apply_one(const Event& event, RitualContext& ctx) {
-  if (!event.key.empty() && !ledger_.record_once(event.key, event.at)) {
-    log_->debug("skipping already processed event {}", event.key);
-    return;
-  }
   update_directory(event);
   if (is_own_or_notice(event, ctx.self)) return;
   if (const auto* added = std::get_if<ReactionAdded>(&event.body); added && added->withdrawn_by_key) {

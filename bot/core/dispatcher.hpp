@@ -25,6 +25,8 @@ class Dispatcher {
   static constexpr const char* cursor_namespace = "adapter.cursor";
 
  private:
+  /// Records the events' keys in the ledger; says for each event whether it is new.
+  [[nodiscard]] std::vector<bool> record_keys(const std::vector<Event>& events);
   void apply_one(const Event& event, RitualContext& ctx);
   void update_directory(const Event& event);
   /// The event the rituals see: a withdrawn reaction instead of the deletion of its key.

@@ -4,7 +4,9 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "bot/core/clock.hpp"
@@ -34,9 +36,19 @@ class StateStore {
 /// Remembers which events were processed, so a redelivered event has no effect.
 class EventLedger {
  public:
+  struct Entry {
+    std::string_view key;
+    TimePoint at;
+  };
   virtual ~EventLedger() = default;
+  /// Records each key, in order; says for each whether it was new (not recorded before, nor
+  /// earlier in `entries`). One call for a whole batch lets a store write the keys together.
+  [[nodiscard]] virtual std::vector<bool> record_each(std::span<const Entry> entries) = 0;
   /// Records `key`; returns false when it was already recorded.
-  [[nodiscard]] virtual bool record_once(const std::string& key, TimePoint at) = 0;
+  [[nodiscard]] bool record_once(std::string_view key, TimePoint at) {
+    const Entry entry{key, at};
+    return record_each({&entry, 1}).front();
+  }
   virtual void forget_before(TimePoint cutoff) = 0;
 };
 

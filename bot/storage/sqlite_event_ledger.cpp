@@ -1,6 +1,9 @@
 #include "bot/storage/sqlite_event_ledger.hpp"
 
 #include <boost/unordered/unordered_flat_map.hpp>
+#include <boost/unordered/unordered_flat_set.hpp>
+
+#include <algorithm>
 
 #include <limits>
 
@@ -12,6 +15,20 @@ namespace {
 /// Hours since the epoch, rounded toward zero as migration 7's `at / 3600` does.
 std::int64_t hour_of(TimePoint t) {
   return to_db(t) / 3600;
+}
+
+/// Keys one insert takes out of `remaining`: a power of two up to 128, so a few statement texts
+/// (each compiled once) cover any batch.
+std::size_t rows_per_insert(std::size_t remaining) {
+  std::size_t n = 1;
+  while (n < 128 && n * 2 <= remaining) n *= 2;
+  return n;
+}
+
+std::string insert_sql(std::size_t rows) {
+  std::string sql = "INSERT INTO event_ledger (hour, hash) VALUES (?, ?)";
+  for (std::size_t r = 1; r < rows; ++r) sql += ", (?, ?)";
+  return sql + " ON CONFLICT DO NOTHING RETURNING hash";
 }
 }  // namespace
 
@@ -44,19 +61,44 @@ bool SqliteEventLedger::stored(std::int64_t hour, std::int64_t hash) {
   return stmt.step();
 }
 
-bool SqliteEventLedger::record_once(const std::string& key, TimePoint at) {
+std::vector<bool> SqliteEventLedger::record_each(std::span<const Entry> entries) {
   auto& index = loaded_index();
-  const auto hash = event_key_hash(key);
-  const auto hour = hour_of(at);
-  // A key seen in another hour: a redelivery at a different time (a click keyed by when it came).
-  if (const auto seen = index.hours.find(hash); seen != index.hours.end() && seen->second != hour) {
-    if (stored(seen->second, hash)) return false;
+  std::vector<bool> fresh(entries.size(), false);
+  struct Row {
+    std::int64_t hour, hash;
+    std::size_t entry;
+  };
+  std::vector<Row> rows;
+  rows.reserve(entries.size());
+  boost::unordered_flat_set<std::int64_t> in_batch;
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    const auto hash = event_key_hash(entries[i].key);
+    const auto hour = hour_of(entries[i].at);
+    if (!in_batch.insert(hash).second) continue;  // earlier in this batch
+    // A key seen in another hour: a redelivery at a different time (a click keyed by when it came).
+    if (const auto seen = index.hours.find(hash); seen != index.hours.end() && seen->second != hour) {
+      if (stored(seen->second, hash)) continue;
+    }
+    rows.push_back(Row{hour, hash, i});
   }
-  // In the same hour the primary key finds the duplicate, even one the index does not know of.
-  db_.cached("INSERT INTO event_ledger (hour, hash) VALUES (?, ?) ON CONFLICT DO NOTHING").bind_all(hour, hash).run();
-  if (db_.changes() != 1) return false;
-  index.hours.insert_or_assign(hash, hour);
-  return true;
+  // In the same hour the primary key finds the duplicate, even one the index does not know of:
+  // the rows the insert returns are the new ones.
+  boost::unordered_flat_set<std::int64_t> inserted;
+  for (std::size_t done = 0; done < rows.size();) {
+    const auto n = rows_per_insert(rows.size() - done);
+    auto insert = db_.cached(insert_sql(n));
+    for (std::size_t r = 0; r < n; ++r)
+      insert.bind(static_cast<int>(2 * r + 1), rows[done + r].hour)
+          .bind(static_cast<int>(2 * r + 2), rows[done + r].hash);
+    while (insert.step()) inserted.insert(insert.int64(0));
+    done += n;
+  }
+  for (const auto& row : rows) {
+    if (!inserted.contains(row.hash)) continue;
+    fresh[row.entry] = true;
+    index.hours.insert_or_assign(row.hash, row.hour);
+  }
+  return fresh;
 }
 
 void SqliteEventLedger::forget_before(TimePoint cutoff) {

@@ -8,7 +8,8 @@
 namespace kith::storage {
 
 /// One row per processed key, (hour of the event, hash of the key), in the caller's transaction:
-/// rows are ordered by time, so a batch's inserts share a few pages instead of one random page each.
+/// rows are ordered by time, so a batch's inserts share a few pages instead of one random page each,
+/// and a batch's keys are inserted many to a statement.
 /// Duplicates are found through an in-memory index of every stored hash and its hour, read from the
 /// table on first use; memory grows with the keys inside the retention window (~30 bytes a key).
 /// Keys are forgotten to the hour: forget_before() keeps the cutoff's whole hour.
@@ -19,7 +20,7 @@ class SqliteEventLedger final : public EventLedger {
   SqliteEventLedger(const SqliteEventLedger&) = delete;
   SqliteEventLedger& operator=(const SqliteEventLedger&) = delete;
 
-  bool record_once(const std::string& key, TimePoint at) override;
+  std::vector<bool> record_each(std::span<const Entry> entries) override;
   void forget_before(TimePoint cutoff) override;
 
  private:

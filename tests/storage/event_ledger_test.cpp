@@ -1,5 +1,8 @@
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <stdexcept>
+#include <string>
+#include <vector>
 
 #include "bot/storage/event_key_hash.hpp"
 #include "bot/storage/sqlite_stores.hpp"
@@ -59,6 +62,28 @@ TEST_CASE("a key recorded in a transaction that rolled back can be recorded agai
   }),
                   std::runtime_error);
   CHECK(s.ledger.record_once("j", utc(2026, 1, 1, 10)));
+}
+
+TEST_CASE("a batch's keys are recorded together: only keys seen nowhere before are new") {
+  storage::SqliteStores s(":memory:");
+  CHECK(s.ledger.record_once("before", utc(2026, 1, 1, 9)));
+  CHECK(s.ledger.record_once("click", utc(2026, 1, 1, 8)));
+  // More keys than one statement takes, so the batch is written in several.
+  std::vector<std::string> keys;
+  for (int i = 0; i < 300; ++i) keys.push_back("k" + std::to_string(i));
+  std::vector<EventLedger::Entry> batch;
+  for (const auto& key : keys) batch.push_back({key, utc(2026, 1, 1, 9)});
+  batch.push_back({"before", utc(2026, 1, 1, 9)});
+  batch.push_back({"k7", utc(2026, 1, 1, 9)});     // repeated in the same hour
+  batch.push_back({"k8", utc(2026, 1, 1, 10)});    // and in another
+  batch.push_back({"click", utc(2026, 1, 1, 9)});  // recorded before, in another hour
+  const auto fresh = s.ledger.record_each(batch);
+  REQUIRE(fresh.size() == batch.size());
+  CHECK(std::count(fresh.begin(), fresh.begin() + 300, true) == 300);
+  CHECK(std::count(fresh.begin() + 300, fresh.end(), true) == 0);
+  CHECK(ledger_rows(s.db) == 302);
+  CHECK_FALSE(s.ledger.record_once("k299", utc(2026, 1, 1, 11)));
+  CHECK(s.ledger.record_each({}).empty());
 }
 
 TEST_CASE("forgetting removes the rows of hours before the cutoff and keeps the rest deduplicating") {
