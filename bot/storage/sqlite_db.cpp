@@ -2,6 +2,8 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
+
 namespace kith::storage {
 namespace {
 [[noreturn]] void fail(sqlite3* db, std::string_view what, std::string_view sql) {
@@ -161,6 +163,86 @@ Statement Database::borrow(std::string_view sql) {
   return Statement(db_, it->second.stmt, it->second.in_use);
 }
 
+namespace {
+/// Rows a multi-row INSERT takes at most: a power of two, and with Kith's widest table still far
+/// below SQLite's limit of 32,766 parameters.
+constexpr std::size_t max_rows_per_insert = 64;
+}  // namespace
+
+void Database::insert_later(std::string_view into, std::initializer_list<LaterValue> values) {
+  // Few shapes (one today), so a linear search is the cheapest lookup.
+  auto shape = std::find_if(later_shapes_.begin(), later_shapes_.end(),
+                            [&](const LaterShape& s) { return s.into == into && s.values == values.size(); });
+  if (shape == later_shapes_.end()) {
+    shape = later_shapes_.insert(later_shapes_.end(), LaterShape{std::string(into), values.size()});
+  }
+  later_rows_.push_back(LaterRow{static_cast<std::uint32_t>(shape - later_shapes_.begin()),
+                                 static_cast<std::uint32_t>(later_values_.size()), later_bytes_.size()});
+  for (const auto& value : values) {
+    if (value.blob_) {
+      later_values_.push_back(LaterParam{static_cast<std::int64_t>(later_bytes_.size()),
+                                         static_cast<std::uint32_t>(value.blob_->size()), true});
+      later_bytes_.insert(later_bytes_.end(), value.blob_->begin(), value.blob_->end());
+    } else {
+      later_values_.push_back(LaterParam{value.integer_, 0, false});
+    }
+  }
+  ++later_added_;
+  if (depth_ == 0) write_later(later_added_);
+}
+
+void Database::write_later(std::uint64_t end) {
+  while (later_written_ < end) {
+    // The longest run of rows of one shape, then as many of them as one statement takes.
+    const auto first = static_cast<std::size_t>(later_written_ - (later_added_ - later_rows_.size()));
+    const auto shape_index = later_rows_[first].shape;
+    const auto& shape = later_shapes_[shape_index];
+    std::size_t run = 1;
+    const auto available = static_cast<std::size_t>(end - later_written_);
+    while (run < available && run < max_rows_per_insert && later_rows_[first + run].shape == shape_index) ++run;
+    std::size_t rows = 1;
+    while (rows * 2 <= run) rows *= 2;  // powers of two: a few statement texts cover any count
+    std::string sql = "INSERT INTO " + shape.into + " VALUES ";
+    std::string row = "(";
+    for (std::size_t v = 0; v < shape.values; ++v) row += v == 0 ? "?" : ", ?";
+    row += ")";
+    for (std::size_t r = 0; r < rows; ++r) (sql += r == 0 ? "" : ", ") += row;
+    auto insert = borrow(sql);
+    int index = 0;
+    const auto* param = &later_values_[later_rows_[first].first_value];
+    for (std::size_t n = 0; n < rows * shape.values; ++n, ++param) {
+      if (param->is_blob) {
+        insert.bind_blob(++index,
+                         std::span<const std::uint8_t>(later_bytes_.data() + static_cast<std::size_t>(param->integer),
+                                                       param->blob_size));
+      } else {
+        insert.bind(++index, param->integer);
+      }
+    }
+    insert.run();
+    later_written_ += rows;
+  }
+  forget_written_later();
+}
+
+void Database::drop_later(std::uint64_t from) {
+  if (from >= later_added_) return;
+  const auto keep = later_rows_.size() - static_cast<std::size_t>(later_added_ - from);
+  later_values_.resize(later_rows_[keep].first_value);
+  later_bytes_.resize(later_rows_[keep].first_byte);
+  later_rows_.resize(keep);
+  later_added_ = from;
+  forget_written_later();
+}
+
+void Database::forget_written_later() {
+  // Rows written before a savepoint opened stay until the rest are written, as positions count from them.
+  if (later_written_ != later_added_) return;
+  later_rows_.clear();
+  later_values_.clear();
+  later_bytes_.clear();
+}
+
 Statement Database::prepare(std::string_view sql) {
   open_savepoints();
   return Statement(db_, sql);
@@ -217,7 +299,11 @@ std::string savepoint_name(int level) {
 }  // namespace
 
 void Database::open_savepoints() {
-  for (; opened_ < depth_; ++opened_) borrow("SAVEPOINT " + savepoint_name(opened_)).run();
+  for (; opened_ < depth_; ++opened_) {
+    write_later(later_marks_[static_cast<std::size_t>(opened_)]);
+    borrow("SAVEPOINT " + savepoint_name(opened_)).run();
+  }
+  write_later(later_added_);
 }
 
 void Database::atomically(const std::function<void()>& work) {
@@ -227,11 +313,16 @@ void Database::atomically(const std::function<void()>& work) {
     borrow("BEGIN IMMEDIATE").run();
     opened_ = 1;
   }
+  later_marks_.push_back(later_added_);
   ++depth_;
   try {
     work();
+    if (level == 0) write_later(later_added_);
   } catch (...) {
     depth_ = level;
+    // This call's rows: those already written are undone by the rollback below, the others dropped.
+    drop_later(std::max(later_marks_.back(), later_written_));
+    later_marks_.pop_back();
     if (opened_ > level) {
       opened_ = level;
       ++rollbacks_;
@@ -245,6 +336,7 @@ void Database::atomically(const std::function<void()>& work) {
     throw;
   }
   depth_ = level;
+  later_marks_.pop_back();
   if (opened_ > level) {
     opened_ = level;
     borrow(level == 0 ? "COMMIT" : "RELEASE " + savepoint_name(level)).run();

@@ -1,8 +1,10 @@
 #pragma once
 // A thin RAII layer over SQLite: one connection, prepared statements (optionally cached per
 // connection), and transactions that nest as savepoints. Every error names the statement that failed.
+#include <array>
 #include <cstdint>
 #include <functional>
+#include <initializer_list>
 #include <memory>
 #include <optional>
 #include <span>
@@ -80,6 +82,20 @@ class Statement {
   bool* in_use_ = nullptr;  ///< Set when borrowed from a cache.
 };
 
+/// A value Database::insert_later() keeps until it writes its row: an integer, or a blob's bytes (copied).
+class LaterValue {
+ public:
+  // Implicit, so that a row reads as a list of its values.
+  LaterValue(std::int64_t integer) : integer_(integer) {}
+  template <std::size_t N>
+  LaterValue(const std::array<std::uint8_t, N>& blob) : blob_(blob) {}
+
+ private:
+  friend class Database;
+  std::int64_t integer_ = 0;
+  std::optional<std::span<const std::uint8_t>> blob_;
+};
+
 class Database final : public Transactions {
  public:
   /// Opens (creating if needed) the database at `path` in WAL mode; ":memory:" for tests.
@@ -93,6 +109,13 @@ class Database final : public Transactions {
   /// is reset (bindings cleared) when it goes out of scope. For fixed SQL on hot paths. A nested
   /// use of the same SQL while the first is still alive gets a freshly prepared statement.
   Statement cached(std::string_view sql);
+  /// Inserts one row into `into` ("table (column, ...)", one value per column), later: rows wait
+  /// in memory and are written many to a statement before the next statement on this connection
+  /// (prepare, cached, exec), so every read sees them, and before the transaction commits. A row
+  /// is written in the savepoint of the atomically() call that added it, or dropped with it, as
+  /// if inserted at once. Outside a transaction it is written at once. For tables whose inserts
+  /// nothing observes but reads: no triggers, no last_insert_id() or changes() afterwards.
+  void insert_later(std::string_view into, std::initializer_list<LaterValue> values);
   /// Executes one or more statements with no parameters.
   void exec(std::string_view sql);
   /// Makes `fn` callable from SQL on this connection as `name(text)`. It must be deterministic.
@@ -123,8 +146,33 @@ class Database final : public Transactions {
     std::size_t operator()(std::string_view sql) const noexcept { return std::hash<std::string_view>{}(sql); }
   };
 
-  /// Opens the savepoints of the atomically() calls in progress that have not opened theirs yet.
+  /// Rows insert_later() keeps, oldest first, and how to tell them apart by position: positions
+  /// count the rows ever added, so a savepoint's rows are those from its mark on.
+  struct LaterShape {
+    std::string into;
+    std::size_t values = 0;  ///< Per row.
+  };
+  struct LaterRow {
+    std::uint32_t shape;        ///< Index into later_shapes_.
+    std::uint32_t first_value;  ///< Index into later_values_.
+    std::size_t first_byte;     ///< Index into later_bytes_.
+  };
+  struct LaterParam {
+    std::int64_t integer;  ///< The integer, or the blob's offset in later_bytes_.
+    std::uint32_t blob_size;
+    bool is_blob;
+  };
+
+  /// Makes the connection ready for a statement: opens the savepoints of the atomically() calls in
+  /// progress that have not opened theirs yet, each after writing the rows of the levels outside
+  /// it, then writes the remaining rows in the innermost one.
   void open_savepoints();
+  /// Writes the waiting rows with positions below `end`, many to a statement.
+  void write_later(std::uint64_t end);
+  /// Drops the waiting rows from position `from` on.
+  void drop_later(std::uint64_t from);
+  /// Empties the buffers once every row in them is written.
+  void forget_written_later();
   /// A cached statement without opening savepoints first: for the transaction control statements.
   Statement borrow(std::string_view sql);
 
@@ -133,6 +181,14 @@ class Database final : public Transactions {
   int depth_ = 0;   ///< atomically() calls in progress.
   int opened_ = 0;  ///< Of those, the outermost ones whose BEGIN or SAVEPOINT has run.
   std::uint64_t rollbacks_ = 0;
+  std::vector<LaterShape> later_shapes_;
+  std::vector<LaterRow> later_rows_;  ///< Rows at positions later_written_ on.
+  std::vector<LaterParam> later_values_;
+  std::vector<std::uint8_t> later_bytes_;
+  std::uint64_t later_added_ = 0;    ///< Position after the last row added.
+  std::uint64_t later_written_ = 0;  ///< Position of the first row not written yet.
+  /// Per atomically() call in progress, outermost first: later_added_ when it began.
+  std::vector<std::uint64_t> later_marks_;
   /// SQL text -> its compiled statement. Nodes never move, so `in_use` can be pointed at.
   std::unordered_map<std::string, CachedStatement, SqlHash, std::equal_to<>> cache_;
 };

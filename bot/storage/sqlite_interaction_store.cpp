@@ -53,10 +53,9 @@ struct PairHash {
 }  // namespace
 
 void SqliteInteractionStore::append(const Interaction& i) {
-  auto stmt = db_.cached("INSERT INTO interactions (hour, kind, src, dst, channel) VALUES (?, ?, ?, ?, ?)");
-  stmt.bind(1, i.hour).bind(2, static_cast<std::int64_t>(i.kind));
-  stmt.bind_blob(3, i.from.bytes).bind_blob(4, i.to.bytes).bind_blob(5, i.channel.bytes);
-  stmt.run();
+  // Inserted with the batch's other interactions, many to a statement, before the next statement runs.
+  db_.insert_later("interactions (hour, kind, src, dst, channel)",
+                   {i.hour, static_cast<std::int64_t>(i.kind), i.from.bytes, i.to.bytes, i.channel.bytes});
   const auto week = analytics::grid_week_of(i.hour);
   if (!summarised().weeks.contains(week)) return;
   // A late event (a catch-up after downtime) in a week already summarised joins its summary.

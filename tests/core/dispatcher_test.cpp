@@ -82,6 +82,37 @@ TEST_CASE("a failing ritual is isolated: others still see the event, its writes 
   CHECK_THAT(f.logger.out.str(), Catch::Contains("ritual broken failed") && Catch::Contains("boom"));
 }
 
+TEST_CASE("a failing ritual loses the interactions it recorded, the others keep theirs") {
+  // Interactions wait in memory to be inserted many at a time; they must still go with their ritual.
+  class Recording final : public Ritual {
+   public:
+    Recording(std::string name, InteractionStore& store, bool fail)
+        : name_(std::move(name)), store_(store), fail_(fail) {}
+    [[nodiscard]] std::string_view name() const noexcept override { return name_; }
+    void on_event(const Event&, RitualContext&) override {
+      analytics::Interaction edge;
+      edge.from.bytes[0] = 1;
+      edge.to.bytes[0] = 2;
+      store_.append(edge);
+      if (fail_) throw std::runtime_error("boom");
+    }
+
+   private:
+    std::string name_;
+    InteractionStore& store_;
+    bool fail_;
+  };
+  Fixture f;
+  Recording healthy("healthy", f.stores.interactions, false);
+  Recording broken("broken", f.stores.interactions, true);
+  Dispatcher dispatcher("kith", {&healthy, &broken}, f.stores.db, f.stores.ledger, f.stores.withdrawable_reactions,
+                        f.stores.state, f.stores.directory, f.logger.log);
+  dispatcher.apply(EventBatch{{posted("p1", "alice"), posted("p2", "bob"), posted("p3", "carol")}, "", ""}, f.ctx);
+  analytics::Pseudonym from;
+  from.bytes[0] = 1;
+  CHECK(f.stores.interactions.count(from) == 3);
+}
+
 TEST_CASE("the bot's own messages and notices never reach rituals") {
   Fixture f;
   CountingRitual ritual("r", f.stores.state, false);

@@ -1,5 +1,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
+#include <array>
 #include <catch2/catch.hpp>
 #include <csignal>
 
@@ -168,4 +169,55 @@ TEST_CASE("cached statements are reused, reset after each use, and safe to nest"
   REQUIRE(again.step());
   CHECK(again.int64(0) == 1);
   CHECK_THROWS_WITH(db.cached("SELECT nope FROM t"), Catch::Contains("prepare") && Catch::Contains("nope"));
+}
+
+TEST_CASE("rows inserted later are read, kept and rolled back as if inserted at once") {
+  storage::Database db(":memory:");
+  db.exec("CREATE TABLE t (n INTEGER NOT NULL CHECK (n > 0), b BLOB NOT NULL)");
+  const std::array<std::uint8_t, 2> blob{1, 2};
+  const auto add = [&](std::int64_t n) { db.insert_later("t (n, b)", {n, blob}); };
+  const auto rows = [&] {
+    auto stmt = db.prepare("SELECT count(*), sum(n), sum(b = x'0102') FROM t");
+    stmt.step();
+    return std::vector<std::int64_t>{stmt.int64(0), stmt.int64(1), stmt.int64(2)};
+  };
+  add(1);  // outside a transaction: written at once
+  CHECK(rows() == std::vector<std::int64_t>{1, 1, 1});
+  db.atomically([&] {
+    for (int n = 2; n <= 100; ++n) add(n);  // several statements: 64, 32, 2 and 1 rows
+    CHECK_THROWS(db.atomically([&] {
+      add(1000);
+      throw std::runtime_error("dropped before it was written");
+    }));
+    CHECK_THROWS(db.atomically([&] {
+      add(2000);
+      // This read writes rows 2..100 outside this savepoint, then row 2000 inside it.
+      CHECK(rows() == std::vector<std::int64_t>{101, 7050, 101});
+      throw std::runtime_error("undone after it was written");
+    }));
+    db.atomically([&] { add(101); });
+    db.atomically([&] {
+      add(102);
+      // The inner savepoint opens after row 102 is written in this one, so keeps it.
+      CHECK_THROWS(db.atomically([&] {
+        add(3000);
+        CHECK(rows()[0] == 103);
+        throw std::runtime_error("only this level's row is undone");
+      }));
+    });
+  });
+  CHECK(rows() == std::vector<std::int64_t>{102, 5253, 102});
+  CHECK_THROWS(db.atomically([&] {
+    add(4000);
+    throw std::runtime_error("the whole transaction fails");
+  }));
+  // A row that cannot be written fails the commit, with the statement named, and the transaction is rolled back.
+  CHECK_THROWS_WITH(db.atomically([&] {
+    add(5000);
+    add(-1);
+  }),
+                    Catch::Contains("INSERT INTO t (n, b)") && Catch::Contains("CHECK constraint"));
+  CHECK(rows() == std::vector<std::int64_t>{102, 5253, 102});
+  add(7);
+  CHECK(rows()[0] == 103);
 }
