@@ -33,6 +33,9 @@ class PairTable {
     }
   }
 
+  /// Frees the lookup slots (the largest part) once every event is in: rows stay readable.
+  void drop_index() { slots_ = std::vector<Slot>(); }
+
   std::size_t rows() const { return row_keys_.size(); }
   std::uint64_t row_key(std::size_t row) const { return row_keys_[row]; }
   const std::uint16_t* row_counts(std::size_t row) const { return &counts_[row * weeks_]; }
@@ -158,6 +161,7 @@ EventAggregate EventAggregate::collect(const InteractionSource& source, const Pe
     }
   });
   table.add_batch(pending);
+  table.drop_index();  // before the sorted copy is made, which would otherwise sit beside it at the peak
 
   // Sort pairs so ties, and therefore igraph edge ids and every result, do not depend on hash order.
   std::vector<std::size_t> order(table.rows());
