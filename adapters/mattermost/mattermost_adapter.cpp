@@ -390,7 +390,8 @@ asio::awaitable<void> MattermostAdapter::session(EventSink& sink) {
     }
     if (frame->event == "hello") {
       std::string id;
-      if (const auto it = frame->data.find("connection_id"); it != frame->data.end() && it->is_string()) {
+      const auto data = frame->data();
+      if (const auto it = data.find("connection_id"); it != data.end() && it->is_string()) {
         id = it->get<std::string>();
       }
       const bool lost = id.empty() || id != connection_id_;

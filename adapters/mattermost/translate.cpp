@@ -111,32 +111,30 @@ Translated translate_post(const WirePost& post, ChannelKind kind, const Translat
 Translated translate_event(const WsFrame& frame, const TranslateContext& ctx) {
   Translated out;
   const auto& e = frame.event;
-  const auto& data = frame.data;
   // Only membership and unreaction keys carry it: built when needed, not for every post.
   const auto seq_suffix = [&] { return ":" + ctx.connection_id + ":" + std::to_string(frame.seq.value_or(-1)); };
 
+  // The frequent events use what parse_frame decoded from data; the others read data by key.
+  const auto& post = frame.post;
   if (e == "posted" || e == "post_edited") {
-    const auto post = parse_embedded_post(data);
     if (!post) {
       out.problem = "data.post is missing or not a valid post";
       return out;
     }
-    const auto sent_kind = channel_kind(data_string(data, "channel_type"));
+    const auto sent_kind = channel_kind(frame.channel_type);
     const ChannelKind kind = sent_kind ? *sent_kind : kind_or_default(post->channel_id, ctx);
     std::vector<UserId> mentions;
-    if (data.contains("mentions")) {
-      auto ids = parse_embedded_strings(data, "mentions");
-      if (!ids) {
+    if (frame.has_mentions) {
+      if (!frame.mentions) {
         out.problem = "data.mentions is not a JSON-encoded array";
         return out;
       }
-      for (auto& id : *ids) add_unique(mentions, UserId(std::move(id)));
+      for (const auto& id : *frame.mentions) add_unique(mentions, UserId(id));
     }
     add_post_events(out, *post, kind, std::move(mentions), e == "post_edited", ctx);
     return out;
   }
   if (e == "post_deleted") {
-    const auto post = parse_embedded_post(data);
     if (!post) {
       out.problem = "data.post is missing or not a valid post";
       return out;
@@ -149,7 +147,7 @@ Translated translate_event(const WsFrame& frame, const TranslateContext& ctx) {
     return out;
   }
   if (e == "reaction_added" || e == "reaction_removed") {
-    const auto reaction = parse_embedded_reaction(data);
+    const auto& reaction = frame.reaction;
     if (!reaction) {
       out.problem = "data.reaction is missing or not a valid reaction";
       return out;
@@ -170,6 +168,7 @@ Translated translate_event(const WsFrame& frame, const TranslateContext& ctx) {
     }
     return out;
   }
+  const auto data = frame.data();
   if (e == "user_added") {
     const auto user = data_string(data, "user_id");
     const auto channel = frame.broadcast_channel_id;

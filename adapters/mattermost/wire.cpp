@@ -3,6 +3,7 @@
 #include <simdjson.h>
 
 #include <algorithm>
+#include <array>
 
 namespace kith::mattermost {
 namespace {
@@ -114,17 +115,6 @@ class OnDemandValue {
     out = n;
     return true;
   }
-  /// An object, kept as nlohmann JSON for fields looked up later by name.
-  bool read_object(json& out) {
-    const auto kind = type();
-    if (kind == ondemand::json_type::null) return skip();
-    if (kind != ondemand::json_type::object) return skip() && false;
-    auto object = to_json();
-    if (!object) return false;
-    out = std::move(*object);
-    return true;
-  }
-
   /// The value's type, or null (after marking the document broken) when it has none.
   ondemand::json_type type() {
     ondemand::json_type kind{};
@@ -164,43 +154,6 @@ class OnDemandValue {
     return !broken_;
   }
 
-  /// The value as nlohmann JSON, for fields kept as `json`; nothing for a syntax error.
-  std::optional<json> to_json() {
-    switch (type()) {
-      case ondemand::json_type::object: {
-        auto object = json::object();
-        each_field([&](std::string_view key, OnDemandValue& member) {
-          auto value = member.to_json();
-          if (value) object[std::string(key)] = std::move(*value);
-          return value.has_value();
-        });
-        return broken_ ? std::nullopt : std::optional<json>(std::move(object));
-      }
-      case ondemand::json_type::array: {
-        auto array = json::array();
-        each_element([&](OnDemandValue& item) {
-          auto value = item.to_json();
-          if (value) array.push_back(std::move(*value));
-          return value.has_value();
-        });
-        return broken_ ? std::nullopt : std::optional<json>(std::move(array));
-      }
-      case ondemand::json_type::string: {
-        std::string_view text;
-        if (failed(v_.get_string().get(text))) return std::nullopt;
-        return json(std::string(text));
-      }
-      case ondemand::json_type::number: return number_to_json();
-      case ondemand::json_type::boolean: {
-        bool value = false;
-        if (failed(v_.get_bool().get(value))) return std::nullopt;
-        return json(value);
-      }
-      case ondemand::json_type::null: return skip() ? std::optional<json>(json(nullptr)) : std::nullopt;
-    }
-    return std::nullopt;
-  }
-
   template <class F>
   bool each_field(F&& visit) {
     if (type() != ondemand::json_type::object) return skip() && false;
@@ -217,6 +170,23 @@ class OnDemandValue {
     }
     return ok;
   }
+  /// each_field(), and the object's JSON text into `raw`.
+  template <class F>
+  bool each_field_keeping_text(std::string& raw, F&& visit) {
+    if (type() != ondemand::json_type::object) return skip() && false;
+    const auto opening = v_.raw_json_token();  // from the "{", in the document's buffer
+    const bool ok = each_field(std::forward<F>(visit));
+    const char* after = nullptr;  // the token after the closing "}"
+    if (broken_ || failed(v_.current_location().get(after))) return false;
+    raw.assign(opening.data(), after);
+    return ok;
+  }
+
+  /// A string holding JSON, decoded by `decode` into `out` (left empty when the string is not valid
+  /// JSON of the shape `decode` expects); false only for a syntax error in the frame itself.
+  template <class T, class Decode>
+  bool read_embedded(std::optional<T>& out, Decode&& decode);
+
   template <class F>
   bool each_element(F&& visit) {
     if (type() != ondemand::json_type::array) return skip() && false;
@@ -238,37 +208,32 @@ class OnDemandValue {
     if (error != simdjson::SUCCESS) broken_ = true;
     return broken_;
   }
-  std::optional<json> number_to_json() {
-    ondemand::number_type kind{};
-    if (v_.get_number_type().get(kind) == simdjson::SUCCESS) {
-      if (kind == ondemand::number_type::signed_integer) {
-        std::int64_t value = 0;
-        if (!failed(v_.get_int64().get(value))) return json(value);
-        return std::nullopt;
-      }
-      if (kind == ondemand::number_type::unsigned_integer) {
-        std::uint64_t value = 0;
-        if (!failed(v_.get_uint64().get(value))) return json(value);
-        return std::nullopt;
-      }
-    }
-    double value = 0;  // a fraction, an exponent, or an integer too large for 64 bits
-    if (failed(v_.get_double().get(value))) return std::nullopt;
-    return json(value);
-  }
-
   ondemand::value v_;
   bool& broken_;
 };
 
+/// A parser and input buffer per thread and nesting level (a frame, the JSON in one of its strings),
+/// reused: allocating them costs more than a parse.
+struct ParseLevel {
+  ondemand::parser parser;
+  std::string padded;
+};
+thread_local std::array<ParseLevel, 2> parse_levels;
+thread_local std::size_t parse_depth = 0;  ///< Levels in use.
+
 /// Runs `decode` on the root (an object or an array) of the JSON document `text`; nothing when the
-/// text is not one well-formed JSON document or is larger than max_json_bytes.
+/// text is not one well-formed JSON document or is larger than max_json_bytes. May be called again
+/// from within `decode`, once, for JSON held in a string of the document.
 template <class Decode>
 auto decode_on_demand(std::string_view text, Decode&& decode) -> decltype(decode(std::declval<OnDemandValue&>())) {
-  if (text.size() > max_json_bytes) return std::nullopt;
-  // One parser and input buffer per thread, reused: allocating them costs more than a parse.
-  thread_local ondemand::parser parser;
-  thread_local std::string padded;
+  if (text.size() > max_json_bytes || parse_depth == parse_levels.size()) return std::nullopt;
+  auto& [parser, padded] = parse_levels[parse_depth];
+  struct Nested {
+    Nested() { ++parse_depth; }
+    ~Nested() { --parse_depth; }
+    Nested(const Nested&) = delete;
+    Nested& operator=(const Nested&) = delete;
+  } nested;
   padded.assign(text);
   padded.resize(text.size() + simdjson::SIMDJSON_PADDING);
   ondemand::document document;
@@ -282,6 +247,15 @@ auto decode_on_demand(std::string_view text, Decode&& decode) -> decltype(decode
   // At the end of the input there is no current location: anything else is trailing content.
   if (broken || document.current_location().error() != simdjson::OUT_OF_BOUNDS) return std::nullopt;
   return decoded;
+}
+
+template <class T, class Decode>
+bool OnDemandValue::read_embedded(std::optional<T>& out, Decode&& decode) {
+  if (type() != ondemand::json_type::string) return skip();
+  std::string_view text;  // unescaped into the frame's parser, so valid while its document is read
+  if (failed(v_.get_string().get(text))) return false;
+  out = decode_on_demand(text, std::forward<Decode>(decode));
+  return true;
 }
 
 template <class Value>
@@ -332,14 +306,41 @@ std::optional<WirePost> decode_post(Value& value) {
   return p;
 }
 
+/// The string elements of an array (data.mentions); other elements are left out.
+std::optional<std::vector<std::string>> decode_strings(OnDemandValue& value) {
+  std::vector<std::string> strings;
+  const bool is_array = value.each_element([&](OnDemandValue& item) {
+    if (item.type() != ondemand::json_type::string) return item.skip();
+    strings.emplace_back();
+    return item.read(strings.back());
+  });
+  if (!is_array) return std::nullopt;
+  return strings;
+}
+
 std::optional<WsFrame> decode_frame(OnDemandValue& value) {
   WsFrame f;
+  const auto read_data = [&](OnDemandValue& data) {
+    if (data.type() == ondemand::json_type::null) return data.skip();
+    return data.each_field_keeping_text(f.data_text, [&](std::string_view key, OnDemandValue& field) {
+      if (key == "post") return field.read_embedded(f.post, [](OnDemandValue& v) { return decode_post(v); });
+      if (key == "reaction") {
+        return field.read_embedded(f.reaction, [](OnDemandValue& v) { return decode_reaction(v); });
+      }
+      if (key == "mentions") {
+        f.has_mentions = true;
+        return field.read_embedded(f.mentions, decode_strings);
+      }
+      if (key == "channel_type" && field.type() == ondemand::json_type::string) return field.read(f.channel_type);
+      return field.skip();
+    });
+  };
   const bool ok = value.each_field([&](std::string_view key, OnDemandValue& field) {
     if (key == "event") return field.read(f.event);
     if (key == "status") return field.read(f.status);
     if (key == "seq") return field.read(f.seq);
     if (key == "seq_reply") return field.read(f.seq_reply);
-    if (key == "data") return field.read_object(f.data);
+    if (key == "data") return read_data(field);
     if (key == "broadcast" && field.type() == ondemand::json_type::object) {
       return field.each_field([&](std::string_view name, OnDemandValue& member) {
         if (name == "channel_id") return member.read(f.broadcast_channel_id);
@@ -351,12 +352,6 @@ std::optional<WsFrame> decode_frame(OnDemandValue& value) {
   });
   if (!ok || (f.event.empty() && !f.seq_reply)) return std::nullopt;
   return f;
-}
-
-/// The string field `key` of `data`, or nothing when absent or not a string.
-const std::string* string_field(const json& data, const char* key) {
-  const auto it = data.find(key);
-  return it != data.end() && it->is_string() ? &it->get_ref<const std::string&>() : nullptr;
 }
 }  // namespace
 
@@ -421,31 +416,10 @@ std::optional<WsFrame> parse_frame(std::string_view text) {
   return decode_on_demand(text, decode_frame);
 }
 
-std::optional<WirePost> parse_embedded_post(const json& data) {
-  const auto* text = string_field(data, "post");
-  if (text == nullptr) return std::nullopt;
-  return decode_on_demand(*text, [](OnDemandValue& value) { return decode_post(value); });
-}
-
-std::optional<WireReaction> parse_embedded_reaction(const json& data) {
-  const auto* text = string_field(data, "reaction");
-  if (text == nullptr) return std::nullopt;
-  return decode_on_demand(*text, [](OnDemandValue& value) { return decode_reaction(value); });
-}
-
-std::optional<std::vector<std::string>> parse_embedded_strings(const json& data, const char* key) {
-  const auto* text = string_field(data, key);
-  if (text == nullptr) return std::nullopt;
-  return decode_on_demand(*text, [](OnDemandValue& value) -> std::optional<std::vector<std::string>> {
-    std::vector<std::string> strings;
-    const bool is_array = value.each_element([&](OnDemandValue& item) {
-      if (item.type() != ondemand::json_type::string) return item.skip();
-      strings.emplace_back();
-      return item.read(strings.back());
-    });
-    if (!is_array) return std::nullopt;
-    return strings;
-  });
+json WsFrame::data() const {
+  // Validated as an object when the frame was decoded.
+  auto parsed = parse_json(data_text);
+  return parsed && parsed->is_object() ? std::move(*parsed) : json::object();
 }
 
 std::optional<ChannelKind> channel_kind(std::string_view type) {

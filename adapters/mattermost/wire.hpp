@@ -51,12 +51,25 @@ struct WireChannel {
 /// of our actions (`status`, `seq_reply`).
 struct WsFrame {
   std::string event;  ///< Empty for replies.
-  json data = json::object();
+  /// The `data` object as JSON text, "{}" when absent or null: the less frequent events read it by
+  /// key through data().
+  std::string data_text = "{}";
+  // What the frequent events need from `data`, decoded in the same pass as the frame. Mattermost
+  // sends a post, a reaction and a mention list as JSON inside a string: nothing when absent, not a
+  // string, or not valid JSON of the expected shape.
+  std::optional<WirePost> post;                      ///< data.post (posted, post_edited, post_deleted)
+  std::optional<WireReaction> reaction;              ///< data.reaction (reaction_added, reaction_removed)
+  std::optional<std::vector<std::string>> mentions;  ///< data.mentions: its string elements
+  bool has_mentions = false;                         ///< data.mentions is there, valid or not
+  std::string channel_type;                          ///< data.channel_type, when a string
   std::string broadcast_channel_id;
   std::string broadcast_user_id;
   std::optional<std::int64_t> seq;
   std::optional<std::int64_t> seq_reply;
   std::string status;
+
+  /// `data`, parsed.
+  [[nodiscard]] json data() const;
 };
 
 [[nodiscard]] std::optional<WsFrame> parse_frame(std::string_view text);
@@ -64,14 +77,6 @@ struct WsFrame {
 [[nodiscard]] std::optional<WirePost> parse_post(const json& j);
 [[nodiscard]] std::optional<WireReaction> parse_reaction(const json& j);
 [[nodiscard]] std::optional<WireChannel> parse_channel(const json& j);
-// Fields of a frame's `data` that are themselves JSON encoded as a string; nothing when the field
-// is absent, not a string, or not valid JSON of the expected shape.
-/// data.post (posted, post_edited, post_deleted).
-[[nodiscard]] std::optional<WirePost> parse_embedded_post(const json& data);
-/// data.reaction (reaction_added, reaction_removed).
-[[nodiscard]] std::optional<WireReaction> parse_embedded_reaction(const json& data);
-/// The string elements of an array such as data.mentions; other elements are left out.
-[[nodiscard]] std::optional<std::vector<std::string>> parse_embedded_strings(const json& data, const char* key);
 
 /// Channel type letter to kind: O public, P private, D direct, G group.
 [[nodiscard]] std::optional<ChannelKind> channel_kind(std::string_view type);

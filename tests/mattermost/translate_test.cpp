@@ -15,6 +15,16 @@ WsFrame frame(const std::string& name) {
   return *f;
 }
 
+/// The fixture frame with `change` applied to its JSON.
+template <class F>
+WsFrame changed_frame(const std::string& name, F&& change) {
+  auto j = json::parse(fixture(name));
+  change(j);
+  auto f = parse_frame(j.dump());
+  REQUIRE(f.has_value());
+  return *f;
+}
+
 TranslateContext context() {
   TranslateContext ctx;
   ctx.self = UserId("ubot");
@@ -49,7 +59,7 @@ TEST_CASE("hello carries the connection id and seq 0") {
   const auto f = frame("ws_hello.json");
   CHECK(f.event == "hello");
   CHECK(f.seq == 0);
-  CHECK(f.data["connection_id"] == "conn1");
+  CHECK(f.data()["connection_id"] == "conn1");
 }
 
 TEST_CASE("posted: the post is parsed a second time, mentions come from data.mentions and @names") {
@@ -141,8 +151,7 @@ TEST_CASE("membership events") {
 }
 
 TEST_CASE("the bot being added to a channel asks for the member list") {
-  auto f = frame("ws_user_added.json");
-  f.data["user_id"] = "ubot";
+  const auto f = changed_frame("ws_user_added.json", [](json& j) { j["data"]["user_id"] = "ubot"; });
   CHECK(translate_event(f, context()).self_added_to_channel);
 }
 
@@ -155,11 +164,12 @@ TEST_CASE("unknown and malformed events are skipped with a reason, never thrown"
   CHECK(t.events.empty());
   t = translate_event(frame("ws_posted_wrong_types.json"), context());
   CHECK_FALSE(t.problem.empty());
-  auto f = frame("ws_posted_mentioned.json");
-  f.data["mentions"] = "[not json";
+  auto f = changed_frame("ws_posted_mentioned.json", [](json& j) { j["data"]["mentions"] = "[not json"; });
   CHECK_FALSE(translate_event(f, context()).problem.empty());
-  f.data.erase("mentions");
-  f.data["post"] = 42;
+  f = changed_frame("ws_posted_mentioned.json", [](json& j) {
+    j["data"].erase("mentions");
+    j["data"]["post"] = 42;
+  });
   CHECK_FALSE(translate_event(f, context()).problem.empty());
 }
 

@@ -27,10 +27,13 @@ void check_same_post(const WirePost& a, const WirePost& b) {
   }
 }
 
-/// data.post decoded by On-Demand, and by nlohmann as a REST body would be.
-void check_post_decodes_as_rest_would(const std::string& post) {
-  const json data{{"post", post}};
-  const auto on_demand = parse_embedded_post(data);
+/// A posted frame whose data holds `fields`.
+std::optional<WsFrame> frame_with(const json& fields) {
+  return parse_frame(json{{"event", "posted"}, {"data", fields}, {"seq", 1}}.dump());
+}
+
+/// data.post as decoded by On-Demand with its frame, against `post` decoded by nlohmann as a REST body would be.
+void check_post_decodes_as_rest_would(const std::optional<WirePost>& on_demand, const std::string& post) {
   const auto body = parse_json(post);
   const auto rest = body ? parse_post(*body) : std::nullopt;
   REQUIRE(on_demand.has_value() == rest.has_value());
@@ -50,16 +53,22 @@ TEST_CASE("every fixture frame decodes to what nlohmann reads in it") {
     REQUIRE(frame.has_value());
     const auto reference = json::parse(text);
     CHECK(frame->event == reference.value("event", ""));
-    CHECK(frame->data == reference.value("data", json::object()));
+    const auto data = reference.value("data", json::object());
+    CHECK(frame->data() == data);
     CHECK(frame->seq == reference.value("seq", std::int64_t{-1}));
     if (reference.contains("broadcast")) {
       CHECK(frame->broadcast_channel_id == reference["broadcast"].value("channel_id", ""));
     }
-    if (frame->data.contains("post")) check_post_decodes_as_rest_would(frame->data["post"].get<std::string>());
-    if (frame->data.contains("reaction")) {
-      const auto reaction = parse_embedded_reaction(frame->data);
-      REQUIRE(reaction.has_value());
-      CHECK(reaction->user_id == parse_reaction(json::parse(frame->data["reaction"].get<std::string>()))->user_id);
+    CHECK(frame->channel_type == data.value("channel_type", ""));
+    CHECK(frame->has_mentions == data.contains("mentions"));
+    if (data.contains("post") && data["post"].is_string()) {
+      check_post_decodes_as_rest_would(frame->post, data["post"].get<std::string>());
+    } else {
+      CHECK_FALSE(frame->post);
+    }
+    CHECK(frame->reaction.has_value() == data.contains("reaction"));
+    if (frame->reaction) {
+      CHECK(frame->reaction->user_id == parse_reaction(json::parse(data["reaction"].get<std::string>()))->user_id);
     }
   }
 }
@@ -76,7 +85,7 @@ TEST_CASE("malformed JSON anywhere in a frame is rejected, also in fields Kith n
   const auto null_seq = parse_frame(R"({"event":"typing","seq":null,"data":null,"broadcast":[]})");
   REQUIRE(null_seq.has_value());
   CHECK_FALSE(null_seq->seq);
-  CHECK(null_seq->data == json::object());
+  CHECK(null_seq->data() == json::object());
 }
 
 TEST_CASE("an embedded post decodes as the same post from a REST body would, valid or not") {
@@ -94,20 +103,30 @@ TEST_CASE("an embedded post decodes as the same post from a REST body would, val
            R"(["p1"])",
        }) {
     INFO(post);
-    check_post_decodes_as_rest_would(post);
+    const auto frame = frame_with(json{{"post", post}});
+    REQUIRE(frame.has_value());
+    check_post_decodes_as_rest_would(frame->post, post);
   }
-  CHECK(parse_embedded_post(json{{"post", R"({"id":"p","channel_id":"c","message":"caf\u00e9"})"}})->message ==
+  CHECK(frame_with(json{{"post", R"({"id":"p","channel_id":"c","message":"caf\u00e9"})"}})->post->message ==
         "caf\xc3\xa9");
-  CHECK_FALSE(parse_embedded_post(json{{"post", 42}}));
-  CHECK_FALSE(parse_embedded_post(json::object()));
+  // Not a string, or absent: no post, but the frame itself is well-formed.
+  REQUIRE(frame_with(json{{"post", 42}}));
+  CHECK_FALSE(frame_with(json{{"post", 42}})->post);
+  CHECK_FALSE(frame_with(json::object())->post);
+  // Malformed JSON in the frame itself, around the embedded post, still rejects the frame.
+  CHECK_FALSE(parse_frame(R"({"event":"posted","data":{"post":"{\"id\":\"p\",\"channel_id\":\"c\"}","x":tru}})"));
 }
 
 TEST_CASE("embedded id lists keep their strings and must be arrays") {
-  const json data{{"mentions", R"(["u1", 5, "u2", null, {"u3": 1}])"}};
-  CHECK(parse_embedded_strings(data, "mentions") == std::vector<std::string>{"u1", "u2"});
+  const auto frame = frame_with(json{{"mentions", R"(["u1", 5, "u2", null, {"u3": 1}])"}});
+  CHECK(frame->has_mentions);
+  CHECK(frame->mentions == std::vector<std::string>{"u1", "u2"});
   for (const auto* text : {R"({"u1": 1})", "[not json", R"("u1")", R"(["u1"] x)"}) {
     INFO(text);
-    CHECK_FALSE(parse_embedded_strings(json{{"mentions", text}}, "mentions"));
+    const auto malformed = frame_with(json{{"mentions", text}});
+    REQUIRE(malformed.has_value());
+    CHECK(malformed->has_mentions);
+    CHECK_FALSE(malformed->mentions);
   }
-  CHECK_FALSE(parse_embedded_strings(json::object(), "mentions"));
+  CHECK_FALSE(frame_with(json::object())->has_mentions);
 }
