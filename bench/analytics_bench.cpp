@@ -26,9 +26,8 @@
 
 namespace {
 using kith::bench::peak_rss_mib;
+using kith::bench::PhaseMemory;
 using kith::bench::Report;
-using kith::bench::reset_peak_rss;
-using kith::bench::rss_mib;
 
 using namespace kith;
 using Clock = std::chrono::steady_clock;
@@ -162,16 +161,15 @@ double measure_sqlite_source(const bench::SyntheticOrg& synthetic, std::int64_t 
   report.add("sqlite_rows", static_cast<double>(rows));
   report.add("sqlite_file_mib", static_cast<double>(std::filesystem::file_size(file)) / (1024.0 * 1024.0));
 
-  // Each phase's peak memory is its own: the peak is reset before it (it includes what the process holds).
   const auto timed_digest = [&](const char* name) {
-    report.add(fmt::format("{}_rss_before_mib", name), rss_mib());
-    reset_peak_rss();
+    const PhaseMemory memory;
     const auto began = Clock::now();
     const auto digest = analytics::compute_digests(stores.interactions, synthetic.org(), kWeekEndHour,
                                                    analytics::DisclosurePolicy{}, options);
     const double wall = seconds_since(began);
     report.add(fmt::format("{}_seconds", name), wall);
-    report.add(fmt::format("{}_peak_rss_mib", name), peak_rss_mib());
+    report.add(fmt::format("{}_rss_before_mib", name), memory.before_mib());
+    report.add(fmt::format("{}_peak_rss_mib", name), memory.peak_mib());
     const auto got = team_figures(digest);
     const auto want = team_figures(in_memory);
     const auto [g, w] = std::mismatch(got.begin(), got.end(), want.begin(), want.end());
@@ -187,12 +185,13 @@ double measure_sqlite_source(const bench::SyntheticOrg& synthetic, std::int64_t 
     return wall;
   };
   timed_digest("digest_sqlite_events");
-  reset_peak_rss();
+  const PhaseMemory summarise_memory;
   start = Clock::now();
   stores.interactions.summarise_weeks_before(kWeekEndHour, 1000);
   const double summarise_seconds = seconds_since(start);
   report.add("sqlite_summarise_seconds", summarise_seconds);
-  report.add("sqlite_summarise_peak_rss_mib", peak_rss_mib());
+  report.add("sqlite_summarise_rss_before_mib", summarise_memory.before_mib());
+  report.add("sqlite_summarise_peak_rss_mib", summarise_memory.peak_mib());
   report.add("sqlite_summarise_seconds_per_week",
              summarise_seconds * analytics::kHoursPerWeek / static_cast<double>(kWeekEndHour - read_from));
   // A row per person and week, their pairs packed into it.
@@ -229,13 +228,14 @@ int run(const std::string& size, const std::filesystem::path& out_dir) {
   report.add("events_streamed", static_cast<double>(events_read));
   report.add("events_in_4_week_window", static_cast<double>(events_in_window));
 
-  reset_peak_rss();
+  const PhaseMemory digest_memory;
   start = Clock::now();
   const auto digest =
       analytics::compute_digests(synthetic, synthetic.org(), kWeekEndHour, analytics::DisclosurePolicy{}, options);
   const double digest_seconds = seconds_since(start);
   report.add("digest_seconds", digest_seconds);
-  report.add("digest_peak_rss_mib", peak_rss_mib());
+  report.add("digest_rss_before_mib", digest_memory.before_mib());
+  report.add("digest_peak_rss_mib", digest_memory.peak_mib());
   const auto figures = team_figures(digest);
   report.add("team_digests", static_cast<double>(digest.teams.size()));
   report.add("published_team_figures",
@@ -275,6 +275,7 @@ int run(const std::string& size, const std::filesystem::path& out_dir) {
   report.add("ratio_kith_sqlite_over_igraph_core_two_windows", digest_sqlite_seconds / (2 * bare_core));
 
   export_for_networkx(out_dir, size, ties, roster.team_of);
+  report.add("process_peak_rss_mib", peak_rss_mib());  // the whole run: generator, digests, SQLite, igraph
   return 0;
 }
 

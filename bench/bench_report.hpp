@@ -1,6 +1,7 @@
 #pragma once
 // What every Kith benchmark prints: "name value" lines, on stdout and in a results file that
 // bench/run.sh reads back for its ratios, plus the process's peak memory.
+#include <malloc.h>
 #include <sys/resource.h>
 
 #include <cstdio>
@@ -13,7 +14,14 @@
 
 namespace kith::bench {
 
-/// A line of /proc/self/status ("VmHWM", "VmRSS") in MiB, or -1 without /proc.
+/// Peak resident memory of this process since it started, in MiB.
+inline double peak_rss_mib() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return static_cast<double>(usage.ru_maxrss) / 1024.0;  // Linux reports KiB
+}
+
+/// A field of /proc/self/status ("VmHWM", "VmRSS") in MiB, or -1 where there is none.
 inline double proc_status_mib(const std::string& field) {
   std::ifstream status("/proc/self/status");
   std::string line;
@@ -23,23 +31,24 @@ inline double proc_status_mib(const std::string& field) {
   return -1;
 }
 
-/// Peak resident memory of this process since it started or since reset_peak_rss(), in MiB.
-inline double peak_rss_mib() {
-  if (const double hwm = proc_status_mib("VmHWM"); hwm >= 0) return hwm;
-  rusage usage{};  // without /proc: the peak since the start
-  getrusage(RUSAGE_SELF, &usage);
-  return static_cast<double>(usage.ru_maxrss) / 1024.0;  // Linux reports KiB
-}
+/// One phase's memory: what the process holds when it begins (freed heap given back first, so it is not
+/// counted), and its peak from there (Linux's VmHWM, reset through /proc/self/clear_refs). Where the reset is
+/// not possible, the peak is reported as -1 rather than passing off the whole process's peak as the phase's.
+class PhaseMemory {
+ public:
+  PhaseMemory() {
+    malloc_trim(0);
+    before_mib_ = proc_status_mib("VmRSS");
+    std::ofstream("/proc/self/clear_refs") << "5";
+    reset_ = before_mib_ >= 0 && proc_status_mib("VmHWM") < before_mib_ + 8;
+  }
+  [[nodiscard]] double before_mib() const { return before_mib_; }
+  [[nodiscard]] double peak_mib() const { return reset_ ? proc_status_mib("VmHWM") : -1; }
 
-/// Resident memory now, in MiB.
-inline double rss_mib() {
-  return proc_status_mib("VmRSS");
-}
-
-/// Starts a new peak at the present resident memory, so that a phase's own peak can be measured.
-inline void reset_peak_rss() {
-  std::ofstream("/proc/self/clear_refs") << "5";
-}
+ private:
+  double before_mib_ = -1;
+  bool reset_ = false;
+};
 
 class Report {
  public:

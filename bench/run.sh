@@ -52,7 +52,7 @@ done
 echo "== summary"
 grep -h -E '_per_s|^(full_peak_rss_mib|ratio_)' "$out/results_ingest.txt" | sed "s/^/ingest /"
 for size in "${sizes[@]}"; do
-  grep -h -E '^(digest_seconds|digest_peak_rss_mib|digest_sqlite_seconds|digest_sqlite_peak_rss_mib|sqlite_summarise_seconds_per_week|sqlite_summarise_peak_rss_mib|ratio_)' "$out/results_$size.txt" | sed "s/^/$size /"
+  grep -h -E '^(digest_seconds|digest_peak_rss_mib|digest_sqlite_seconds|digest_sqlite_peak_rss_mib|sqlite_summarise_seconds_per_week|sqlite_summarise_peak_rss_mib|process_peak_rss_mib|ratio_)' "$out/results_$size.txt" | sed "s/^/$size /"
   grep -h -E '^(networkx_total|ratio_networkx)' "$out/networkx_$size.txt" | sed "s/^/$size /"
 done
 

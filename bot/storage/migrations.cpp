@@ -138,8 +138,13 @@ constexpr std::array migrations{
     -- One row per person and week holds all their pairs (week_pairs_codec.hpp): SQLite's cost is per row,
     -- and a digest reads tens of millions of pairs. The old rows are dropped, not converted: the nightly job
     -- summarises the weeks again from the events, and until then digests read the events.
+    -- The rows keep their rowid: WITHOUT ROWID suits rows far smaller than these blobs (a few hundred bytes).
+    -- People are numbered anew, never reusing a number, so no leftover reference can name someone else.
     DROP TABLE interaction_weeks;
     DELETE FROM summarised_weeks;
+    DROP TABLE interaction_people;
+    CREATE TABLE interaction_people (id INTEGER PRIMARY KEY AUTOINCREMENT, pseudonym BLOB NOT NULL UNIQUE,
+      last_week INTEGER NOT NULL) STRICT;
     CREATE TABLE interaction_week_pairs (week INTEGER NOT NULL, src INTEGER NOT NULL, pairs BLOB NOT NULL,
       PRIMARY KEY (week, src)) STRICT;
   )sql"},

@@ -1,6 +1,7 @@
 #include "bot/storage/sqlite_interaction_store.hpp"
 
 #include <algorithm>
+#include <set>
 #include <stdexcept>
 #include <string>
 #include <tuple>
@@ -25,9 +26,18 @@ std::uint32_t is_recognition(const Interaction& i) {
   return i.kind == InteractionKind::recognition ? 1 : 0;
 }
 
-constexpr const char* kRebuildAdvice =
-    "Summaries are rebuilt from the events: delete the week's row from summarised_weeks and the nightly job "
-    "summarises it again.";
+/// A summary row that cannot be decoded. Writes drop the week's summary (the events stay the truth, so nothing is
+/// lost) and carry on; a read cannot, having handed over part of the week, so it names the repair.
+struct DamagedSummary : DatabaseError {
+  DamagedSummary(std::int64_t damaged_week, const std::string& what)
+      : DatabaseError("the summary of the week starting at hour " + std::to_string(damaged_week) + " is damaged: " +
+                      what + ". The events are intact: stop Kith, run `DELETE FROM summarised_weeks WHERE week = " +
+                      std::to_string(damaged_week) +
+                      "` on its database and start it again; the week is read from the events until the nightly "
+                      "job summarises it again."),
+        week(damaged_week) {}
+  std::int64_t week;
+};
 
 /// Where `dst` is in pairs sorted by person, or where it would go.
 std::vector<WeekPair>::iterator find_pair(std::vector<WeekPair>& pairs, std::int64_t dst) {
@@ -39,8 +49,7 @@ void decode_row(std::int64_t week, std::int64_t src, std::span<const std::uint8_
   try {
     decode_week_pairs(blob, out);
   } catch (const std::invalid_argument& e) {
-    throw DatabaseError("the summary of week " + std::to_string(week) + " for person " + std::to_string(src) +
-                        " in interaction_week_pairs is damaged: " + e.what() + ". " + kRebuildAdvice);
+    throw DamagedSummary(week, "the row of person " + std::to_string(src) + " in interaction_week_pairs: " + e.what());
   }
 }
 
@@ -101,21 +110,34 @@ void SqliteInteractionStore::erase(const Pseudonym& person) {
   const auto id = known_person_id(person);
   if (!id) return;
   db_.cached("DELETE FROM interaction_week_pairs WHERE src = ?").bind_all(*id).run();
-  // Everyone else's rows that reach them: every row is read (as the events above are), the changed ones
-  // rewritten after the read, since a table must not change under its own scan.
+  // Everyone else's rows that reach them, in the weeks they were summarised in; the changed ones are rewritten
+  // after the read, since a table must not change under its own scan.
   std::vector<std::tuple<std::int64_t, std::int64_t, std::vector<WeekPair>>> changed;
+  std::set<std::int64_t> damaged;
   {
-    auto rows = db_.cached("SELECT week, src, pairs FROM interaction_week_pairs");
+    auto rows = db_.cached(
+        "SELECT week, src, pairs FROM interaction_week_pairs "
+        "WHERE week <= (SELECT last_week FROM interaction_people WHERE id = ?)");
+    rows.bind_all(*id);
     std::vector<WeekPair> pairs;
     while (rows.step()) {
-      decode_row(rows.int64(0), rows.int64(1), rows.blob_view(2), pairs);
+      const auto week = rows.int64(0);
+      try {
+        decode_row(week, rows.int64(1), rows.blob_view(2), pairs);
+      } catch (const DamagedSummary&) {
+        damaged.insert(week);
+        continue;
+      }
       const auto it = find_pair(pairs, *id);
       if (it == pairs.end() || it->dst != *id) continue;
       pairs.erase(it);
-      changed.emplace_back(rows.int64(0), rows.int64(1), pairs);
+      changed.emplace_back(week, rows.int64(1), pairs);
     }
   }
-  for (const auto& [week, src, pairs] : changed) write_week_row(week, src, pairs);
+  for (const auto& [week, src, pairs] : changed) {
+    if (!damaged.contains(week)) write_week_row(week, src, pairs);
+  }
+  for (const auto week : damaged) forget_week(week);
   db_.cached("DELETE FROM interaction_people WHERE id = ?").bind_all(*id).run();
 }
 
@@ -174,7 +196,7 @@ void SqliteInteractionStore::summarise_week(std::int64_t week) {
   };
   std::vector<std::pair<std::int64_t, WeekPair>> rows;  // (src, pair)
   rows.reserve(pairs.size());
-  for (auto [key, p] : pairs) {
+  for (auto [key, p] : pairs) {  // a copy: p.dst is filled in here
     p.dst = id_of(key.second);
     rows.emplace_back(id_of(key.first), p);
   }
@@ -207,7 +229,7 @@ void SqliteInteractionStore::for_each_between(std::int64_t from_hour, std::int64
   if (from_hour >= to_hour) return;
   if (analytics::grid_week_of(to_hour) != to_hour) return for_each_event(from_hour, to_hour, fn);
   // Whole summarised weeks from their summaries, every other hour from the events.
-  std::vector<Pseudonym> people;  // by number, read once if a summary is used
+  std::vector<std::optional<Pseudonym>> people;  // by number, read once if a summary is used
   std::int64_t unread = from_hour;
   auto week = analytics::grid_week_of(from_hour);
   if (week < from_hour) week += kHoursPerWeek;
@@ -231,16 +253,15 @@ void SqliteInteractionStore::for_each_event(std::int64_t from_hour, std::int64_t
   }
 }
 
-void SqliteInteractionStore::for_each_summary(std::int64_t week, const std::vector<Pseudonym>& people,
+void SqliteInteractionStore::for_each_summary(std::int64_t week, const std::vector<std::optional<Pseudonym>>& people,
                                               const std::function<void(const Interaction&)>& fn) const {
   auto stmt = db_.cached("SELECT src, pairs FROM interaction_week_pairs WHERE week = ?");
   stmt.bind_all(week);
   const auto person = [&](std::int64_t id) {
-    if (id < 0 || static_cast<std::size_t>(id) >= people.size()) {
-      throw DatabaseError("the summary of week " + std::to_string(week) + " names person " + std::to_string(id) +
-                          ", who is not in interaction_people; the database is damaged. " + kRebuildAdvice);
+    if (id < 0 || static_cast<std::size_t>(id) >= people.size() || !people[static_cast<std::size_t>(id)]) {
+      throw DamagedSummary(week, "it names person " + std::to_string(id) + ", who is not in interaction_people");
     }
-    return people[static_cast<std::size_t>(id)];
+    return *people[static_cast<std::size_t>(id)];
   };
   std::vector<WeekPair> pairs;
   while (stmt.step()) {
@@ -264,13 +285,22 @@ void SqliteInteractionStore::for_each_summary(std::int64_t week, const std::vect
 void SqliteInteractionStore::update_week_row(std::int64_t week, std::int64_t src,
                                              const std::function<void(std::vector<WeekPair>&)>& change) {
   std::vector<WeekPair> pairs;
-  {
+  try {
     auto row = db_.cached("SELECT pairs FROM interaction_week_pairs WHERE week = ? AND src = ?");
     row.bind_all(week, src);
     if (row.step()) decode_row(week, src, row.blob_view(0), pairs);
+  } catch (const DamagedSummary&) {
+    forget_week(week);  // the change is in the events, which the week is now read from
+    return;
   }
   change(pairs);
   write_week_row(week, src, pairs);
+}
+
+void SqliteInteractionStore::forget_week(std::int64_t week) {
+  db_.cached("DELETE FROM interaction_week_pairs WHERE week = ?").bind_all(week).run();
+  db_.cached("DELETE FROM summarised_weeks WHERE week = ?").bind_all(week).run();
+  summarised().weeks.erase(week);
 }
 
 void SqliteInteractionStore::write_week_row(std::int64_t week, std::int64_t src, const std::vector<WeekPair>& pairs) {
@@ -301,8 +331,8 @@ std::optional<std::int64_t> SqliteInteractionStore::known_person_id(const Pseudo
   return stmt.int64(0);
 }
 
-std::vector<Pseudonym> SqliteInteractionStore::numbered_people() const {
-  std::vector<Pseudonym> people;
+std::vector<std::optional<Pseudonym>> SqliteInteractionStore::numbered_people() const {
+  std::vector<std::optional<Pseudonym>> people;
   auto stmt = db_.cached("SELECT id, pseudonym FROM interaction_people");
   while (stmt.step()) {
     const auto id = static_cast<std::size_t>(stmt.int64(0));

@@ -39,17 +39,20 @@ class SqliteInteractionStore final : public InteractionStore {
   void summarise_week(std::int64_t week);
   void for_each_event(std::int64_t from_hour, std::int64_t to_hour,
                       const std::function<void(const analytics::Interaction&)>& fn) const;
-  void for_each_summary(std::int64_t week, const std::vector<analytics::Pseudonym>& people,
+  void for_each_summary(std::int64_t week, const std::vector<std::optional<analytics::Pseudonym>>& people,
                         const std::function<void(const analytics::Interaction&)>& fn) const;
   /// Reads the pairs of `src` in `week` (none if there is no row), lets `change` edit them, writes them back.
+  /// A damaged row drops the week's summary instead (forget_week).
   void update_week_row(std::int64_t week, std::int64_t src, const std::function<void(std::vector<WeekPair>&)>& change);
+  /// Deletes the week's summary: it is read from the events until the nightly job summarises it again.
+  void forget_week(std::int64_t week);
   /// Writes the row of `src` in `week`, or deletes it if `pairs` is empty.
   void write_week_row(std::int64_t week, std::int64_t src, const std::vector<WeekPair>& pairs);
   /// The number summaries use for `person`, numbering them if new; records that they appear in `week`.
   std::int64_t person_id(const analytics::Pseudonym& person, std::int64_t week);
   std::optional<std::int64_t> known_person_id(const analytics::Pseudonym& person) const;
-  /// Everyone numbered, indexed by their number.
-  std::vector<analytics::Pseudonym> numbered_people() const;
+  /// Everyone numbered, indexed by their number; numbers nobody has (deleted) are empty.
+  std::vector<std::optional<analytics::Pseudonym>> numbered_people() const;
 
   Database& db_;
   mutable std::optional<SummarisedWeeks> summarised_;

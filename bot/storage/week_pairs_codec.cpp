@@ -24,6 +24,7 @@ class Reader {
     std::uint64_t value = 0;
     for (int shift = 0; shift < 64; shift += 7) {
       const auto byte = next(what);
+      if (shift == 63 && byte > 1) break;  // the tenth byte holds only bit 63
       value |= static_cast<std::uint64_t>(byte & 0x7F) << shift;
       if ((byte & 0x80) == 0) return value;
     }
@@ -42,11 +43,11 @@ class Reader {
   std::size_t at_ = 0;
 };
 
-constexpr auto kHoursPerWeek = static_cast<std::uint64_t>(analytics::kHoursPerWeek);
+constexpr auto kWeekHours = static_cast<std::uint64_t>(analytics::kHoursPerWeek);
 
 void check(const WeekPair& p) {
   if (p.interactions == 0 || p.recognitions > p.interactions || p.first_offset > p.last_offset ||
-      p.last_offset >= kHoursPerWeek) {
+      p.last_offset >= kWeekHours) {
     throw std::invalid_argument("the pair with person " + std::to_string(p.dst) + " has " +
                                 std::to_string(p.interactions) + " interactions, " + std::to_string(p.recognitions) +
                                 " recognitions and hours " + std::to_string(p.first_offset) + " to " +
@@ -81,7 +82,13 @@ void decode_week_pairs(std::span<const std::uint8_t> blob, std::vector<WeekPair>
   std::int64_t previous = -1;
   while (!in.done()) {
     WeekPair p;
-    p.dst = previous + 1 + static_cast<std::int64_t>(in.varint("a person's number"));
+    const auto delta = in.varint("a person's number");
+    constexpr auto kLargest = static_cast<std::uint64_t>(INT64_MAX);
+    const auto smallest = static_cast<std::uint64_t>(previous) + 1;  // previous >= -1: wraps to 0 for the first
+    if (smallest > kLargest || delta > kLargest - smallest) {
+      throw std::invalid_argument("a person's number after " + std::to_string(previous) + " is beyond 2^63");
+    }
+    p.dst = static_cast<std::int64_t>(smallest + delta);
     const auto interactions = in.varint("an interaction count");
     const auto recognitions = in.varint("a recognition count");
     if (interactions > UINT32_MAX || recognitions > UINT32_MAX) {
@@ -91,7 +98,7 @@ void decode_week_pairs(std::span<const std::uint8_t> blob, std::vector<WeekPair>
     p.recognitions = static_cast<std::uint32_t>(recognitions);
     p.first_offset = in.next("an hour offset");
     const auto span = in.next("an hour span");
-    if (p.first_offset + span >= kHoursPerWeek) {
+    if (p.first_offset + span >= kWeekHours) {
       throw std::invalid_argument("the pair with person " + std::to_string(p.dst) + " ends after the week");
     }
     p.last_offset = static_cast<std::uint8_t>(p.first_offset + span);

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "bot/storage/sqlite_stores.hpp"
+#include "bot/storage/week_pairs_codec.hpp"
 #include "support/temp_dir.hpp"
 
 using namespace kith;
@@ -143,14 +144,111 @@ TEST_CASE("late events, withdrawals, opt-outs and retention keep the summaries t
   CHECK(numbered() == 2);  // 2 was last summarised in week 1 and goes; 1 and 4 were in week 2 (until it expires)
 }
 
-TEST_CASE("a damaged summary is refused with the week, the person and how to rebuild it") {
+namespace {
+std::int64_t number_of(storage::SqliteStores& s, std::uint8_t person) {
+  auto stmt = s.db.prepare("SELECT id FROM interaction_people WHERE pseudonym = ?");
+  stmt.bind_blob(1, pseudonym(person).bytes);
+  return stmt.step() ? stmt.int64(0) : -1;
+}
+
+// Every (week, src, dst) in the packed summaries.
+std::vector<std::tuple<std::int64_t, std::int64_t, std::int64_t>> summarised_pairs(storage::SqliteStores& s) {
+  std::vector<std::tuple<std::int64_t, std::int64_t, std::int64_t>> out;
+  auto rows = s.db.prepare("SELECT week, src, pairs FROM interaction_week_pairs");
+  std::vector<storage::WeekPair> pairs;
+  while (rows.step()) {
+    storage::decode_week_pairs(rows.blob_view(2), pairs);
+    for (const auto& p : pairs) out.emplace_back(rows.int64(0), rows.int64(1), p.dst);
+  }
+  return out;
+}
+}  // namespace
+
+TEST_CASE("every change to a summarised week reads as it would from the events alone") {
+  storage::SqliteStores summarised(":memory:");
+  storage::SqliteStores events(":memory:");  // never summarised
+  const auto both = [&](const auto& change) {
+    change(summarised.interactions);
+    change(events.interactions);
+  };
+  const auto same = [&](bool first_hours_too) {
+    const auto want = read(events.interactions, kW0, kW2 + kWeek);
+    const auto got = read(summarised.interactions, kW0, kW2 + kWeek);
+    CHECK(got.weights == want.weights);
+    if (first_hours_too) CHECK(got.first_hours == want.first_hours);
+  };
+  both([](InteractionStore& s) { record_three_weeks(s); });
+  summarised.interactions.summarise_weeks_before(kW2 + kWeek, 10);
+  same(true);
+
+  auto late_recognition = interaction(1, 2, kW1 + 150);
+  late_recognition.kind = analytics::InteractionKind::recognition;
+  for (const auto& late : {interaction(4, 1, kW1 + 3),  // a new pair of people seen before
+                           interaction(5, 2, kW0 + 1),  // someone new, in their first row
+                           late_recognition, interaction(1, 3, kW0 + 100)}) {
+    both([&](InteractionStore& s) { s.append(late); });
+    same(true);
+  }
+
+  // Withdrawing everything 2 started in week 1 leaves them no row there.
+  auto recognition = interaction(2, 1, kW1 + 7);
+  recognition.kind = analytics::InteractionKind::recognition;
+  both([&](InteractionStore& s) {
+    s.remove_one(interaction(2, 1, kW1 + 2));
+    s.remove_one(recognition);
+  });
+  same(false);  // first hours may be stale after a withdrawal (see remove_one)
+  auto rows_of_2 = summarised.db.prepare("SELECT count(*) FROM interaction_week_pairs WHERE week = ? AND src = ?");
+  rows_of_2.bind_all(kW1, number_of(summarised, 2));
+  rows_of_2.step();
+  CHECK(rows_of_2.int64(0) == 0);
+
+  // An opt-out leaves no trace of them in any week's summary, as a source or as anyone's partner.
+  const auto one = number_of(summarised, 1);
+  REQUIRE(one >= 0);
+  both([](InteractionStore& s) { s.erase(pseudonym(1)); });
+  same(false);
+  CHECK(number_of(summarised, 1) == -1);
+  const auto left = summarised_pairs(summarised);
+  CHECK_FALSE(left.empty());
+  for (const auto& [week, src, dst] : left) {
+    CHECK(src != one);
+    CHECK(dst != one);
+  }
+}
+
+TEST_CASE("a damaged summary is refused on reading, with the week and how to repair it") {
   storage::SqliteStores s(":memory:");
   record_three_weeks(s.interactions);
   s.interactions.summarise_weeks_before(kW2 + kWeek, 10);
   s.db.cached("UPDATE interaction_week_pairs SET pairs = x'83' WHERE week = ?").bind_all(kW1).run();
   CHECK_THROWS_WITH(read(s.interactions, kW1, kW2 + kWeek),
-                    Catch::Contains("the summary of week " + std::to_string(kW1) + " for person") &&
-                        Catch::Contains("is damaged: the blob ends inside a person's number, at byte 1") &&
-                        Catch::Contains("delete the week's row from summarised_weeks"));
+                    Catch::Contains("the summary of the week starting at hour " + std::to_string(kW1) +
+                                    " is damaged: the row of person") &&
+                        Catch::Contains("the blob ends inside a person's number, at byte 1") &&
+                        Catch::Contains("DELETE FROM summarised_weeks WHERE week = " + std::to_string(kW1)));
   CHECK(read(s.interactions, kW2, kW2 + kWeek).calls == 2);  // other weeks are still read: 1->3, 3->4
+}
+
+TEST_CASE("a damaged summary never stops an opt-out or a late event: the week is read from the events again") {
+  storage::SqliteStores s(":memory:");
+  auto& store = s.interactions;
+  record_three_weeks(store);
+  const auto events = read(store, kW0, kW2 + kWeek);
+  store.summarise_weeks_before(kW2 + kWeek, 10);
+  // Damage someone else's row in week 1, then opt 3 out: 3 appears in weeks 0 and 2 only.
+  s.db.cached("UPDATE interaction_week_pairs SET pairs = x'83' WHERE week = ? AND src = ?")
+      .bind_all(kW1, number_of(s, 2))
+      .run();
+  store.erase(pseudonym(3));
+  auto r = read(store, kW0, kW2 + kWeek);  // week 1 from its events now
+  CHECK(r.weights[{1, 2, kW1, false}] == events.weights.at({1, 2, kW1, false}));
+  CHECK(r.weights[{2, 1, kW1, true}] == 1);
+  CHECK(r.weights.count({1, 3, kW0, false}) == 0);
+  // A late event into a week whose row is damaged is kept, and the week is read from the events.
+  s.interactions.summarise_weeks_before(kW2 + kWeek, 10);  // week 1 again
+  s.db.cached("UPDATE interaction_week_pairs SET pairs = x'00' WHERE week = ?").bind_all(kW1).run();
+  store.append(interaction(2, 1, kW1 + 9));
+  r = read(store, kW1, kW2 + kWeek);
+  CHECK(r.weights[{2, 1, kW1, false}] == 2);
 }

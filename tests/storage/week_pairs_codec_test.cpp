@@ -57,4 +57,11 @@ TEST_CASE("a damaged blob is refused with what is wrong, never read as other pai
         "week, which cannot be");
   CHECK(error({3, 1, 0, 100, 100}) == "the pair with person 3 ends after the week");
   CHECK(error(std::vector<std::uint8_t>(11, 0xFF)) == "a person's number at byte 10 is longer than 64 bits");
+  auto tenth_too_big = std::vector<std::uint8_t>(9, 0x80);
+  tenth_too_big.push_back(0x02);  // bit 64
+  CHECK(error(tenth_too_big) == "a person's number at byte 10 is longer than 64 bits");
+  // Person 2^63 - 1 and then one more: a number that cannot be.
+  auto past_the_last = encode_week_pairs(std::vector<WeekPair>{{INT64_MAX, 1, 0, 0, 0}});
+  past_the_last.insert(past_the_last.end(), {0, 1, 0, 0, 0});
+  CHECK(error(past_the_last) == "a person's number after 9223372036854775807 is beyond 2^63");
 }
