@@ -188,7 +188,14 @@ void Database::insert_later(std::string_view into, std::initializer_list<LaterVa
     }
   }
   ++later_added_;
-  if (depth_ == 0) write_later(later_added_);
+  if (depth_ > 0) return;
+  // Outside a transaction the row is a statement of its own: written now, or dropped with its error.
+  try {
+    write_later(later_added_);
+  } catch (...) {
+    drop_later(later_written_);
+    throw;
+  }
 }
 
 void Database::write_later(std::uint64_t end) {

@@ -3,8 +3,6 @@
 #include <boost/unordered/unordered_flat_map.hpp>
 #include <boost/unordered/unordered_flat_set.hpp>
 
-#include <algorithm>
-
 #include <limits>
 
 #include "bot/storage/event_key_hash.hpp"
@@ -90,9 +88,10 @@ std::vector<bool> SqliteEventLedger::record_each(std::span<const Entry> entries)
   for (std::size_t done = 0; done < rows.size();) {
     const auto n = rows_per_insert(rows.size() - done);
     auto insert = db_.cached(insert_sql(n));
-    for (std::size_t r = 0; r < n; ++r)
+    for (std::size_t r = 0; r < n; ++r) {
       insert.bind(static_cast<int>(2 * r + 1), rows[done + r].hour)
           .bind(static_cast<int>(2 * r + 2), rows[done + r].hash);
+    }
     while (insert.step()) inserted.insert(insert.int64(0));
     done += n;
   }

@@ -220,4 +220,6 @@ TEST_CASE("rows inserted later are read, kept and rolled back as if inserted at 
   CHECK(rows() == std::vector<std::int64_t>{102, 5253, 102});
   add(7);
   CHECK(rows()[0] == 103);
+  CHECK_THROWS_WITH(add(-2), Catch::Contains("CHECK constraint"));
+  CHECK(rows()[0] == 103);
 }
