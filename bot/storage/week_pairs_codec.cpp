@@ -66,7 +66,8 @@ std::vector<std::uint8_t> encode_week_pairs(std::span<const WeekPair> pairs) {
       throw std::invalid_argument("week pairs must be sorted by person, each once; person " + std::to_string(p.dst) +
                                   " follows " + std::to_string(previous));
     }
-    put_varint(out, static_cast<std::uint64_t>(p.dst - previous - 1));
+    // In unsigned arithmetic: the gap from -1 to the largest number does not fit a signed one.
+    put_varint(out, static_cast<std::uint64_t>(p.dst) - static_cast<std::uint64_t>(previous) - 1);
     put_varint(out, p.interactions);
     put_varint(out, p.recognitions);
     out.push_back(p.first_offset);
