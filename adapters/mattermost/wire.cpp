@@ -76,7 +76,7 @@ class OnDemandValue {
   bool read(std::string& out) {
     const auto kind = type();
     if (kind == ondemand::json_type::null) return skip();
-    if (kind != ondemand::json_type::string) return skip() && false;
+    if (kind != ondemand::json_type::string) return wrong_type();
     std::string_view text;
     if (failed(v_.get_string().get(text))) return false;
     out.assign(text);
@@ -88,7 +88,7 @@ class OnDemandValue {
     ondemand::number_type number_type{};
     if (kind != ondemand::json_type::number || v_.get_number_type().get(number_type) ||
         number_type == ondemand::number_type::floating_point_number) {
-      return skip() && false;
+      return wrong_type();
     }
     if (number_type == ondemand::number_type::unsigned_integer) {
       std::uint64_t value = 0;
@@ -101,7 +101,7 @@ class OnDemandValue {
   bool read(bool& out) {
     const auto kind = type();
     if (kind == ondemand::json_type::null) return skip();
-    if (kind != ondemand::json_type::boolean) return skip() && false;
+    if (kind != ondemand::json_type::boolean) return wrong_type();
     return !failed(v_.get_bool().get(out));
   }
 
@@ -120,6 +120,13 @@ class OnDemandValue {
     ondemand::json_type kind{};
     if (failed(v_.type().get(kind))) return ondemand::json_type::null;
     return kind;
+  }
+
+  /// A value of another type than the one asked for: it is still read past (validated), so the frame's parse
+  /// goes on and a syntax error in it is still noticed, and the read reports failure.
+  bool wrong_type() {
+    skip();
+    return false;
   }
 
   /// Validates the value without keeping it; false only for a syntax error.
@@ -156,7 +163,7 @@ class OnDemandValue {
 
   template <class F>
   bool each_field(F&& visit) {
-    if (type() != ondemand::json_type::object) return skip() && false;
+    if (type() != ondemand::json_type::object) return wrong_type();
     ondemand::object object;
     if (failed(v_.get_object().get(object))) return false;
     bool ok = true;
@@ -173,7 +180,7 @@ class OnDemandValue {
   /// each_field(), and the object's JSON text into `raw`.
   template <class F>
   bool each_field_keeping_text(std::string& raw, F&& visit) {
-    if (type() != ondemand::json_type::object) return skip() && false;
+    if (type() != ondemand::json_type::object) return wrong_type();
     const auto opening = v_.raw_json_token();  // from the "{", in the document's buffer
     const bool ok = each_field(std::forward<F>(visit));
     const char* after = nullptr;  // the token after the closing "}"
@@ -189,7 +196,7 @@ class OnDemandValue {
 
   template <class F>
   bool each_element(F&& visit) {
-    if (type() != ondemand::json_type::array) return skip() && false;
+    if (type() != ondemand::json_type::array) return wrong_type();
     ondemand::array array;
     if (failed(v_.get_array().get(array))) return false;
     bool ok = true;
