@@ -19,14 +19,6 @@ void require_partition_of(const TieGraph& graph, const std::vector<std::int32_t>
 
 }  // namespace
 
-std::vector<double> local_clustering(const TieGraph& graph) {
-  RealVector res;
-  igraph_check(
-      igraph_transitivity_local_undirected(&graph.native().graph, &res.v, igraph_vss_all(), IGRAPH_TRANSITIVITY_ZERO),
-      "transitivity_local_undirected");
-  return res.to_std();
-}
-
 double modularity(const TieGraph& graph, const std::vector<std::int32_t>& membership) {
   require_partition_of(graph, membership);
   const IntVector groups(membership);

@@ -1,6 +1,6 @@
-// Whole-graph metrics, one igraph call each (constraint and tie overlap: see neighbourhood.hpp), returned per vertex or
-// per tie so the digest can aggregate them by team in a single pass. Internal to analytics: these vectors are per
-// person and never leave the library (see digest.hpp for what does).
+// Whole-graph metrics, one igraph call each (constraint, clustering and tie overlap come from
+// neighbourhood.hpp), returned per vertex so the digest can aggregate them by team in a single pass. Internal to
+// analytics: per-person values never leave the library (see digest.hpp for what does).
 #pragma once
 
 #include <cstdint>
@@ -9,10 +9,6 @@
 #include "analytics/tie_graph.hpp"
 
 namespace kith::analytics {
-
-/// Local clustering coefficient per vertex, 0 for vertices with fewer than two ties (NetworkX's
-/// convention). Unweighted: igraph_transitivity_local_undirected(..., IGRAPH_TRANSITIVITY_ZERO).
-std::vector<double> local_clustering(const TieGraph& graph);
 
 /// Weighted modularity of a partition (igraph_modularity, resolution 1). membership[v] is a group id >= 0.
 double modularity(const TieGraph& graph, const std::vector<std::int32_t>& membership);

@@ -67,6 +67,7 @@ void run_worker(const Adjacency& adj, std::int32_t first, std::int32_t stride, s
     }
     for (std::size_t k = begin; k < end; ++k) invest[static_cast<std::size_t>(adj.other[k])] = adj.share_of_own[k];
     double constraint = 0;
+    std::int64_t shared_contacts = 0;  // each triangle through i twice, once from each of its other corners
     for (std::size_t k = begin; k < end; ++k) {
       const auto j = static_cast<std::size_t>(adj.other[k]);
       double indirect = 0;  // sum over shared contacts q of p_iq * p_qj
@@ -78,12 +79,15 @@ void run_worker(const Adjacency& adj, std::int32_t first, std::int32_t stride, s
       }
       const double local = adj.share_of_own[k] + indirect;
       constraint += local * local;
+      shared_contacts += common;
       if (j > i) {
         out.tie_overlap[static_cast<std::size_t>(adj.tie[k])] =
             static_cast<double>(common) / static_cast<double>(degree(i) + degree(j) - common);
       }
     }
     out.constraint[i] = constraint;
+    const auto d = static_cast<double>(end - begin);
+    out.local_clustering[i] = d < 2 ? 0.0 : static_cast<double>(shared_contacts) / (d * (d - 1));
     for (std::size_t k = begin; k < end; ++k) invest[static_cast<std::size_t>(adj.other[k])] = 0;
   }
 }
@@ -95,6 +99,7 @@ NeighbourhoodMetrics neighbourhood_metrics(const TieGraph& graph, int threads) {
   NeighbourhoodMetrics out;
   out.tie_overlap.assign(graph.ties().size(), 0.0);
   out.constraint.assign(static_cast<std::size_t>(graph.vertex_count()), 0.0);
+  out.local_clustering.assign(static_cast<std::size_t>(graph.vertex_count()), 0.0);
   if (threads <= 0) threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   // Interleaved persons balance the work: team members are spread over the id space, hubs are few.
   std::vector<std::vector<double>> scratch(static_cast<std::size_t>(threads),

@@ -1,12 +1,12 @@
-// Burt's constraint per person and neighbourhood overlap (Jaccard) per tie, from one fused pass over
-// every person's two-step neighbourhood.
+// Burt's constraint and local clustering per person and neighbourhood overlap (Jaccard) per tie, from one
+// fused pass over every person's two-step neighbourhood.
 //
-// Why not igraph_constraint and igraph_similarity_jaccard_es: on the 50,000-person benchmark graph
-// (2.9 million ties) they take 9.4 s and 4.0 s per window (bench/README.md) and would alone break the
-// 20 s budget of the weekly digest, which needs two windows. Both metrics walk the same structure (for each
-// tie i-j, the contacts i and j share), so one cache-friendly pass computes both in ~1 s, split over
-// threads. tests/analytics checks this pass against NetworkX on fixed graphs and against the two igraph
-// functions on random graphs.
+// Why not igraph_constraint, igraph_similarity_jaccard_es and igraph_transitivity_local_undirected: on the
+// 50,000-person benchmark graph (2.9 million ties) they take 8.6 s, 3.5 s and 0.9 s per window
+// (bench/README.md), and the digest needs two windows. All three walk the same structure (for each tie i-j,
+// the contacts i and j share; a person's triangles are half the sum of those counts over their ties), so one
+// cache-friendly pass computes them in ~1 s, split over threads. tests/analytics checks this pass against
+// NetworkX on fixed graphs and against the three igraph functions on random graphs.
 #pragma once
 
 #include <vector>
@@ -22,6 +22,9 @@ struct NeighbourhoodMetrics {
   /// Per person, Burt's constraint with tie weights (networkx.constraint); NaN without ties. Low constraint
   /// = the person's contacts are not connected to each other, i.e. they broker between groups.
   std::vector<double> constraint;
+  /// Per person, the share of pairs of their contacts who are tied to each other (networkx.clustering,
+  /// unweighted); 0 with fewer than two ties.
+  std::vector<double> local_clustering;
 };
 
 /// threads <= 0 means std::thread::hardware_concurrency(). Results do not depend on the thread count.

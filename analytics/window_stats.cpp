@@ -83,8 +83,8 @@ WindowStats compute_window_stats(const EventAggregate& events, int last_week, co
                                  const MetricOptions& options) {
   const TieGraph graph(roster.person_count(), ties_in_window(events, last_week, options));
   const auto& ties = graph.ties();
-  const std::vector<double> clustering = local_clustering(graph);
   const NeighbourhoodMetrics neighbourhood = neighbourhood_metrics(graph, options.threads);
+  const std::vector<double>& clustering = neighbourhood.local_clustering;
   const std::vector<double>& constraint = neighbourhood.constraint;
   const std::vector<double>& overlap = neighbourhood.tie_overlap;
   const std::vector<std::int32_t> communities = leiden_communities(graph, options.leiden_seed);

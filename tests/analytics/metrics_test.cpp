@@ -33,7 +33,7 @@ const std::vector<std::int32_t> kReferenceTeams = {0, 0, 0, 0, 0, 1, 1, 1, 1, 1,
 
 TEST_CASE("local clustering equals networkx.clustering") {
   // nx.clustering(G)  (unweighted)
-  check_close(local_clustering(test::reference_graph()),
+  check_close(neighbourhood_metrics(test::reference_graph()).local_clustering,
               {1.0, 1.0, 0.5, 0.5, 0, 1.0 / 3, 1.0 / 3, 2.0 / 3, 1.0 / 3, 0, 0});
 }
 

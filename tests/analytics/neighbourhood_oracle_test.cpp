@@ -1,6 +1,7 @@
-// analytics computes Burt's constraint and tie overlap in its own fused pass for speed (see
-// analytics/neighbourhood.hpp). igraph_constraint and igraph_similarity_jaccard_es are the reference here,
-// on random weighted graphs, with one and with several worker threads.
+// analytics computes Burt's constraint, local clustering and tie overlap in its own fused pass for speed (see
+// analytics/neighbourhood.hpp). igraph_constraint, igraph_transitivity_local_undirected and
+// igraph_similarity_jaccard_es are the reference here, on random weighted graphs, with one and with several
+// worker threads.
 #include <igraph.h>
 #include <catch2/catch.hpp>
 
@@ -17,6 +18,7 @@ namespace {
 
 struct IgraphReference {
   std::vector<double> constraint;
+  std::vector<double> clustering;
   std::vector<double> jaccard;
 };
 
@@ -37,6 +39,9 @@ IgraphReference igraph_reference(std::int32_t n, const std::vector<Tie>& ties) {
   IgraphReference out;
   REQUIRE(igraph_constraint(&graph, &res, igraph_vss_all(), &weights) == IGRAPH_SUCCESS);
   out.constraint.assign(VECTOR(res), VECTOR(res) + igraph_vector_size(&res));
+  REQUIRE(igraph_transitivity_local_undirected(&graph, &res, igraph_vss_all(), IGRAPH_TRANSITIVITY_ZERO) ==
+          IGRAPH_SUCCESS);
+  out.clustering.assign(VECTOR(res), VECTOR(res) + igraph_vector_size(&res));
   REQUIRE(igraph_similarity_jaccard_es(&graph, &res, igraph_ess_all(IGRAPH_EDGEORDER_ID), IGRAPH_ALL, false) ==
           IGRAPH_SUCCESS);
   out.jaccard.assign(VECTOR(res), VECTOR(res) + igraph_vector_size(&res));
@@ -66,7 +71,9 @@ std::vector<Tie> random_ties(std::int32_t n, int count, std::uint64_t seed) {
 
 }  // namespace
 
-TEST_CASE("neighbourhood pass equals igraph_constraint and igraph_similarity_jaccard_es") {
+TEST_CASE(
+    "neighbourhood pass equals igraph_constraint, igraph_transitivity_local_undirected and "
+    "igraph_similarity_jaccard_es") {
   const std::int32_t n = 300;
   const auto ties = random_ties(n, 1500, GENERATE(1u, 2u, 3u));
   const auto reference = igraph_reference(n, ties);
@@ -74,6 +81,7 @@ TEST_CASE("neighbourhood pass equals igraph_constraint and igraph_similarity_jac
   for (const int threads : {1, 3}) {
     const auto ours = neighbourhood_metrics(graph, threads);
     REQUIRE(ours.constraint.size() == reference.constraint.size());
+    REQUIRE(ours.local_clustering.size() == reference.clustering.size());
     for (std::size_t v = 0; v < ours.constraint.size(); ++v) {
       INFO("person " << v << " threads " << threads);
       if (std::isnan(reference.constraint[v])) {
@@ -81,6 +89,7 @@ TEST_CASE("neighbourhood pass equals igraph_constraint and igraph_similarity_jac
       } else {
         CHECK(ours.constraint[v] == Approx(reference.constraint[v]).margin(1e-12));
       }
+      CHECK(ours.local_clustering[v] == Approx(reference.clustering[v]).margin(1e-12));
     }
     REQUIRE(ours.tie_overlap.size() == reference.jaccard.size());
     for (std::size_t e = 0; e < ours.tie_overlap.size(); ++e) {
