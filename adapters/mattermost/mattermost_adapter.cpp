@@ -22,7 +22,6 @@ namespace asio = boost::asio;
 namespace {
 constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 constexpr int page_size = 200;  // the server's maximum per_page
-constexpr std::size_t post_author_cache = 20000;
 // At most this many events wait while a batch of WebSocket events is applied; the read loop then
 // waits too, so a burst cannot grow memory without bound.
 constexpr std::size_t max_waiting_frame_events = 1000;
@@ -247,8 +246,7 @@ void MattermostAdapter::remember(const UserProfile& profile) {
 }
 
 void MattermostAdapter::remember(const Translated& t) {
-  if (post_authors_.size() > post_author_cache) post_authors_.clear();  // crude bound; authors are a hint
-  for (const auto& [post, author] : t.post_authors) post_authors_[post] = author;
+  for (const auto& [post, author] : t.post_authors) post_authors_.remember(post, author);
   for (const auto& [channel, kind] : t.channel_kinds) channel_kinds_[channel] = kind;
   for (const auto& e : t.events) {
     if (const auto* p = std::get_if<ProfileUpdated>(&e.body)) remember(p->profile);
@@ -260,15 +258,11 @@ TranslateContext MattermostAdapter::context() const {
   ctx.self = self_;
   ctx.connection_id = connection_id_;
   ctx.user_by_name = [this](std::string_view name) -> std::optional<UserId> {
-    const auto it = user_by_name_.find(std::string(name));
+    const auto it = user_by_name_.find(name);
     if (it == user_by_name_.end()) return std::nullopt;
     return UserId(it->second);
   };
-  ctx.author_of = [this](const std::string& post) -> std::optional<UserId> {
-    const auto it = post_authors_.find(post);
-    if (it == post_authors_.end() || it->second.empty()) return std::nullopt;
-    return UserId(it->second);
-  };
+  ctx.author_of = [this](const std::string& post) { return post_authors_.author_of(post); };
   ctx.kind_of = [this](const std::string& channel) -> std::optional<ChannelKind> {
     const auto it = channel_kinds_.find(channel);
     if (it == channel_kinds_.end()) return std::nullopt;
@@ -601,7 +595,7 @@ asio::awaitable<void> MattermostAdapter::handle_event(const WsFrame& frame) {
     const ApiCall call{"GET", "/posts/" + net::percent_encode(post_id), {}};
     if (auto r = co_await api_ok(call)) {
       if (auto post = parse_post(r->body); post && !post->user_id.empty()) {
-        post_authors_[post->id] = post->user_id;
+        post_authors_.remember(post->id, post->user_id);
         *author = UserId(post->user_id);
       }
     }
@@ -808,7 +802,7 @@ asio::awaitable<Result<Delivered>> MattermostAdapter::deliver_message(const Outg
   if (!r) co_return r.error();
   const auto created = parse_post(r->body);
   if (!created) co_return make_error_code(errc::protocol_violation);
-  post_authors_[created->id] = self_.str();
+  post_authors_.remember(created->id, self_.str());
   co_return Delivered{MessageId(created->id), ChannelId(created->channel_id)};
 }
 

@@ -17,10 +17,14 @@
 #include <optional>
 #include <unordered_map>
 
+#include <boost/unordered/unordered_flat_map.hpp>
+
+#include "adapters/mattermost/post_author_cache.hpp"
 #include "adapters/mattermost/translate.hpp"
 #include "bot/core/backoff.hpp"
 #include "bot/core/batch_coalescer.hpp"
 #include "bot/core/chat_adapter.hpp"
+#include "bot/core/string_hash.hpp"
 #include "bot/net/http_client.hpp"
 #include "bot/net/http_server.hpp"
 #include "bot/net/websocket_client.hpp"
@@ -150,9 +154,10 @@ class MattermostAdapter final : public ChatAdapter {
   bool ephemeral_allowed_ = true;
 
   std::unordered_map<std::string, UserProfile> users_;
-  std::unordered_map<std::string, std::string> user_by_name_;
-  std::unordered_map<std::string, ChannelKind> channel_kinds_;
-  std::unordered_map<std::string, std::string> post_authors_;
+  // Looked up for every frame: open addressing, and by string_view (no std::string per lookup).
+  boost::unordered_flat_map<std::string, std::string, StringHash, std::equal_to<>> user_by_name_;
+  boost::unordered_flat_map<std::string, ChannelKind, StringHash, std::equal_to<>> channel_kinds_;
+  PostAuthorCache post_authors_{20'000};
   std::unordered_map<std::string, std::string> direct_channels_;
   std::map<std::pair<std::string, std::string>, PendingCommand*> pending_commands_;
   std::string cursor_name_ = "mattermost.since";

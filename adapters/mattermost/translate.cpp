@@ -71,12 +71,13 @@ std::string data_string(const json& data, const char* key) {
 std::vector<UserId> mentions_in(std::string_view message, const TranslateContext& ctx) {
   std::vector<UserId> out;
   if (!ctx.user_by_name) return out;
+  std::string name;  // one buffer for the message's mentions
   for (std::size_t i = 0; i < message.size(); ++i) {
     if (message[i] != '@') continue;
     if (i > 0 && username_char(message[i - 1])) continue;  // an e-mail address, not a mention
     std::size_t end = i + 1;
     while (end < message.size() && username_char(message[end])) ++end;
-    std::string name(message.substr(i + 1, end - i - 1));
+    name.assign(message.substr(i + 1, end - i - 1));
     std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
     // "@alice." at the end of a sentence: drop trailing punctuation until a user matches.
     for (;;) {
