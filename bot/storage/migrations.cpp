@@ -148,6 +148,17 @@ constexpr std::array migrations{
     CREATE TABLE interaction_week_pairs (week INTEGER NOT NULL, src INTEGER NOT NULL, pairs BLOB NOT NULL,
       PRIMARY KEY (week, src)) STRICT;
   )sql"},
+  Migration{12, "core: event ledger rows appended in arrival order", R"sql(
+    -- Keyed by (hour, hash), a batch's keys landed on as many pages of their hour as it had keys
+    -- (the hashes are random). Without a key the rows are appended; duplicates are found through
+    -- the ledger's in-memory index of every stored hash (SqliteEventLedger), and forgetting old
+    -- hours goes through the index on hour.
+    CREATE TABLE event_ledger_by_arrival (hour INTEGER NOT NULL, hash INTEGER NOT NULL) STRICT;
+    INSERT INTO event_ledger_by_arrival (hour, hash) SELECT hour, hash FROM event_ledger ORDER BY hour, hash;
+    DROP TABLE event_ledger;
+    ALTER TABLE event_ledger_by_arrival RENAME TO event_ledger;
+    CREATE INDEX event_ledger_hour ON event_ledger (hour);
+  )sql"},
 };
 // clang-format on
 }  // namespace

@@ -326,6 +326,7 @@ void Database::atomically(const std::function<void()>& work) {
     work();
     if (level == 0) write_later(later_added_);
   } catch (...) {
+    undo_above(level);
     depth_ = level;
     // This call's rows: those already written are undone by the rollback below, the others dropped.
     drop_later(std::max(later_marks_.back(), later_written_));
@@ -346,7 +347,29 @@ void Database::atomically(const std::function<void()>& work) {
   later_marks_.pop_back();
   if (opened_ > level) {
     opened_ = level;
-    borrow(level == 0 ? "COMMIT" : "RELEASE " + savepoint_name(level)).run();
+    try {
+      borrow(level == 0 ? "COMMIT" : "RELEASE " + savepoint_name(level)).run();
+    } catch (...) {
+      undo_above(level);
+      throw;
+    }
+  }
+  if (level == 0) {
+    undos_.clear();  // committed
+  } else {
+    // Now undone with the enclosing call. This call's are the newest.
+    for (auto u = undos_.rbegin(); u != undos_.rend() && u->depth > level; ++u) u->depth = level;
+  }
+}
+
+void Database::on_rollback(std::function<void()> undo) {
+  if (depth_ > 0) undos_.push_back(Undo{depth_, std::move(undo)});
+}
+
+void Database::undo_above(int level) noexcept {
+  while (!undos_.empty() && undos_.back().depth > level) {
+    undos_.back().undo();
+    undos_.pop_back();
   }
 }
 

@@ -116,6 +116,11 @@ class Database final : public Transactions {
   /// if inserted at once. Outside a transaction it is written at once. For tables whose inserts
   /// nothing observes but reads: no triggers, no last_insert_id() or changes() afterwards.
   void insert_later(std::string_view into, std::initializer_list<LaterValue> values);
+  /// Runs `undo` if the writes made so far in the innermost atomically() call in progress are
+  /// undone: that call or an enclosing one rolls back, or the commit fails. Dropped once the
+  /// transaction commits, and at once outside a transaction (the writes are durable already).
+  /// For in-memory copies of what a table holds, kept exact through rollbacks. Must not throw.
+  void on_rollback(std::function<void()> undo);
   /// Executes one or more statements with no parameters.
   void exec(std::string_view sql);
   /// Makes `fn` callable from SQL on this connection as `name(text)`. It must be deterministic.
@@ -189,6 +194,13 @@ class Database final : public Transactions {
   std::uint64_t later_written_ = 0;  ///< Position of the first row not written yet.
   /// Per atomically() call in progress, outermost first: later_added_ when it began.
   std::vector<std::uint64_t> later_marks_;
+  /// Runs the on_rollback() callbacks registered at depths above `level`, newest first, and forgets them.
+  void undo_above(int level) noexcept;
+  struct Undo {
+    int depth;  ///< Of the atomically() call whose writes it undoes; an enclosing one's once that call completes.
+    std::function<void()> undo;
+  };
+  std::vector<Undo> undos_;
   /// SQL text -> its compiled statement. Nodes never move, so `in_use` can be pointed at.
   std::unordered_map<std::string, CachedStatement, SqlHash, std::equal_to<>> cache_;
 };

@@ -7,11 +7,13 @@
 
 namespace kith::storage {
 
-/// One row per processed key, (hour of the event, hash of the key), in the caller's transaction:
-/// rows are ordered by time, so a batch's inserts share a few pages instead of one random page each,
-/// and a batch's keys are inserted many to a statement.
+/// One row per processed key, (hour of the event, hash of the key), in the caller's transaction,
+/// appended in arrival order: a batch's rows share a few pages at the end of the table instead of
+/// one page each within their hour.
 /// Duplicates are found through an in-memory index of every stored hash and its hour, read from the
-/// table on first use; memory grows with the keys inside the retention window (~30 bytes a key).
+/// table on first use and kept exact through rollbacks (Database::on_rollback), so the table needs
+/// no index on the hash: this connection must be the ledger's only writer. Memory grows with the
+/// keys inside the retention window (~30 bytes a key).
 /// Keys are forgotten to the hour: forget_before() keeps the cutoff's whole hour.
 class SqliteEventLedger final : public EventLedger {
  public:
@@ -28,7 +30,6 @@ class SqliteEventLedger final : public EventLedger {
   /// Read on first use rather than at construction: SqliteStores builds its stores before it has
   /// migrated the database, so the table may not exist yet.
   HashIndex& loaded_index();
-  [[nodiscard]] bool stored(std::int64_t hour, std::int64_t hash);
 
   Database& db_;
   std::unique_ptr<HashIndex> index_;

@@ -134,3 +134,70 @@ TEST_CASE("the key hash is fixed: stored hashes stay comparable") {
   CHECK(storage::event_key_hash("") == static_cast<std::int64_t>(0xe3b0c44298fc1c14ULL));
   CHECK(storage::event_key_hash("mm:posted:p1") == static_cast<std::int64_t>(0xc6c7fb4395bb3b3cULL));
 }
+
+TEST_CASE("a key recorded in a savepoint that rolled back can be recorded again; the transaction's others cannot") {
+  storage::SqliteStores s(":memory:");
+  s.db.atomically([&] {
+    CHECK(s.ledger.record_once("kept", utc(2026, 1, 1, 9)));
+    CHECK_THROWS_AS(s.db.atomically([&] {
+      CHECK(s.ledger.record_once("undone", utc(2026, 1, 1, 9)));
+      throw std::runtime_error("a ritual failed");
+    }),
+                    std::runtime_error);
+    CHECK(s.ledger.record_once("undone", utc(2026, 1, 1, 9)));
+    CHECK_FALSE(s.ledger.record_once("kept", utc(2026, 1, 1, 10)));
+  });
+  CHECK(ledger_rows(s.db) == 2);
+}
+
+TEST_CASE("a batch's keys stay duplicates after a restart, and only they") {
+  test::TempDir dir;
+  std::vector<EventLedger::Entry> batch;
+  std::vector<std::string> keys;
+  for (int i = 0; i < 500; ++i) keys.push_back("mm:posted:" + std::to_string(i));
+  for (int i = 0; i < 500; ++i) batch.push_back({keys[static_cast<std::size_t>(i)], utc(2026, 1, 1, 9 + i % 3)});
+  {
+    storage::SqliteStores s(dir.file("kith.db"));
+    s.db.atomically([&] {
+      const auto fresh = s.ledger.record_each(batch);
+      CHECK(std::count(fresh.begin(), fresh.end(), true) == 500);
+    });
+  }
+  storage::SqliteStores s(dir.file("kith.db"));
+  batch.push_back({"mm:posted:new", utc(2026, 1, 1, 9)});
+  const auto fresh = s.ledger.record_each(batch);
+  CHECK(std::count(fresh.begin(), fresh.end(), true) == 1);
+  CHECK(fresh.back());
+  CHECK(ledger_rows(s.db) == 501);
+}
+
+TEST_CASE("ledger rows keyed by (hour, hash) before migration 12 still deduplicate after it, and after a restart") {
+  test::TempDir dir;
+  const auto all = storage::kith_migrations();
+  {
+    storage::Database db(dir.file("kith.db"));
+    storage::migrate(db, all.subspan(0, 11));
+    REQUIRE(storage::schema_version(db) == 11);
+    const auto hour = storage::to_db(utc(2026, 1, 1, 9)) / 3600;
+    db.prepare("INSERT INTO event_ledger (hour, hash) VALUES (?, ?), (?, ?)")
+        .bind_all(hour, storage::event_key_hash("mm:posted:p1"), hour + 1, storage::event_key_hash("mm:posted:p2"))
+        .run();
+  }
+  {
+    storage::SqliteStores s(dir.file("kith.db"));
+    CHECK(storage::schema_version(s.db) == storage::kith_migrations().back().version);
+    CHECK(ledger_rows(s.db) == 2);
+    CHECK_FALSE(s.ledger.record_once("mm:posted:p1", utc(2026, 1, 1, 9)));
+    CHECK_FALSE(s.ledger.record_once("mm:posted:p2", utc(2026, 1, 3)));
+    CHECK(s.ledger.record_once("mm:posted:p3", utc(2026, 1, 1, 9)));
+  }
+  storage::SqliteStores s(dir.file("kith.db"));
+  for (const char* key : {"mm:posted:p1", "mm:posted:p2", "mm:posted:p3"}) {
+    CHECK_FALSE(s.ledger.record_once(key, utc(2026, 1, 1, 9)));
+  }
+  CHECK(ledger_rows(s.db) == 3);
+  // Forgetting old hours goes through the index on hour.
+  s.ledger.forget_before(utc(2026, 1, 1, 10));
+  CHECK(ledger_rows(s.db) == 1);
+  CHECK(s.ledger.record_once("mm:posted:p1", utc(2026, 1, 1, 9)));
+}

@@ -223,3 +223,42 @@ TEST_CASE("rows inserted later are read, kept and rolled back as if inserted at 
   CHECK_THROWS_WITH(add(-2), Catch::Contains("CHECK constraint"));
   CHECK(rows()[0] == 103);
 }
+
+TEST_CASE("what a rollback undoes is reported to on_rollback, newest first; a commit forgets it") {
+  storage::Database db(":memory:");
+  db.exec("CREATE TABLE t (n INTEGER NOT NULL CHECK (n > 0))");
+  std::vector<std::string> undone;
+  const auto write = [&](const std::string& name, std::int64_t n) {
+    db.insert_later("t (n)", {n});
+    db.on_rollback([&undone, name] { undone.push_back(name); });
+  };
+  write("outside a transaction: durable at once", 1);
+  db.atomically([&] {
+    write("kept", 2);
+    db.atomically([&] { write("released into the transaction", 3); });
+    CHECK_THROWS(db.atomically([&] {
+      write("first in a savepoint", 4);
+      db.atomically([&] { write("second, released into that savepoint", 5); });
+      throw std::runtime_error("the savepoint rolls back");
+    }));
+    CHECK(undone == std::vector<std::string>{"second, released into that savepoint", "first in a savepoint"});
+    undone.clear();
+  });
+  CHECK(undone.empty());
+  // Once committed, a later rollback reports only its own writes.
+  CHECK_THROWS(db.atomically([&] {
+    write("in a transaction that fails", 6);
+    throw std::runtime_error("the transaction rolls back");
+  }));
+  CHECK(undone == std::vector<std::string>{"in a transaction that fails"});
+  undone.clear();
+  // A failed commit (a row that cannot be written) undoes the whole transaction.
+  CHECK_THROWS(db.atomically([&] {
+    write("before the failing row", 7);
+    write("the failing row", -1);
+  }));
+  CHECK(undone == std::vector<std::string>{"the failing row", "before the failing row"});
+  auto count = db.prepare("SELECT count(*) FROM t");
+  count.step();
+  CHECK(count.int64(0) == 3);
+}
