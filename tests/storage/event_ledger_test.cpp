@@ -135,7 +135,7 @@ TEST_CASE("the key hash is fixed: stored hashes stay comparable") {
   CHECK(storage::event_key_hash("mm:posted:p1") == static_cast<std::int64_t>(0xc6c7fb4395bb3b3cULL));
 }
 
-TEST_CASE("a key recorded in a savepoint that rolled back can be recorded again; the transaction's others cannot") {
+TEST_CASE("a key recorded in a savepoint that rolled back can be recorded again, the transaction's others cannot") {
   storage::SqliteStores s(":memory:");
   s.db.atomically([&] {
     CHECK(s.ledger.record_once("kept", utc(2026, 1, 1, 9)));

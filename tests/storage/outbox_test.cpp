@@ -224,7 +224,7 @@ TEST_CASE("rows inserted later are read, kept and rolled back as if inserted at 
   CHECK(rows()[0] == 103);
 }
 
-TEST_CASE("what a rollback undoes is reported to on_rollback, newest first; a commit forgets it") {
+TEST_CASE("what a rollback undoes is reported to on_rollback, newest first, and a commit forgets it") {
   storage::Database db(":memory:");
   db.exec("CREATE TABLE t (n INTEGER NOT NULL CHECK (n > 0))");
   std::vector<std::string> undone;
