@@ -221,6 +221,7 @@ DigestComputation compute_digests(const InteractionSource& source, const Org& or
   request.weeks = weeks;
   request.team_of = roster.team_of;
   request.joiner_start_hour = joiner_start_hours(org, week_end_hour, options);
+  request.threads = options.threads;
   const EventAggregate events = EventAggregate::collect(source, index, request);
 
   const int last_week = weeks - 1;

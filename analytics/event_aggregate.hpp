@@ -18,6 +18,9 @@ struct AggregateRequest {
   std::vector<std::int32_t> team_of;   ///< Team id per vertex.
   /// Per vertex: the hour a tracked new joiner started, or -1. Their contacts are also read before bucket 0.
   std::vector<std::int64_t> joiner_start_hour;
+  /// 1: everything on the caller's thread; otherwise pair counts are updated on a second thread while the
+  /// caller reads the source.
+  int threads = 0;
 };
 
 struct FirstContact {
