@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <future>
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -83,11 +84,15 @@ WindowStats compute_window_stats(const EventAggregate& events, int last_week, co
                                  const MetricOptions& options) {
   const TieGraph graph(roster.person_count(), ties_in_window(events, last_week, options));
   const auto& ties = graph.ties();
+  // Leiden (single-threaded) runs beside the neighbourhood pass, so the two keep the cores busier than either in
+  // turn. Only that thread calls igraph meanwhile: Debian's igraph is not built thread-safe.
+  auto leiden = std::async(options.threads == 1 ? std::launch::deferred : std::launch::async,
+                           [&] { return leiden_communities(graph, options.leiden_seed); });
   const NeighbourhoodMetrics neighbourhood = neighbourhood_metrics(graph, options.threads);
   const std::vector<double>& clustering = neighbourhood.local_clustering;
   const std::vector<double>& constraint = neighbourhood.constraint;
   const std::vector<double>& overlap = neighbourhood.tie_overlap;
-  const std::vector<std::int32_t> communities = leiden_communities(graph, options.leiden_seed);
+  const std::vector<std::int32_t> communities = leiden.get();
 
   WindowStats stats;
   stats.teams.resize(static_cast<std::size_t>(roster.team_count()));
