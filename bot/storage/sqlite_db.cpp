@@ -64,6 +64,12 @@ Statement& Statement::bind_blob(int index, std::span<const std::uint8_t> value) 
   }
   return *this;
 }
+Statement& Statement::bind_blob_in_place(int index, std::span<const std::uint8_t> value) {
+  if (sqlite3_bind_blob(stmt_, index, value.data(), static_cast<int>(value.size()), SQLITE_STATIC) != SQLITE_OK) {
+    fail(db_, "bind", sql());
+  }
+  return *this;
+}
 Statement& Statement::bind_null(int index) {
   if (sqlite3_bind_null(stmt_, index) != SQLITE_OK) fail(db_, "bind", sql());
   return *this;
@@ -174,7 +180,7 @@ void Database::insert_later(std::string_view into, std::initializer_list<LaterVa
   auto shape = std::find_if(later_shapes_.begin(), later_shapes_.end(),
                             [&](const LaterShape& s) { return s.into == into && s.values == values.size(); });
   if (shape == later_shapes_.end()) {
-    shape = later_shapes_.insert(later_shapes_.end(), LaterShape{std::string(into), values.size()});
+    shape = later_shapes_.insert(later_shapes_.end(), LaterShape{std::string(into), values.size(), {}});
   }
   later_rows_.push_back(LaterRow{static_cast<std::uint32_t>(shape - later_shapes_.begin()),
                                  static_cast<std::uint32_t>(later_values_.size()), later_bytes_.size()});
@@ -203,25 +209,30 @@ void Database::write_later(std::uint64_t end) {
     // The longest run of rows of one shape, then as many of them as one statement takes.
     const auto first = static_cast<std::size_t>(later_written_ - (later_added_ - later_rows_.size()));
     const auto shape_index = later_rows_[first].shape;
-    const auto& shape = later_shapes_[shape_index];
+    auto& shape = later_shapes_[shape_index];
     std::size_t run = 1;
     const auto available = static_cast<std::size_t>(end - later_written_);
     while (run < available && run < max_rows_per_insert && later_rows_[first + run].shape == shape_index) ++run;
-    std::size_t rows = 1;
-    while (rows * 2 <= run) rows *= 2;  // powers of two: a few statement texts cover any count
-    std::string sql = "INSERT INTO " + shape.into + " VALUES ";
-    std::string row = "(";
-    for (std::size_t v = 0; v < shape.values; ++v) row += v == 0 ? "?" : ", ?";
-    row += ")";
-    for (std::size_t r = 0; r < rows; ++r) (sql += r == 0 ? "" : ", ") += row;
+    std::size_t rows = 1, log2_rows = 0;
+    for (; rows * 2 <= run; ++log2_rows) rows *= 2;  // powers of two: a few statement texts cover any count
+    if (shape.insert_sql.size() <= log2_rows) shape.insert_sql.resize(log2_rows + 1);
+    auto& sql = shape.insert_sql[log2_rows];
+    if (sql.empty()) {
+      sql = "INSERT INTO " + shape.into + " VALUES ";
+      std::string row = "(";
+      for (std::size_t v = 0; v < shape.values; ++v) row += v == 0 ? "?" : ", ?";
+      row += ")";
+      for (std::size_t r = 0; r < rows; ++r) (sql += r == 0 ? "" : ", ") += row;
+    }
     auto insert = borrow(sql);
     int index = 0;
     const auto* param = &later_values_[later_rows_[first].first_value];
     for (std::size_t n = 0; n < rows * shape.values; ++n, ++param) {
       if (param->is_blob) {
-        insert.bind_blob(++index,
-                         std::span<const std::uint8_t>(later_bytes_.data() + static_cast<std::size_t>(param->integer),
-                                                       param->blob_size));
+        // later_bytes_ is left alone until `insert` is done with.
+        insert.bind_blob_in_place(
+            ++index, std::span<const std::uint8_t>(later_bytes_.data() + static_cast<std::size_t>(param->integer),
+                                                   param->blob_size));
       } else {
         insert.bind(++index, param->integer);
       }

@@ -46,6 +46,9 @@ class Statement {
   Statement& bind(int index, const std::string& value) { return bind(index, std::string_view(value)); }
   Statement& bind(int index, const char* value) { return bind(index, std::string_view(value)); }
   Statement& bind_blob(int index, std::span<const std::uint8_t> value);
+  /// bind_blob() without SQLite copying the bytes: they must stay valid and unchanged until this
+  /// Statement is destroyed (which resets it).
+  Statement& bind_blob_in_place(int index, std::span<const std::uint8_t> value);
   Statement& bind_null(int index);
   template <class T>
   Statement& bind(int index, const std::optional<T>& value) {
@@ -156,6 +159,8 @@ class Database final : public Transactions {
   struct LaterShape {
     std::string into;
     std::size_t values = 0;  ///< Per row.
+    /// The INSERT of 2^i rows at index i, built on first use.
+    std::vector<std::string> insert_sql;
   };
   struct LaterRow {
     std::uint32_t shape;        ///< Index into later_shapes_.
