@@ -48,17 +48,24 @@ EventAggregate EventAggregate::collect(const InteractionSource& source, const Pe
   }
 
   PairWeekCounter pair_counts(request.weeks, /*background=*/request.threads != 1);
-  // A store hands over a week's summaries grouped by who started the interactions: one lookup per group.
-  Pseudonym last_from;
-  std::int32_t from = people.find(last_from);
+  // Vertex per store number (Interaction::from_number), filled on first sight: summaries name people by
+  // number, so nearly every lookup is a read of this small array instead of a probe of the person index.
+  constexpr std::int32_t kNotLookedUp = -2;
+  std::vector<std::int32_t> vertex_of_number;
+  const auto vertex = [&](const Pseudonym& person, std::int32_t number) {
+    if (number < 0) return people.find(person);
+    const auto at = static_cast<std::size_t>(number);
+    if (at >= vertex_of_number.size())
+      vertex_of_number.resize(std::max(at + 1, 2 * vertex_of_number.size()), kNotLookedUp);
+    std::int32_t& v = vertex_of_number[at];
+    if (v == kNotLookedUp) v = people.find(person);
+    return v;
+  };
   // From the start of read_from's grid week, so that a store can hand all of it over as summaries; a summary
   // that ends before read_from is skipped, and one that reaches past it is placed by contact_since.
   source.for_each_between(grid_week_of(read_from), end_hour, [&](const Interaction& event) {
-    if (event.from != last_from) {
-      last_from = event.from;
-      from = people.find(event.from);
-    }
-    const std::int32_t to = people.find(event.to);
+    const std::int32_t from = vertex(event.from, event.from_number);
+    const std::int32_t to = vertex(event.to, event.to_number);
     if (from < 0 || to < 0 || from == to || event.weight == 0 || event.hour + event.span_hours < read_from ||
         event.hour >= end_hour) {
       return;

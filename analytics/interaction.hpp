@@ -27,6 +27,10 @@ struct Interaction {
   std::uint32_t weight = 1;
   /// For a summary, the hours from its first interaction (`hour`) to its last; 0 for an event.
   std::uint32_t span_hours = 0;
+  /// A store's dense numbers for `from` and `to` where it keeps them (weekly summaries), else -1. Within one
+  /// read a number always stands for the same person, so a reader may look each person up once per number.
+  std::int32_t from_number = -1;
+  std::int32_t to_number = -1;
 };
 
 inline constexpr std::int64_t kHoursPerDay = 24;

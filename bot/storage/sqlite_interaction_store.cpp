@@ -1,6 +1,7 @@
 #include "bot/storage/sqlite_interaction_store.hpp"
 
 #include <algorithm>
+#include <limits>
 #include <set>
 #include <stdexcept>
 #include <string>
@@ -263,13 +264,19 @@ void SqliteInteractionStore::for_each_summary(std::int64_t week, const std::vect
     }
     return *people[static_cast<std::size_t>(id)];
   };
+  // Numbers past int32 go without the lookup hint rather than wrapped into someone else's.
+  const auto hint = [](std::int64_t id) {
+    return id <= std::numeric_limits<std::int32_t>::max() ? static_cast<std::int32_t>(id) : -1;
+  };
   std::vector<WeekPair> pairs;
   while (stmt.step()) {
     const auto src = stmt.int64(0);
     decode_row(week, src, stmt.blob_view(1), pairs);
     Interaction i{person(src), {}, InteractionKind::mention, 0, Pseudonym{}};
+    i.from_number = hint(src);
     for (const auto& p : pairs) {
       i.to = person(p.dst);
+      i.to_number = hint(p.dst);
       i.hour = week + p.first_offset;
       i.span_hours = static_cast<std::uint32_t>(p.last_offset - p.first_offset);
       i.kind = InteractionKind::mention;

@@ -87,3 +87,27 @@ TEST_CASE("a joiner's history is read from the start of its grid week, so a stor
   CHECK(a.first_contacts(0)[0].hour == start);
   CHECK(a.pairs().empty());  // nothing inside the buckets
 }
+
+TEST_CASE("a store's person numbers only spare lookups: counts are the same with and without them") {
+  // Person 9 is not in the roster: their number must keep meaning "nobody", not whoever was looked up last.
+  std::vector<Interaction> plain = {summary(0, 1, kBucket0 + 3, 0, 2), summary(2, 3, kBucket0 + 5, 0, 1),
+                                    summary(9, 1, kBucket0 + 6, 0, 4), summary(1, 9, kBucket0 + 7, 0, 4),
+                                    summary(3, 0, kBucket0 + kHoursPerWeek, 0, 3)};
+  std::vector<Interaction> numbered = plain;
+  const auto number_of = [](int who) { return who == 9 ? 500 : 10 + who; };  // sparse, like a store's
+  const std::vector<int> from = {0, 2, 9, 1, 3};
+  const std::vector<int> to = {1, 3, 1, 9, 0};
+  for (std::size_t k = 0; k < numbered.size(); ++k) {
+    numbered[k].from_number = number_of(from[k]);
+    numbered[k].to_number = number_of(to[k]);
+  }
+  const auto a = aggregate(plain);
+  const auto b = aggregate(numbered);
+  REQUIRE(b.pairs() == a.pairs());
+  REQUIRE(b.pairs() == std::vector<std::pair<std::int32_t, std::int32_t>>{{0, 1}, {0, 3}, {2, 3}});
+  for (std::size_t p = 0; p < a.pairs().size(); ++p) {
+    for (int w = 0; w < 2; ++w) CHECK(b.count(p, w) == a.count(p, w));
+  }
+  CHECK(b.count(0, 0) == 2);
+  CHECK(b.count(1, 1) == 3);
+}
