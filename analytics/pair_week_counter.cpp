@@ -5,7 +5,6 @@
 #include <condition_variable>
 #include <exception>
 #include <mutex>
-#include <numeric>
 #include <stdexcept>
 #include <thread>
 
@@ -29,9 +28,17 @@ class PairWeekCounter::Table {
   explicit Table(std::size_t weeks) : weeks_(weeks) { rehash(1u << 16); }
 
   void add_batch(const std::vector<Update>& batch) {
-    constexpr std::size_t kAhead = 16;
+    // Two misses per update: the slot, then the pair's counts. The slot is fetched 16 updates ahead; 8 ahead
+    // it has arrived, and names the counts row to fetch (when the pair sits in its home slot, as most do).
+    constexpr std::size_t kSlotAhead = 16;
+    constexpr std::size_t kCountsAhead = 8;
     for (std::size_t i = 0; i < batch.size(); ++i) {
-      if (i + kAhead < batch.size()) __builtin_prefetch(&slots_[home(batch[i + kAhead].key)]);
+      if (i + kSlotAhead < batch.size()) __builtin_prefetch(&slots_[home(batch[i + kSlotAhead].key)]);
+      if (i + kCountsAhead < batch.size()) {
+        const Update& ahead = batch[i + kCountsAhead];
+        const Slot& slot = slots_[home(ahead.key)];
+        if (slot.key == ahead.key) __builtin_prefetch(&counts_[slot.row * weeks_ + ahead.week]);
+      }
       add(batch[i]);
     }
   }
@@ -40,15 +47,15 @@ class PairWeekCounter::Table {
   /// hash order. Frees the lookup slots first, which would otherwise sit beside the sorted copy at the peak.
   Counts sorted() && {
     slots_ = std::vector<Slot>();
-    std::vector<std::uint32_t> order(row_keys_.size());
-    std::iota(order.begin(), order.end(), 0u);
-    std::sort(order.begin(), order.end(),
-              [&](std::uint32_t x, std::uint32_t y) { return row_keys_[x] < row_keys_[y]; });
+    std::vector<std::pair<std::uint64_t, std::uint32_t>> order(row_keys_.size());  // (key, row), sorted in place
+    for (std::size_t row = 0; row < row_keys_.size(); ++row)
+      order[row] = {row_keys_[row], static_cast<std::uint32_t>(row)};
+    row_keys_ = std::vector<std::uint64_t>();
+    std::sort(order.begin(), order.end());
     Counts out;
     out.pairs.reserve(order.size());
     out.counts.reserve(order.size() * weeks_);
-    for (const std::uint32_t row : order) {
-      const std::uint64_t key = row_keys_[row];
+    for (const auto& [key, row] : order) {
       out.pairs.emplace_back(static_cast<std::int32_t>(key >> 32), static_cast<std::int32_t>(key & 0xffffffffu));
       const auto first = counts_.begin() + static_cast<std::ptrdiff_t>(row * weeks_);
       out.counts.insert(out.counts.end(), first, first + static_cast<std::ptrdiff_t>(weeks_));
