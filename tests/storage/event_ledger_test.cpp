@@ -18,6 +18,15 @@ std::int64_t ledger_rows(storage::Database& db) {
   stmt.step();
   return stmt.int64(0);
 }
+
+/// Records a new key inside a transaction (or, within one, a savepoint) that then fails, as a throwing ritual's.
+void record_then_fail(storage::SqliteStores& s, const std::string& key, TimePoint at) {
+  CHECK_THROWS_AS(s.db.atomically([&] {
+    CHECK(s.ledger.record_once(key, at));
+    throw std::runtime_error("the batch failed");
+  }),
+                  std::runtime_error);
+}
 }  // namespace
 
 TEST_CASE("a key recorded before a restart is still a duplicate after it") {
@@ -47,20 +56,12 @@ TEST_CASE("a key seen again in a later hour is a duplicate, also after a restart
 
 TEST_CASE("a key recorded in a transaction that rolled back can be recorded again") {
   storage::SqliteStores s(":memory:");
-  CHECK_THROWS_AS(s.db.atomically([&] {
-    CHECK(s.ledger.record_once("k", utc(2026, 1, 1, 9)));
-    throw std::runtime_error("the batch failed");
-  }),
-                  std::runtime_error);
+  record_then_fail(s, "k", utc(2026, 1, 1, 9));
   CHECK(ledger_rows(s.db) == 0);
   // In another hour (found in the index, not in the table) and in the same hour.
   CHECK(s.ledger.record_once("k", utc(2026, 1, 1, 10)));
   CHECK_FALSE(s.ledger.record_once("k", utc(2026, 1, 1, 9)));
-  CHECK_THROWS_AS(s.db.atomically([&] {
-    CHECK(s.ledger.record_once("j", utc(2026, 1, 1, 10)));
-    throw std::runtime_error("the batch failed");
-  }),
-                  std::runtime_error);
+  record_then_fail(s, "j", utc(2026, 1, 1, 10));
   CHECK(s.ledger.record_once("j", utc(2026, 1, 1, 10)));
 }
 
@@ -139,11 +140,7 @@ TEST_CASE("a key recorded in a savepoint that rolled back can be recorded again,
   storage::SqliteStores s(":memory:");
   s.db.atomically([&] {
     CHECK(s.ledger.record_once("kept", utc(2026, 1, 1, 9)));
-    CHECK_THROWS_AS(s.db.atomically([&] {
-      CHECK(s.ledger.record_once("undone", utc(2026, 1, 1, 9)));
-      throw std::runtime_error("a ritual failed");
-    }),
-                    std::runtime_error);
+    record_then_fail(s, "undone", utc(2026, 1, 1, 9));
     CHECK(s.ledger.record_once("undone", utc(2026, 1, 1, 9)));
     CHECK_FALSE(s.ledger.record_once("kept", utc(2026, 1, 1, 10)));
   });
