@@ -1,5 +1,6 @@
 #include <algorithm>
 #include <catch2/catch.hpp>
+#include <functional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -17,6 +18,15 @@ std::int64_t ledger_rows(storage::Database& db) {
   auto stmt = db.prepare("SELECT count(*) FROM event_ledger");
   stmt.step();
   return stmt.int64(0);
+}
+
+/// Leaves the file at `path` as a Kith of schema `version` wrote it, with `fill` run on it at that version.
+void write_at_schema(const std::string& path, std::size_t version,
+                     const std::function<void(storage::Database&)>& fill) {
+  storage::Database db(path);
+  storage::migrate(db, storage::kith_migrations().subspan(0, version));
+  REQUIRE(storage::schema_version(db) == static_cast<int>(version));
+  fill(db);
 }
 
 /// Records a new key inside a transaction (or, within one, a savepoint) that then fails, as a throwing ritual's.
@@ -106,16 +116,12 @@ TEST_CASE("forgetting removes the rows of hours before the cutoff and keeps the 
 
 TEST_CASE("ledger rows written before migration 7 still deduplicate after it") {
   test::TempDir dir;
-  const auto all = storage::kith_migrations();
-  {
-    storage::Database db(dir.file("kith.db"));
-    storage::migrate(db, all.subspan(0, 6));
-    REQUIRE(storage::schema_version(db) == 6);
+  write_at_schema(dir.file("kith.db"), 6, [](storage::Database& db) {
     db.prepare("INSERT INTO event_ledger (key, at) VALUES (?, ?), (?, ?)")
         .bind_all("mm:posted:p1", storage::to_db(utc(2026, 1, 1, 9, 15)), "mm:choice:post:bob:b",
                   storage::to_db(utc(2026, 1, 1, 10)))
         .run();
-  }
+  });
   storage::SqliteStores s(dir.file("kith.db"));
   CHECK(storage::schema_version(s.db) == storage::kith_migrations().back().version);
   CHECK(ledger_rows(s.db) == 2);
@@ -170,16 +176,12 @@ TEST_CASE("a batch's keys stay duplicates after a restart, and only they") {
 
 TEST_CASE("ledger rows keyed by (hour, hash) before migration 12 still deduplicate after it, and after a restart") {
   test::TempDir dir;
-  const auto all = storage::kith_migrations();
-  {
-    storage::Database db(dir.file("kith.db"));
-    storage::migrate(db, all.subspan(0, 11));
-    REQUIRE(storage::schema_version(db) == 11);
+  write_at_schema(dir.file("kith.db"), 11, [](storage::Database& db) {
     const auto hour = storage::to_db(utc(2026, 1, 1, 9)) / 3600;
     db.prepare("INSERT INTO event_ledger (hour, hash) VALUES (?, ?), (?, ?)")
         .bind_all(hour, storage::event_key_hash("mm:posted:p1"), hour + 1, storage::event_key_hash("mm:posted:p2"))
         .run();
-  }
+  });
   {
     storage::SqliteStores s(dir.file("kith.db"));
     CHECK(storage::schema_version(s.db) == storage::kith_migrations().back().version);
