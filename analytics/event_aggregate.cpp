@@ -1,7 +1,6 @@
 #include "analytics/event_aggregate.hpp"
 
 #include <algorithm>
-#include <cstdlib>
 #include <optional>
 #include <stdexcept>
 
