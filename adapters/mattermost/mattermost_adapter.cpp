@@ -255,7 +255,7 @@ void MattermostAdapter::remember(const Translated& t) {
 
 TranslateContext MattermostAdapter::context() const {
   TranslateContext ctx;
-  ctx.self = self_;
+  ctx.self = self_.str();
   ctx.connection_id = connection_id_;
   ctx.user_by_name = [this](std::string_view name) -> std::optional<UserId> {
     const auto it = user_by_name_.find(name);
@@ -363,7 +363,7 @@ asio::awaitable<void> MattermostAdapter::session(EventSink& sink) {
       if (!stopping_) log_->info("Mattermost WebSocket closed: {}", message.error().message());
       break;
     }
-    const auto frame = parse_frame(*message);
+    auto frame = parse_frame(*message);
     if (!frame) {
       log_->warn("skipping a malformed or oversized WebSocket frame ({} bytes)", message->size());
       continue;
@@ -532,7 +532,7 @@ asio::awaitable<bool> MattermostAdapter::recover(EventSink& sink) {
     }
     directory.events.push_back(Event{{}, {}, ChannelMembersListed{ChannelId(channel.id), std::move(*members)}});
   }
-  co_await sink.deliver(directory);
+  co_await sink.deliver(std::move(directory));
 
   EventBatch posts;
   posts.cursor_name = cursor_name_;
@@ -569,11 +569,11 @@ asio::awaitable<bool> MattermostAdapter::recover(EventSink& sink) {
     log_->info("caught up with Mattermost: {} posts in {} channels", found.size(), channels.size());
   }
   posts.cursor_value = std::to_string(since_);
-  co_await sink.deliver(posts);
+  co_await sink.deliver(std::move(posts));
   co_return true;
 }
 
-asio::awaitable<void> MattermostAdapter::handle_event(const WsFrame& frame) {
+asio::awaitable<void> MattermostAdapter::handle_event(WsFrame& frame) {
   auto t = translate_event(frame, context());
   if (!t.problem.empty()) {
     log_->warn("skipping Mattermost event {} (seq {}): {}", frame.event, frame.seq.value_or(-1), t.problem);
@@ -871,7 +871,7 @@ asio::awaitable<net::HttpResponse> MattermostAdapter::handle_command(const net::
   const std::pair<std::string, std::string> slot{user, channel};
   const bool waiting = !pending_commands_.count(slot);
   if (waiting) pending_commands_[slot] = &pending;
-  co_await sink_->deliver(batch);
+  co_await sink_->deliver(std::move(batch));
   if (waiting) {
     if (!pending.reply && !stopping_) co_await pending.done.async_wait(use_tuple);
     pending_commands_.erase(slot);
@@ -905,7 +905,7 @@ asio::awaitable<net::HttpResponse> MattermostAdapter::handle_action(const net::H
   EventBatch batch;
   batch.events.push_back(Event{"mm:choice:" + post + ":" + user + ":" + choice, from_millis(now_millis()),
                                ChoiceMade{MessageId(post), ChannelId(channel), UserId(user), choice}});
-  co_await sink_->deliver(batch);
+  co_await sink_->deliver(std::move(batch));
   co_return json_response(200, json::object());
 }
 

@@ -96,7 +96,8 @@ class MattermostAdapter final : public ChatAdapter {
   // The connection
   boost::asio::awaitable<void> session(EventSink& sink);
   boost::asio::awaitable<bool> recover(EventSink& sink);
-  boost::asio::awaitable<void> handle_event(const WsFrame& frame);
+  /// Takes the decoded post, reaction and mentions out of `frame` (see translate_event).
+  boost::asio::awaitable<void> handle_event(WsFrame& frame);
   /// The WebSocket is up (a hello, a replayed event, or the accepted challenge of a resume).
   void mark_connected(std::string_view how, const std::string& username);
   boost::asio::awaitable<void> ping_loop(std::uint64_t generation);

@@ -18,14 +18,15 @@ std::optional<UserId> optional_author(const std::string& post_id, const Translat
   return ctx.author_of(post_id);
 }
 
-// posted / post_edited: the post and who it mentions.
-void add_post_events(Translated& out, const WirePost& post, ChannelKind kind, std::vector<UserId> mentions,
-                     bool as_edit, const TranslateContext& ctx) {
+// posted / post_edited: the post and who it mentions. Takes `post` by value so that a frame's post
+// moves its strings into the event.
+void add_post_events(Translated& out, WirePost post, ChannelKind kind, std::vector<UserId> mentions, bool as_edit,
+                     const TranslateContext& ctx) {
   out.position = std::max(out.position, post.latest());
   out.post_authors.emplace_back(post.id, post.user_id);
   out.channel_kinds.emplace_back(post.channel_id, kind);
   // System messages ("x joined the channel") and Kith's own posts are not conversation.
-  if (!post.type.empty() || post.user_id.empty() || post.user_id == ctx.self.str()) return;
+  if (!post.type.empty() || post.user_id.empty() || post.user_id == ctx.self) return;
   for (auto& id : mentions_in(post.message, ctx)) add_unique(mentions, std::move(id));
   if (post.delete_at > 0) {
     out.events.push_back(Event{"mm:deleted:" + post.id, from_millis(post.delete_at),
@@ -33,19 +34,25 @@ void add_post_events(Translated& out, const WirePost& post, ChannelKind kind, st
     return;
   }
   if (!as_edit) {
+    // A plain post (almost all of them) hands its strings over; the edit below needs them too.
+    const bool edited = post.edit_at > 0;
+    const auto take = [edited](std::string& s) -> std::string {
+      if (edited) return s;
+      return std::move(s);
+    };
     MessagePosted m;
-    m.id = MessageId(post.id);
-    m.channel = ChannelId(post.channel_id);
+    auto key = "mm:posted:" + post.id;
+    m.id = MessageId(take(post.id));
+    m.channel = ChannelId(take(post.channel_id));
     m.channel_kind = kind;
-    m.author = UserId(post.user_id);
-    m.text = post.message;
-    // The edit below needs the mentions too; a plain post (almost all of them) hands them over.
-    m.mentions = post.edit_at > 0 ? mentions : std::move(mentions);
+    m.author = UserId(take(post.user_id));
+    m.text = take(post.message);
+    m.mentions = edited ? mentions : std::move(mentions);
     if (!post.root_id.empty()) {
-      m.thread_root = MessageId(post.root_id);
       m.replied_to_author = optional_author(post.root_id, ctx);
+      m.thread_root = MessageId(std::move(post.root_id));
     }
-    out.events.push_back(Event{"mm:posted:" + post.id, from_millis(post.create_at), std::move(m)});
+    out.events.push_back(Event{std::move(key), from_millis(post.create_at), std::move(m)});
   }
   if (post.edit_at > 0) {
     MessageEdited e{MessageId(post.id), ChannelId(post.channel_id), kind, UserId(post.user_id),
@@ -99,7 +106,7 @@ Translated translate_post(const WirePost& post, ChannelKind kind, const Translat
   add_post_events(out, post, kind, {}, false, ctx);
   for (const auto& r : post.reactions) {
     out.position = std::max(out.position, r.create_at);
-    if (r.user_id == ctx.self.str() || post.delete_at > 0) continue;
+    if (r.user_id == ctx.self || post.delete_at > 0) continue;
     ReactionAdded added{MessageId(r.post_id), ChannelId(post.channel_id), UserId(r.user_id), r.emoji_name,
                         post.user_id.empty() ? std::nullopt : std::optional<UserId>(UserId(post.user_id))};
     out.events.push_back(
@@ -109,14 +116,16 @@ Translated translate_post(const WirePost& post, ChannelKind kind, const Translat
   return out;
 }
 
-Translated translate_event(const WsFrame& frame, const TranslateContext& ctx) {
+Translated translate_event(WsFrame& frame, const TranslateContext& ctx) {
   Translated out;
   const auto& e = frame.event;
   // Only membership and unreaction keys carry it: built when needed, not for every post.
-  const auto seq_suffix = [&] { return ":" + ctx.connection_id + ":" + std::to_string(frame.seq.value_or(-1)); };
+  const auto seq_suffix = [&] {
+    return ":" + std::string(ctx.connection_id) + ":" + std::to_string(frame.seq.value_or(-1));
+  };
 
   // The frequent events use what parse_frame decoded from data; the others read data by key.
-  const auto& post = frame.post;
+  auto& post = frame.post;
   if (e == "posted" || e == "post_edited") {
     if (!post) {
       out.problem = "data.post is missing or not a valid post";
@@ -130,9 +139,9 @@ Translated translate_event(const WsFrame& frame, const TranslateContext& ctx) {
         out.problem = "data.mentions is not a JSON-encoded array";
         return out;
       }
-      for (const auto& id : *frame.mentions) add_unique(mentions, UserId(id));
+      for (auto& id : *frame.mentions) add_unique(mentions, UserId(std::move(id)));
     }
-    add_post_events(out, *post, kind, std::move(mentions), e == "post_edited", ctx);
+    add_post_events(out, std::move(*post), kind, std::move(mentions), e == "post_edited", ctx);
     return out;
   }
   if (e == "post_deleted") {
@@ -141,14 +150,14 @@ Translated translate_event(const WsFrame& frame, const TranslateContext& ctx) {
       return out;
     }
     out.position = std::max(out.position, post->latest());
-    if (post->user_id != ctx.self.str()) {
+    if (post->user_id != ctx.self) {
       out.events.push_back(Event{"mm:deleted:" + post->id, from_millis(post->latest()),
                                  MessageDeleted{MessageId(post->id), ChannelId(post->channel_id), std::nullopt}});
     }
     return out;
   }
   if (e == "reaction_added" || e == "reaction_removed") {
-    const auto& reaction = frame.reaction;
+    auto& reaction = frame.reaction;
     if (!reaction) {
       out.problem = "data.reaction is missing or not a valid reaction";
       return out;
@@ -159,9 +168,10 @@ Translated translate_event(const WsFrame& frame, const TranslateContext& ctx) {
     const auto suffix = reaction->post_id + ":" + reaction->user_id + ":" + reaction->emoji_name + ":" +
                         std::to_string(reaction->create_at);
     if (e == "reaction_added") {
-      out.events.push_back(Event{"mm:reaction:" + suffix, from_millis(reaction->create_at),
-                                 ReactionAdded{MessageId(reaction->post_id), channel, UserId(reaction->user_id),
-                                               reaction->emoji_name, author}});
+      out.events.push_back(
+          Event{"mm:reaction:" + suffix, from_millis(reaction->create_at),
+                ReactionAdded{MessageId(std::move(reaction->post_id)), channel, UserId(std::move(reaction->user_id)),
+                              std::move(reaction->emoji_name), std::move(author)}});
     } else {
       out.events.push_back(Event{"mm:unreaction:" + suffix + seq_suffix(), from_millis(reaction->create_at),
                                  ReactionRemoved{MessageId(reaction->post_id), channel, UserId(reaction->user_id),
@@ -177,7 +187,7 @@ Translated translate_event(const WsFrame& frame, const TranslateContext& ctx) {
       out.problem = "user_added without user_id or channel";
       return out;
     }
-    if (UserId(user) == ctx.self) out.self_added_to_channel = true;
+    if (user == ctx.self) out.self_added_to_channel = true;
     out.events.push_back(
         Event{"mm:joined:" + channel + ":" + user + seq_suffix(), {}, MemberJoined{ChannelId(channel), UserId(user)}});
     return out;

@@ -11,7 +11,9 @@
 namespace kith::mattermost {
 
 struct TranslateContext {
-  UserId self;
+  /// The bot's user id. This and connection_id view the adapter's state: translation runs within
+  /// one call, and building the context must not copy them for every frame.
+  std::string_view self;
   /// "alice" -> her id, for @mentions written in a message.
   std::function<std::optional<UserId>(std::string_view username)> user_by_name;
   /// The author of a post Kith has seen, for replies and reactions.
@@ -20,7 +22,7 @@ struct TranslateContext {
   std::function<std::optional<ChannelKind>(const std::string& channel_id)> kind_of;
   /// Identifies the WebSocket connection, so keys of membership events are unique per stream
   /// position and a replay after resume has the same keys.
-  std::string connection_id;
+  std::string_view connection_id;
 };
 
 struct Translated {
@@ -34,8 +36,9 @@ struct Translated {
   std::string problem;                      ///< Non-empty when the event was malformed (logged, skipped)
 };
 
-/// One server event (not hello, not replies).
-[[nodiscard]] Translated translate_event(const WsFrame& frame, const TranslateContext& ctx);
+/// One server event (not hello, not replies). Takes the decoded post or reaction and the mentions
+/// out of `frame` (moves their strings into the events); the rest of it is left as it was.
+[[nodiscard]] Translated translate_event(WsFrame& frame, const TranslateContext& ctx);
 
 /// A post as the REST API returns it (catch-up after lost events): posted, edited or deleted, and
 /// its reactions when included. `kind` is the channel's kind.

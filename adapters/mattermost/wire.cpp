@@ -177,15 +177,15 @@ class OnDemandValue {
     }
     return ok;
   }
-  /// each_field(), and the object's JSON text into `raw`.
+  /// each_field(), and the object's JSON text into `raw`: a view into the document's buffer.
   template <class F>
-  bool each_field_keeping_text(std::string& raw, F&& visit) {
+  bool each_field_viewing_text(std::string_view& raw, F&& visit) {
     if (type() != ondemand::json_type::object) return wrong_type();
     const auto opening = v_.raw_json_token();  // from the "{", in the document's buffer
     const bool ok = each_field(std::forward<F>(visit));
     const char* after = nullptr;  // the token after the closing "}"
     if (broken_ || failed(v_.current_location().get(after))) return false;
-    raw.assign(opening.data(), after);
+    raw = std::string_view(opening.data(), static_cast<std::size_t>(after - opening.data()));
     return ok;
   }
 
@@ -327,9 +327,10 @@ std::optional<std::vector<std::string>> decode_strings(OnDemandValue& value) {
 
 std::optional<WsFrame> decode_frame(OnDemandValue& value) {
   WsFrame f;
+  std::string_view data_text;  // in the parser's buffer, so kept (copied) below only where it is read
   const auto read_data = [&](OnDemandValue& data) {
     if (data.type() == ondemand::json_type::null) return data.skip();
-    return data.each_field_keeping_text(f.data_text, [&](std::string_view key, OnDemandValue& field) {
+    return data.each_field_viewing_text(data_text, [&](std::string_view key, OnDemandValue& field) {
       if (key == "post") return field.read_embedded(f.post, [](OnDemandValue& v) { return decode_post(v); });
       if (key == "reaction") {
         return field.read_embedded(f.reaction, [](OnDemandValue& v) { return decode_reaction(v); });
@@ -358,6 +359,7 @@ std::optional<WsFrame> decode_frame(OnDemandValue& value) {
     return field.skip();
   });
   if (!ok || (f.event.empty() && !f.seq_reply)) return std::nullopt;
+  if (!data_text.empty() && !f.data_decoded()) f.data_text.assign(data_text);
   return f;
 }
 }  // namespace
@@ -421,6 +423,11 @@ std::optional<WireChannel> parse_channel(const json& j) {
 
 std::optional<WsFrame> parse_frame(std::string_view text) {
   return decode_on_demand(text, decode_frame);
+}
+
+bool WsFrame::data_decoded() const {
+  return event == "posted" || event == "post_edited" || event == "post_deleted" || event == "reaction_added" ||
+         event == "reaction_removed";
 }
 
 json WsFrame::data() const {

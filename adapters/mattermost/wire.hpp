@@ -52,7 +52,8 @@ struct WireChannel {
 struct WsFrame {
   std::string event;  ///< Empty for replies.
   /// The `data` object as JSON text, "{}" when absent or null: the less frequent events read it by
-  /// key through data().
+  /// key through data(). "{}" too for the frequent ones (data_decoded()), which never read it: it
+  /// would be most of the frame, copied for nothing.
   std::string data_text = "{}";
   // What the frequent events need from `data`, decoded in the same pass as the frame. Mattermost
   // sends a post, a reaction and a mention list as JSON inside a string: nothing when absent, not a
@@ -70,6 +71,9 @@ struct WsFrame {
 
   /// `data`, parsed.
   [[nodiscard]] json data() const;
+  /// Whether `event` is one whose data is read only through the decoded fields above (post,
+  /// reaction, mentions, channel_type).
+  [[nodiscard]] bool data_decoded() const;
 };
 
 [[nodiscard]] std::optional<WsFrame> parse_frame(std::string_view text);

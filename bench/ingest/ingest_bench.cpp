@@ -82,7 +82,7 @@ class AdapterModel {
 
   [[nodiscard]] mattermost::TranslateContext context() const {
     mattermost::TranslateContext ctx;
-    ctx.self = self_;
+    ctx.self = self_.str();
     ctx.connection_id = connection_id_;
     ctx.user_by_name = [this](std::string_view name) -> std::optional<UserId> {
       const auto it = user_by_name_.find(name);
@@ -106,7 +106,7 @@ class AdapterModel {
   /// handle_event() without the network: translate, remember, append to the batch being built.
   /// Returns false for a frame the adapter would skip.
   bool handle(std::string_view text, EventBatch& batch) {
-    const auto frame = mattermost::parse_frame(text);
+    auto frame = mattermost::parse_frame(text);
     if (!frame) return false;
     auto t = mattermost::translate_event(*frame, context());
     if (!t.problem.empty() || !t.recognised) return false;
@@ -268,9 +268,9 @@ class IdleAdapter final : public ChatAdapter {
 class CountingSink final : public EventSink {
  public:
   explicit CountingSink(EventSink& inner) : inner_(inner) {}
-  boost::asio::awaitable<void> deliver(const EventBatch& batch) override {
+  boost::asio::awaitable<void> deliver(EventBatch&& batch) override {
     ++batches;
-    co_await inner_.deliver(batch);
+    co_await inner_.deliver(std::move(batch));
   }
   boost::asio::awaitable<std::string> cursor(const std::string& name) override {
     co_return co_await inner_.cursor(name);

@@ -27,7 +27,7 @@ WsFrame changed_frame(const std::string& name, F&& change) {
 
 TranslateContext context() {
   TranslateContext ctx;
-  ctx.self = UserId("ubot");
+  ctx.self = "ubot";
   ctx.connection_id = "conn1";
   ctx.user_by_name = [](std::string_view name) -> std::optional<UserId> {
     if (name == "bob") return UserId("ubob");
@@ -43,6 +43,12 @@ TranslateContext context() {
     return std::nullopt;
   };
   return ctx;
+}
+
+/// The fixture `name` as parse_frame() decodes it, translated.
+Translated translated(const std::string& name) {
+  auto f = frame(name);
+  return translate_event(f, context());
 }
 
 template <class T>
@@ -63,7 +69,7 @@ TEST_CASE("hello carries the connection id and seq 0") {
 }
 
 TEST_CASE("posted: the post is parsed a second time, mentions come from data.mentions and @names") {
-  const auto t = translate_event(frame("ws_posted_mentioned.json"), context());
+  const auto t = translated("ws_posted_mentioned.json");
   const auto& m = only<MessagePosted>(t);
   CHECK(t.events[0].key == "mm:posted:p1");
   CHECK(m.id == MessageId("p1"));
@@ -80,24 +86,24 @@ TEST_CASE("posted: the post is parsed a second time, mentions come from data.men
 }
 
 TEST_CASE("posted in a direct channel is a direct message") {
-  const auto t = translate_event(frame("ws_posted_direct.json"), context());
+  const auto t = translated("ws_posted_direct.json");
   CHECK(only<MessagePosted>(t).channel_kind == ChannelKind::direct);
   REQUIRE(t.channel_kinds.size() == 1);
   CHECK(t.channel_kinds[0].second == ChannelKind::direct);
 }
 
 TEST_CASE("the bot's own posts and system posts produce no events but move the position") {
-  auto t = translate_event(frame("ws_posted_self.json"), context());
+  auto t = translated("ws_posted_self.json");
   CHECK(t.events.empty());
   CHECK(t.problem.empty());
   CHECK(t.position == 1700000005000);
-  t = translate_event(frame("ws_posted_system.json"), context());
+  t = translated("ws_posted_system.json");
   CHECK(t.events.empty());
   CHECK(t.problem.empty());
 }
 
 TEST_CASE("a reply in a thread names its root and the root's author when known") {
-  const auto t = translate_event(frame("ws_posted_thread.json"), context());
+  const auto t = translated("ws_posted_thread.json");
   const auto& m = only<MessagePosted>(t);
   CHECK(m.channel_kind == ChannelKind::private_channel);
   CHECK(m.thread_root == MessageId("p1"));
@@ -105,64 +111,91 @@ TEST_CASE("a reply in a thread names its root and the root's author when known")
 }
 
 TEST_CASE("edits are keyed by edit time, deletions by post") {
-  auto t = translate_event(frame("ws_post_edited.json"), context());
+  auto t = translated("ws_post_edited.json");
   const auto& e = only<MessageEdited>(t);
   CHECK(t.events[0].key == "mm:edit:p1:1700000009000");
   CHECK(e.text == "edited @bob");
   CHECK(e.mentions == std::vector<UserId>{UserId("ubob")});
   CHECK(e.channel_kind == ChannelKind::public_channel);
-  t = translate_event(frame("ws_post_deleted.json"), context());
+  t = translated("ws_post_deleted.json");
   CHECK(only<MessageDeleted>(t).id == MessageId("p1"));
   CHECK(t.events[0].key == "mm:deleted:p1");
 }
 
 TEST_CASE("reactions: the embedded reaction, the channel from broadcast, the author when known") {
-  auto t = translate_event(frame("ws_reaction_added.json"), context());
+  auto t = translated("ws_reaction_added.json");
   const auto& r = only<ReactionAdded>(t);
   CHECK(t.events[0].key == "mm:reaction:p1:ubob:taco:1700000011000");
   CHECK(r.channel == ChannelId("ctown"));
   CHECK(r.user == UserId("ubob"));
   CHECK(r.emoji == "taco");
   CHECK(r.message_author == UserId("ualice"));
-  t = translate_event(frame("ws_reaction_removed.json"), context());
+  t = translated("ws_reaction_removed.json");
   CHECK(only<ReactionRemoved>(t).emoji == "taco");
   CHECK(t.events[0].key.rfind("mm:unreaction:p1:ubob:taco:1700000011000", 0) == 0);
 }
 
+TEST_CASE("translating takes the post's strings but leaves what the adapter reads afterwards") {
+  auto f = frame("ws_posted_mentioned.json");
+  const auto before = frame("ws_posted_mentioned.json");
+  const auto t = translate_event(f, context());
+  CHECK(only<MessagePosted>(t).text == before.post->message);
+  CHECK(f.event == before.event);
+  CHECK(f.seq == before.seq);
+  CHECK(f.broadcast_channel_id == before.broadcast_channel_id);
+  // A post that arrives already edited makes two events from the same strings: both get them.
+  auto edited = changed_frame("ws_posted_mentioned.json", [](json& j) {
+    auto post = json::parse(j["data"]["post"].get<std::string>());
+    post["edit_at"] = 1700000009000;
+    j["data"]["post"] = post.dump();
+  });
+  const auto two = translate_event(edited, context());
+  REQUIRE(two.events.size() == 2);
+  const auto& posted = std::get<MessagePosted>(two.events[0].body);
+  const auto& edit = std::get<MessageEdited>(two.events[1].body);
+  CHECK(posted.id == MessageId("p1"));
+  CHECK(edit.id == MessageId("p1"));
+  CHECK(posted.author == edit.author);
+  CHECK(posted.channel == edit.channel);
+  CHECK(posted.text == before.post->message);
+  CHECK(edit.text == before.post->message);
+  CHECK(edit.mentions == posted.mentions);
+}
+
 TEST_CASE("membership events") {
-  auto t = translate_event(frame("ws_user_added.json"), context());
+  auto t = translated("ws_user_added.json");
   CHECK(only<MemberJoined>(t).user == UserId("ucarol"));
   CHECK(t.events[0].key == "mm:joined:ctown:ucarol:conn1:12");
   CHECK_FALSE(t.self_added_to_channel);
-  t = translate_event(frame("ws_user_removed.json"), context());
+  t = translated("ws_user_removed.json");
   CHECK(only<MemberLeft>(t).channel == ChannelId("ctown"));
-  t = translate_event(frame("ws_new_user.json"), context());
+  t = translated("ws_new_user.json");
   CHECK(t.events.empty());
   CHECK(t.users_to_fetch == std::vector<std::string>{"udan"});
-  t = translate_event(frame("ws_added_to_team.json"), context());
+  t = translated("ws_added_to_team.json");
   CHECK(t.recognised);
   CHECK(t.events.empty());
   CHECK(t.users_to_fetch == std::vector<std::string>{"uerin"});
   // Leaving a team is followed by user_removed for each channel; the team event itself changes nothing.
-  t = translate_event(frame("ws_leave_team.json"), context());
+  t = translated("ws_leave_team.json");
   CHECK(t.recognised);
   CHECK(t.problem.empty());
   CHECK(t.events.empty());
 }
 
 TEST_CASE("the bot being added to a channel asks for the member list") {
-  const auto f = changed_frame("ws_user_added.json", [](json& j) { j["data"]["user_id"] = "ubot"; });
+  auto f = changed_frame("ws_user_added.json", [](json& j) { j["data"]["user_id"] = "ubot"; });
   CHECK(translate_event(f, context()).self_added_to_channel);
 }
 
 TEST_CASE("unknown and malformed events are skipped with a reason, never thrown") {
-  auto t = translate_event(frame("ws_unknown.json"), context());
+  auto t = translated("ws_unknown.json");
   CHECK_FALSE(t.recognised);
   CHECK(t.events.empty());
-  t = translate_event(frame("ws_posted_malformed_post.json"), context());
+  t = translated("ws_posted_malformed_post.json");
   CHECK_FALSE(t.problem.empty());
   CHECK(t.events.empty());
-  t = translate_event(frame("ws_posted_wrong_types.json"), context());
+  t = translated("ws_posted_wrong_types.json");
   CHECK_FALSE(t.problem.empty());
   auto f = changed_frame("ws_posted_mentioned.json", [](json& j) { j["data"]["mentions"] = "[not json"; });
   CHECK_FALSE(translate_event(f, context()).problem.empty());

@@ -54,7 +54,8 @@ TEST_CASE("every fixture frame decodes to what nlohmann reads in it") {
     const auto reference = json::parse(text);
     CHECK(frame->event == reference.value("event", ""));
     const auto data = reference.value("data", json::object());
-    CHECK(frame->data() == data);
+    // The events whose data is decoded into fields keep no copy of it.
+    CHECK(frame->data() == (frame->data_decoded() ? json::object() : data));
     CHECK(frame->seq == reference.value("seq", std::int64_t{-1}));
     if (reference.contains("broadcast")) {
       CHECK(frame->broadcast_channel_id == reference["broadcast"].value("channel_id", ""));
