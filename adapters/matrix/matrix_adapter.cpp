@@ -389,7 +389,7 @@ asio::awaitable<Result<std::string>> MatrixAdapter::sync_once(EventSink& sink, c
   }
   if (stopping_) co_return make_error_code(errc::unavailable);
   EventBatch batch{std::move(effects.events), cursor_name_, cursor_value(next_batch)};
-  co_await sink.deliver(std::move(batch));
+  co_await sink.deliver(batch);
   for (const auto& room : effects.encrypted_rooms) {
     if (!warned_rooms_.count(room)) co_await warn_encrypted(room);
   }

@@ -532,7 +532,7 @@ asio::awaitable<bool> MattermostAdapter::recover(EventSink& sink) {
     }
     directory.events.push_back(Event{{}, {}, ChannelMembersListed{ChannelId(channel.id), std::move(*members)}});
   }
-  co_await sink.deliver(std::move(directory));
+  co_await sink.deliver(directory);
 
   EventBatch posts;
   posts.cursor_name = cursor_name_;
@@ -569,7 +569,7 @@ asio::awaitable<bool> MattermostAdapter::recover(EventSink& sink) {
     log_->info("caught up with Mattermost: {} posts in {} channels", found.size(), channels.size());
   }
   posts.cursor_value = std::to_string(since_);
-  co_await sink.deliver(std::move(posts));
+  co_await sink.deliver(posts);
   co_return true;
 }
 
@@ -871,7 +871,7 @@ asio::awaitable<net::HttpResponse> MattermostAdapter::handle_command(const net::
   const std::pair<std::string, std::string> slot{user, channel};
   const bool waiting = !pending_commands_.count(slot);
   if (waiting) pending_commands_[slot] = &pending;
-  co_await sink_->deliver(std::move(batch));
+  co_await sink_->deliver(batch);
   if (waiting) {
     if (!pending.reply && !stopping_) co_await pending.done.async_wait(use_tuple);
     pending_commands_.erase(slot);
@@ -905,7 +905,7 @@ asio::awaitable<net::HttpResponse> MattermostAdapter::handle_action(const net::H
   EventBatch batch;
   batch.events.push_back(Event{"mm:choice:" + post + ":" + user + ":" + choice, from_millis(now_millis()),
                                ChoiceMade{MessageId(post), ChannelId(channel), UserId(user), choice}});
-  co_await sink_->deliver(std::move(batch));
+  co_await sink_->deliver(batch);
   co_return json_response(200, json::object());
 }
 

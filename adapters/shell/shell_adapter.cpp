@@ -145,7 +145,7 @@ asio::awaitable<void> ShellAdapter::run(EventSink& sink) {
   for (const auto& p : workspace_.people) hello.events.push_back(Event{"", {}, ProfileUpdated{p}});
   for (const auto& c : workspace_.channels)
     hello.events.push_back(Event{"", {}, ChannelMembersListed{c.id, c.members}});
-  co_await sink.deliver(std::move(hello));
+  co_await sink.deliver(hello);
   while (!stopped_) {
     if (inbound_.empty()) {
       wake_.expires_after(std::chrono::seconds(1));
@@ -158,7 +158,7 @@ asio::awaitable<void> ShellAdapter::run(EventSink& sink) {
       inbound_.pop_front();
     }
     delivering_ = true;
-    co_await sink.deliver(std::move(batch));
+    co_await sink.deliver(batch);
     delivering_ = false;
   }
 }

@@ -268,9 +268,9 @@ class IdleAdapter final : public ChatAdapter {
 class CountingSink final : public EventSink {
  public:
   explicit CountingSink(EventSink& inner) : inner_(inner) {}
-  boost::asio::awaitable<void> deliver(EventBatch&& batch) override {
+  boost::asio::awaitable<void> deliver(const EventBatch& batch) override {
     ++batches;
-    co_await inner_.deliver(std::move(batch));
+    co_await inner_.deliver(batch);
   }
   boost::asio::awaitable<std::string> cursor(const std::string& name) override {
     co_return co_await inner_.cursor(name);

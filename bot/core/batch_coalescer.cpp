@@ -38,7 +38,7 @@ struct BatchCoalescer::State {
       state->waiting = EventBatch{};
       state->has_waiting = false;
       state->changed.cancel();  // room for the caller waiting to add
-      co_await state->sink.deliver(std::move(batch));
+      co_await state->sink.deliver(batch);
     }
     // Here, not in the completion handler, which may run only after the caller has added more.
     state->delivering = false;

@@ -38,9 +38,7 @@ struct EventBatch {
 class EventSink {
  public:
   virtual ~EventSink() = default;
-  /// Takes the batch (a named object, moved from): the sink frees its events where it applies
-  /// them, so the event loop does not spend its time on that.
-  virtual boost::asio::awaitable<void> deliver(EventBatch&& batch) = 0;
+  virtual boost::asio::awaitable<void> deliver(const EventBatch& batch) = 0;
   /// The last stored value of a cursor (empty when none), read before the first connect.
   [[nodiscard]] virtual boost::asio::awaitable<std::string> cursor(const std::string& name) = 0;
 };

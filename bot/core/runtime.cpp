@@ -130,13 +130,9 @@ void BotRuntime::stop() {
 
 // The lambdas below capture by reference: on_logic keeps the calling coroutine suspended until
 // the logic thread has finished with them.
-asio::awaitable<void> BotRuntime::deliver(EventBatch&& batch) {
+asio::awaitable<void> BotRuntime::deliver(const EventBatch& batch) {
   auto ctx = context();
-  auto apply = [&] {
-    dispatcher_.apply(batch, ctx);
-    // Freed on the logic thread, while the event loop decodes the next frames.
-    [[maybe_unused]] const EventBatch applied = std::move(batch);
-  };
+  auto apply = [&] { dispatcher_.apply(batch, ctx); };
   co_await on_logic(apply);
   outbox_wake_.cancel();
 }

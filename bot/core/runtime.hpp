@@ -44,7 +44,7 @@ class BotRuntime final : public EventSink {
   boost::asio::awaitable<std::size_t> outbox_pending();
 
   // kith::EventSink
-  boost::asio::awaitable<void> deliver(EventBatch&& batch) override;
+  boost::asio::awaitable<void> deliver(const EventBatch& batch) override;
   boost::asio::awaitable<std::string> cursor(const std::string& name) override;
 
  private:

@@ -18,7 +18,7 @@ namespace {
 class GatedSink final : public EventSink {
  public:
   explicit GatedSink(asio::io_context& io) : gate_(io) {}
-  asio::awaitable<void> deliver(EventBatch&& batch) override {
+  asio::awaitable<void> deliver(const EventBatch& batch) override {
     if (hold) {
       gate_.expires_at(asio::steady_timer::time_point::max());
       co_await gate_.async_wait(asio::as_tuple(asio::use_awaitable));

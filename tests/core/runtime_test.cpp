@@ -145,7 +145,7 @@ class SlowServerAdapter final : public ChatAdapter {
                                                std::nullopt,
                                                std::nullopt,
                                                false}});
-    co_await sink.deliver(std::move(batch));
+    co_await sink.deliver(batch);
     stopped_.expires_at(boost::asio::steady_timer::time_point::max());
     co_await stopped_.async_wait(boost::asio::as_tuple(boost::asio::use_awaitable));
   }

@@ -15,8 +15,8 @@ namespace asio = boost::asio;
 namespace {
 class CollectingSink final : public EventSink {
  public:
-  asio::awaitable<void> deliver(EventBatch&& batch) override {
-    for (auto& e : batch.events) events.push_back(std::move(e));
+  asio::awaitable<void> deliver(const EventBatch& batch) override {
+    for (const auto& e : batch.events) events.push_back(e);
     co_return;
   }
   asio::awaitable<std::string> cursor(const std::string&) override { co_return ""; }
