@@ -60,6 +60,26 @@ EventAggregate EventAggregate::collect(const InteractionSource& source, const Pe
     if (v == kNotLookedUp) v = people.find(person);
     return v;
   };
+  // A joiner's contacts, earliest hour per colleague, sorted by colleague. Compacted whenever the list has doubled
+  // since the last time: a joiner meets the same colleagues week after week, and raw events would otherwise hold
+  // every interaction (tens of millions at 50,000 people) until the end.
+  const auto compact = [](std::vector<FirstContact>& contacts) {
+    std::sort(contacts.begin(), contacts.end(), [](const FirstContact& x, const FirstContact& y) {
+      return x.other != y.other ? x.other < y.other : x.hour < y.hour;
+    });
+    contacts.erase(std::unique(contacts.begin(), contacts.end(),
+                               [](const FirstContact& x, const FirstContact& y) { return x.other == y.other; }),
+                   contacts.end());
+  };
+  std::vector<std::uint32_t> compacted_size(n, 0);
+  const auto contact = [&](std::size_t joiner, std::int32_t other, std::int64_t hour) {
+    auto& contacts = out.first_contacts_[joiner];
+    contacts.push_back({other, hour});
+    if (contacts.size() >= 2 * std::size_t{compacted_size[joiner]} + 64) {
+      compact(contacts);
+      compacted_size[joiner] = static_cast<std::uint32_t>(contacts.size());
+    }
+  };
   // From the start of read_from's grid week, so that a store can hand all of it over as summaries; a summary
   // that ends before read_from is skipped, and one that reaches past it is placed by contact_since.
   source.for_each_between(grid_week_of(read_from), end_hour, [&](const Interaction& event) {
@@ -71,9 +91,8 @@ EventAggregate EventAggregate::collect(const InteractionSource& source, const Pe
     }
     const auto f = static_cast<std::size_t>(from);
     const auto t = static_cast<std::size_t>(to);
-    if (const auto at = contact_since(event, request.joiner_start_hour[f])) out.first_contacts_[f].push_back({to, *at});
-    if (const auto at = contact_since(event, request.joiner_start_hour[t]))
-      out.first_contacts_[t].push_back({from, *at});
+    if (const auto at = contact_since(event, request.joiner_start_hour[f])) contact(f, to, *at);
+    if (const auto at = contact_since(event, request.joiner_start_hour[t])) contact(t, from, *at);
     if (event.hour < request.first_bucket_hour) return;  // read only for the joiners above
     const int week = static_cast<int>((event.hour - request.first_bucket_hour) / kHoursPerWeek);
     const auto w = static_cast<std::size_t>(week);
@@ -88,14 +107,7 @@ EventAggregate EventAggregate::collect(const InteractionSource& source, const Pe
   out.pairs_ = std::move(counts.pairs);
   out.counts_ = std::move(counts.counts);
 
-  for (auto& contacts : out.first_contacts_) {
-    std::sort(contacts.begin(), contacts.end(), [](const FirstContact& x, const FirstContact& y) {
-      return x.other != y.other ? x.other < y.other : x.hour < y.hour;
-    });
-    contacts.erase(std::unique(contacts.begin(), contacts.end(),
-                               [](const FirstContact& x, const FirstContact& y) { return x.other == y.other; }),
-                   contacts.end());
-  }
+  for (auto& contacts : out.first_contacts_) compact(contacts);
   return out;
 }
 

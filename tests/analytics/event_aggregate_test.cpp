@@ -53,6 +53,29 @@ TEST_CASE("a new joiner's first contact is found inside a summary that began bef
   CHECK(contacts[1].hour == kBucket0 + 90);
 }
 
+TEST_CASE("a joiner who meets the same colleagues hundreds of times keeps the earliest hour for each") {
+  // Enough events to compact the joiner's list several times while reading; the earliest hours come late.
+  const std::int64_t start = kBucket0;
+  std::vector<Interaction> events;
+  for (int round = 0; round < 300; ++round) {
+    const std::int64_t hour = start + 300 - round;  // later rounds are earlier
+    events.push_back(summary(0, 1 + round % 3, hour, 0, 1));
+    events.push_back(summary(1 + (round + 1) % 3, 0, hour, 0, 1));
+  }
+  const auto a = aggregate(events, start);
+  const auto& contacts = a.first_contacts(0);
+  REQUIRE(contacts.size() == 3);
+  for (int other = 1; other <= 3; ++other) {
+    CHECK(contacts[static_cast<std::size_t>(other - 1)].other == other);
+    // Colleague k is last met in the highest round r with r % 3 == k - 1 (as target) or (r + 1) % 3 == k - 1.
+    std::int64_t earliest = start + 300;
+    for (int round = 0; round < 300; ++round) {
+      if (round % 3 == other - 1 || (round + 1) % 3 == other - 1) earliest = std::min(earliest, start + 300 - round);
+    }
+    CHECK(contacts[static_cast<std::size_t>(other - 1)].hour == earliest);
+  }
+}
+
 namespace {
 // Remembers the range it was asked for.
 class RecordingSource final : public InteractionSource {
