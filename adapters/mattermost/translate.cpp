@@ -33,33 +33,30 @@ void add_post_events(Translated& out, WirePost post, ChannelKind kind, std::vect
                                MessageDeleted{MessageId(post.id), ChannelId(post.channel_id), std::nullopt}});
     return;
   }
+  // The edit, when there is one, is built first from copies, so that the post (almost always alone) can hand its
+  // strings over to its event.
+  std::optional<Event> edit;
+  if (post.edit_at > 0) {
+    edit = Event{"mm:edit:" + post.id + ":" + std::to_string(post.edit_at), from_millis(post.edit_at),
+                 MessageEdited{MessageId(post.id), ChannelId(post.channel_id), kind, UserId(post.user_id), post.message,
+                               mentions}};
+  }
   if (!as_edit) {
-    // A plain post (almost all of them) hands its strings over; the edit below needs them too.
-    const bool edited = post.edit_at > 0;
-    const auto take = [edited](std::string& s) -> std::string {
-      if (edited) return s;
-      return std::move(s);
-    };
     MessagePosted m;
     auto key = "mm:posted:" + post.id;
-    m.id = MessageId(take(post.id));
-    m.channel = ChannelId(take(post.channel_id));
+    m.id = MessageId(std::move(post.id));
+    m.channel = ChannelId(std::move(post.channel_id));
     m.channel_kind = kind;
-    m.author = UserId(take(post.user_id));
-    m.text = take(post.message);
-    m.mentions = edited ? mentions : std::move(mentions);
+    m.author = UserId(std::move(post.user_id));
+    m.text = std::move(post.message);
+    m.mentions = std::move(mentions);
     if (!post.root_id.empty()) {
       m.replied_to_author = optional_author(post.root_id, ctx);
       m.thread_root = MessageId(std::move(post.root_id));
     }
     out.events.push_back(Event{std::move(key), from_millis(post.create_at), std::move(m)});
   }
-  if (post.edit_at > 0) {
-    MessageEdited e{MessageId(post.id), ChannelId(post.channel_id), kind, UserId(post.user_id),
-                    post.message,       std::move(mentions)};
-    out.events.push_back(
-        Event{"mm:edit:" + post.id + ":" + std::to_string(post.edit_at), from_millis(post.edit_at), std::move(e)});
-  }
+  if (edit) out.events.push_back(std::move(*edit));
 }
 
 ChannelKind kind_or_default(const std::string& channel, const TranslateContext& ctx) {
