@@ -1,7 +1,6 @@
 #pragma once
 // What every Kith benchmark prints: "name value" lines, on stdout and in a results file that
 // bench/run.sh reads back for its ratios, plus the process's peak memory.
-#include <malloc.h>
 #include <sys/resource.h>
 
 #include <cstdio>
@@ -11,6 +10,11 @@
 #include <string>
 
 #include <fmt/format.h>
+#if KITH_JEMALLOC
+#include <jemalloc/jemalloc.h>
+#else
+#include <malloc.h>
+#endif
 
 namespace kith::bench {
 
@@ -31,13 +35,27 @@ inline double proc_status_mib(const std::string& field) {
   return -1;
 }
 
+/// Hands the heap's freed memory back to the system, as a running bot's allocator does by itself in the
+/// hours between the weekly digest and whatever ran before it (jemalloc returns freed pages after a decay
+/// of seconds; glibc's heap only shrinks from its top).
+inline void release_freed_heap() {
+#if KITH_JEMALLOC
+  const std::string purge_all_arenas = fmt::format("arena.{}.purge", MALLCTL_ARENAS_ALL);
+  if (mallctl(purge_all_arenas.c_str(), nullptr, nullptr, nullptr, 0) != 0) {
+    throw std::runtime_error("jemalloc refused " + purge_all_arenas);
+  }
+#else
+  malloc_trim(0);
+#endif
+}
+
 /// One phase's memory: what the process holds when it begins (freed heap given back first, so it is not
 /// counted), and its peak from there (Linux's VmHWM, reset through /proc/self/clear_refs). Where the reset is
 /// not possible, the peak is reported as -1 rather than passing off the whole process's peak as the phase's.
 class PhaseMemory {
  public:
   PhaseMemory() {
-    malloc_trim(0);
+    release_freed_heap();
     before_mib_ = proc_status_mib("VmRSS");
     std::ofstream("/proc/self/clear_refs") << "5";
     reset_ = before_mib_ >= 0 && proc_status_mib("VmHWM") < before_mib_ + 8;
