@@ -42,10 +42,12 @@ echo "== kith ingest: Mattermost events -> translate -> dispatcher -> pseudonyms
 "$build/bench/ingest/kith_ingest_bench" --out "$out"
 [[ $only == ingest ]] && sizes=()
 
-# As the README's service unit recommends: the digest's large allocations on transparent huge pages (jemalloc,
-# which the build links; GLIBC_TUNABLES=glibc.malloc.hugetlb=1 does the same for -DKITH_ALLOCATOR=system). Bare
-# igraph runs in the same process, so both sides of every ratio get the same allocator.
+# As the README's service unit recommends: the digest's large allocations on transparent huge pages, for
+# jemalloc (which the build links by default) and for glibc's malloc (a build with -DKITH_ALLOCATOR=system);
+# each allocator ignores the other's setting. Bare igraph runs in the same process, so both sides of every ratio
+# get the same allocator.
 export MALLOC_CONF=${MALLOC_CONF:-thp:always,metadata_thp:auto}
+export GLIBC_TUNABLES=${GLIBC_TUNABLES:-glibc.malloc.hugetlb=1}
 for size in "${sizes[@]}"; do
   echo "== kith analytics digest, $size org (MALLOC_CONF=$MALLOC_CONF)"
   "$build/bench/kith_analytics_bench" --size "$size" --out "$out"
