@@ -14,6 +14,11 @@ void InteractionCapture::on_event(const Event& event, RitualContext& ctx) {
     if (r->message_author && *r->message_author != ctx.self) {
       log_.record(InteractionKind::reaction, r->user, *r->message_author, r->channel, event.at);
     }
+  } else if (const auto* removed = std::get_if<ReactionRemoved>(&event.body)) {
+    // A reaction taken back soon after is no interaction (the log withdraws one of the same hour).
+    if (removed->message_author && *removed->message_author != ctx.self) {
+      log_.withdraw(InteractionKind::reaction, removed->user, *removed->message_author, removed->channel, event.at);
+    }
   }
 }
 
