@@ -76,6 +76,10 @@ TEST_CASE("team figures on the reference graph match NetworkX") {
   CHECK(figure(a.figures, "members_with_cross_team_tie_share").value == Approx(0.4));
   CHECK(figure(b.figures, "isolated_members").value == 2);  // degree 1 and degree 0
   CHECK(figure(a.figures, "isolated_members").value == 0);
+  // Brokers: the org's lowest tenth of networkx.constraint among people with ties (10 here, so the one
+  // least constrained), vertex 3 (0.473) in team A.
+  CHECK(figure(a.figures, "broker_share").value == Approx(1.0 / 5).margin(1e-9));
+  CHECK(figure(b.figures, "broker_share").value == 0);
   CHECK(figure(a.figures, "active_members").value == 5);
   CHECK(figure(b.figures, "active_members").value == 4);  // 9 and 10 never start an interaction
 
