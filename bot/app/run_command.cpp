@@ -69,6 +69,7 @@ int run_kith(const std::string& config_path) {
     log->info("kith {} starting with the {} adapter", KITH_VERSION, adapter->name());
     runtime.start();
     io.run();
+    log->info("stopped");
     if (!runtime.fatal_error().empty()) {
       std::cerr << "kith: " << runtime.fatal_error() << "\n";
       return runtime.credentials_refused() ? exit_unauthorized : exit_failure;

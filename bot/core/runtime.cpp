@@ -124,6 +124,7 @@ void BotRuntime::stop() {
   }
   // A message is on its way: stopping the adapter now would abort it after the server may have
   // taken it, and the next start would send it again. Let it finish and be recorded first.
+  log_->info("stopping once the message on its way is delivered (at most {} s)", delivery_grace.count());
   stop_grace_.expires_after(delivery_grace);
   stop_grace_.async_wait([this](const boost::system::error_code&) { adapter_.stop(); });
 }
