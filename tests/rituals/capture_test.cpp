@@ -87,4 +87,11 @@ TEST_CASE("a reaction records an edge to the message's author, and taking it bac
 
   c.react("alice", "kith");  // a reaction to Kith's own message connects nobody
   CHECK(c.stores.interactions.count(c.person("alice")) == 0);
+
+  // A Matrix redaction does not say whose message the reaction was on: the edge cannot be found, and stays.
+  const auto before = c.stored().size();
+  c.react("bob", "carol");
+  c.apply({Event{"redaction:m9:bob", c.clock.now(),
+                 ReactionRemoved{MessageId("m9"), ChannelId("c1"), UserId("u-bob"), "tada", std::nullopt}}});
+  CHECK(c.stored().size() == before + 1);
 }

@@ -1,7 +1,7 @@
 #pragma once
 // Turns what happens in conversations into interaction edges: a mention, a reply to someone, a
-// reaction to someone's message (withdrawn when the reaction is). Only who reached whom is recorded,
-// never what was said.
+// reaction to someone's message (withdrawn when the reaction is, where the platform says whose
+// message it was). Only who reached whom is recorded, never what was said.
 #include "bot/core/interaction_log.hpp"
 #include "bot/core/ritual.hpp"
 
