@@ -8,6 +8,7 @@
 
 #include "adapters/matrix/matrix_adapter.hpp"
 #include "adapters/matrix/request_helpers.hpp"
+#include "adapters/matrix/wire.hpp"
 
 namespace kith::matrix {
 namespace asio = boost::asio;
@@ -90,13 +91,12 @@ asio::awaitable<Result<std::string>> MatrixAdapter::conversation_room(const std:
       marked_rooms_scanned_ = false;  // the room may exist; look for it before creating another
       co_return created ? make_error_code(status_error(created->status)) : created.error();
     }
-    if (created->status != 200 || !created->body.is_object() || !created->body.contains("room_id") ||
-        !created->body["room_id"].is_string()) {
+    room = wire::string_at(created->body, "room_id");
+    if (created->status != 200 || room.empty()) {
       log_->warn("the homeserver refused to create a room for {} people: HTTP {} {}", people.size(), created->status,
                  created->errcode);
       co_return make_error_code(status_error(created->status));
     }
-    room = created->body["room_id"].get<std::string>();
   }
   if (!direct) {
     group_rooms_[marker] = room;
@@ -120,7 +120,7 @@ asio::awaitable<std::optional<bool>> MatrixAdapter::still_in_room(const std::str
   if (!member) co_return std::nullopt;
   if (member->status == 403 || member->status == 404) co_return false;
   if (member->status != 200 || !member->body.is_object()) co_return std::nullopt;
-  const auto membership = member->body.value("membership", "");
+  const auto membership = wire::string_at(member->body, "membership");
   if (membership != "join" && membership != "invite") co_return false;
   checked_direct_rooms_.insert(room);
   co_return true;
@@ -139,38 +139,36 @@ asio::awaitable<bool> MatrixAdapter::scan_marked_rooms() {
   ApiCall list{"GET", "/_matrix/client/v3/joined_rooms"};
   list.attempts = 3;
   auto joined = co_await api(list);
-  if (!joined || joined->status != 200 || !joined->body.is_object() || !joined->body.contains("joined_rooms") ||
-      !joined->body["joined_rooms"].is_array()) {
+  const auto* joined_rooms = joined && joined->status == 200 ? wire::array_at(joined->body, "joined_rooms") : nullptr;
+  if (!joined_rooms) {
     log_->warn("could not list the joined rooms on {}; the message waits until Kith can check for a room it created",
                origin_.origin());
     co_return false;
   }
   std::set<std::string> known(memory_.direct_rooms.begin(), memory_.direct_rooms.end());
   for (const auto& [marker, room] : group_rooms_) known.insert(room);
-  for (const auto& r : joined->body["joined_rooms"]) {
+  for (const auto& room : wire::strings_at(joined->body, "joined_rooms")) {
     if (stopping_) co_return false;
-    if (!r.is_string() || known.count(r.get<std::string>())) continue;
-    const auto room = r.get<std::string>();
+    if (known.count(room)) continue;
     ApiCall create_event{"GET", room_path(room) + "/state/m.room.create/"};
     create_event.attempts = 2;
     auto content = co_await api(create_event);
     if (content && (content->status == 403 || content->status == 404)) continue;
     if (!content || content->status != 200 || !content->body.is_object()) co_return false;
-    const auto it = content->body.find(marker_key);
-    if (it == content->body.end() || !it->is_string()) continue;
+    const auto room_marker = wire::string_at(content->body, marker_key);
+    if (room_marker.empty()) continue;
     // Anyone can put a marker in a room they create and invite Kith: only Kith's own rooms count.
     ApiCall state{"GET", room_path(room) + "/state"};
     state.attempts = 2;
     auto events = co_await api(state);
     if (!events || events->status != 200 || !events->body.is_array()) co_return false;
-    const auto creator = std::find_if(events->body.begin(), events->body.end(), [](const json& e) {
-      return e.is_object() && e.value("type", "") == "m.room.create";
-    });
-    if (creator == events->body.end() || creator->value("sender", "") != settings_.user_id) {
+    const auto creator = std::find_if(events->body.begin(), events->body.end(),
+                                      [](const json& e) { return wire::string_at(e, "type") == "m.room.create"; });
+    if (creator == events->body.end() || wire::string_at(*creator, "sender") != settings_.user_id) {
       log_->warn("ignoring room {}: it carries Kith's conversation marker but Kith did not create it", room);
       continue;
     }
-    marked_rooms_[it->get<std::string>()] = room;
+    marked_rooms_[room_marker] = room;
   }
   marked_rooms_scanned_ = true;
   co_return true;

@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "adapters/matrix/request_helpers.hpp"
+#include "adapters/matrix/wire.hpp"
 #include "bot/net/tls.hpp"
 
 namespace kith::matrix {
@@ -25,11 +26,8 @@ std::optional<std::chrono::milliseconds> retry_after(const net::Headers& headers
       value && !value->empty() && value->size() < 10 && std::all_of(value->begin(), value->end(), ::isdigit)) {
     return std::chrono::seconds(std::stol(*value));
   }
-  if (body.is_object()) {
-    if (const auto it = body.find("retry_after_ms"); it != body.end() && it->is_number_integer()) {
-      return std::chrono::milliseconds(std::max<std::int64_t>(0, it->get<std::int64_t>()));
-    }
-  }
+  if (const auto ms = wire::int_at(body, "retry_after_ms"))
+    return std::chrono::milliseconds(std::max<std::int64_t>(0, *ms));
   return std::nullopt;
 }
 
@@ -146,13 +144,9 @@ asio::awaitable<Result<MatrixAdapter::ApiResponse>> MatrixAdapter::api(const Api
     if (call.binary && sent->status == 200) {
       response.raw = std::move(sent->body);
     } else {
-      response.body = json::parse(sent->body, nullptr, false);
+      response.body = wire::parse_body(sent->body).value_or(json());
     }
-    if (response.body.is_object()) {
-      if (const auto it = response.body.find("errcode"); it != response.body.end() && it->is_string()) {
-        response.errcode = it->get<std::string>();
-      }
-    }
+    response.errcode = wire::string_at(response.body, "errcode");
     if (response.status == 429) {
       last = errc::rate_limited;
       const auto announced = retry_after(response.headers, response.body);
@@ -187,13 +181,14 @@ asio::awaitable<bool> MatrixAdapter::login() {
   call.auth = false;
   auto response = co_await api(call);
   if (!response) co_return false;
-  if (response->status != 200 || !response->body.is_object() || !response->body.contains("access_token")) {
+  const auto token = wire::string_at(response->body, "access_token");
+  if (response->status != 200 || token.empty()) {
     throw CredentialsRefused("the Matrix homeserver " + origin_.origin() + " refused the password login for " +
                              settings_.user_id + " (HTTP " + std::to_string(response->status) + " " +
                              response->errcode + "): check [matrix] password_file and user_id");
   }
-  settings_.token = response->body.at("access_token").get<std::string>();
-  device_id_ = response->body.value("device_id", device_id_);
+  settings_.token = token;
+  if (auto device = wire::string_at(response->body, "device_id"); !device.empty()) device_id_ = std::move(device);
   log_->info("logged in to {} as {} (device {})", origin_.origin(), settings_.user_id, device_id_);
   co_return true;
 }
@@ -223,16 +218,20 @@ asio::awaitable<void> MatrixAdapter::run(EventSink& sink) {
   std::string since;
   {
     const auto stored = co_await sink.cursor(cursor_name_);
-    const auto state = json::parse(stored, nullptr, false);
-    if (state.is_object()) {
-      since = state.value("next_batch", "");
-      filter_id_ = state.value("filter_id", "");
-      device_id_ = state.value("device_id", "");
-      if (const auto it = state.find("warned"); it != state.end() && it->is_array()) {
-        for (const auto& r : *it) {
-          if (r.is_string()) warned_rooms_.insert(r.get<std::string>());
-        }
-      }
+    const auto state = wire::parse_body(stored).value_or(json());
+    since = wire::string_at(state, "next_batch");
+    filter_id_ = wire::string_at(state, "filter_id");
+    device_id_ = wire::string_at(state, "device_id");
+    for (auto& room : wire::strings_at(state, "warned")) warned_rooms_.insert(std::move(room));
+    if (!stored.empty() && !wire::valid_sync_token(since)) {
+      // A position an earlier version stored unchecked: not a first start, which would answer
+      // nothing sent meanwhile, but a resumption without a position.
+      log_->error(
+          "the stored Matrix sync position is not a valid sync token ({} bytes); resuming from the "
+          "homeserver's recent history instead",
+          since.size());
+      since.clear();
+      resume_without_position_ = true;
     }
   }
   bool session = false;
@@ -259,10 +258,16 @@ asio::awaitable<void> MatrixAdapter::run(EventSink& sink) {
     if (next) {
       since = *next;
       failed = false;
+      resume_without_position_ = false;
       backoff_.reset();
       continue;
     }
     if (stopping_) break;
+    if (next.error() == errc::not_found && !since.empty()) {
+      since.clear();  // the homeserver refused the position: resume from its recent history, once
+      resume_without_position_ = true;
+      continue;
+    }
     if (next.error() == errc::unauthorized) {
       session = false;  // start_session re-checks the token (and logs in again after a soft logout)
       continue;
@@ -298,7 +303,7 @@ asio::awaitable<void> MatrixAdapter::start_session(EventSink& sink) {
   auto who = co_await api(whoami);
   if (!who) co_return;
   if (who->status == 401 || who->status == 403) {
-    const bool soft = who->body.is_object() && who->body.value("soft_logout", false);
+    const bool soft = wire::bool_at(who->body, "soft_logout");
     if (!settings_.password.empty() && who->status == 401) {
       if (!soft) {
         // The device is gone: start afresh (a new device, no sync position to resume).
@@ -322,54 +327,67 @@ asio::awaitable<void> MatrixAdapter::start_session(EventSink& sink) {
                                "this user on this homeserver");
     }
   }
-  if (who->status != 200 || !who->body.is_object() || !who->body.contains("user_id")) {
-    log_->warn("whoami on {} answered HTTP {}", origin_.origin(), who->status);
+  const auto user = wire::string_at(who->body, "user_id");
+  if (who->status != 200 || user.empty()) {
+    log_->warn("whoami on {} answered HTTP {} without a user_id", origin_.origin(), who->status);
     co_return;
   }
-  const auto user = who->body.at("user_id").get<std::string>();
   if (user != settings_.user_id) {
     throw CredentialsRefused("the access token for " + origin_.origin() + " belongs to " + user + ", not " +
                              settings_.user_id + ": check [matrix] user_id and KITH_MATRIX_TOKEN");
   }
-  if (const auto it = who->body.find("device_id"); it != who->body.end() && it->is_string()) {
-    device_id_ = it->get<std::string>();
-  }
+  if (auto device = wire::string_at(who->body, "device_id"); !device.empty()) device_id_ = std::move(device);
   if (filter_id_.empty()) {
     ApiCall filter{"POST", "/_matrix/client/v3/user/" + enc(settings_.user_id) + "/filter", filter_json()};
     auto created = co_await api(filter);
-    if (!created || created->status != 200 || !created->body.is_object() || !created->body.contains("filter_id") ||
-        !created->body.at("filter_id").is_string()) {
+    auto id = created ? wire::string_at(created->body, "filter_id") : std::string();
+    if (!created || created->status != 200 || id.empty()) {
       log_->warn("could not create the sync filter on {}", origin_.origin());
       co_return;
     }
-    filter_id_ = created->body.at("filter_id").get<std::string>();
+    filter_id_ = std::move(id);
+    filter_fresh_ = true;
   }
   co_await load_direct_rooms();
   log_->info("connected to {} as {}", origin_.origin(), settings_.user_id);
 }
 
 asio::awaitable<Result<std::string>> MatrixAdapter::sync_once(EventSink& sink, const std::string& since) {
-  const bool initial = since.empty();
+  // A first start learns the rooms and answers nothing from before; a resumption without a position
+  // (the homeserver refused the stored one) treats what it is sent as news, deduplicated by event id.
+  const bool initial = since.empty() && !resume_without_position_;
   std::string path = "/_matrix/client/v3/sync?filter=" + enc(filter_id_) + "&set_presence=offline&timeout=" +
-                     std::to_string(initial || sync_after_failure_ ? 0 : settings_.sync_timeout.count());
-  if (!initial) path += "&since=" + enc(since);
+                     std::to_string(since.empty() || sync_after_failure_ ? 0 : settings_.sync_timeout.count());
+  if (!since.empty()) path += "&since=" + enc(since);
   ApiCall call{"GET", path};
   call.attempts = 1;
   auto response = co_await api(call, sync_http_);
   if (!response) co_return response.error();
   if (response->status == 401) co_return make_error_code(errc::unauthorized);
-  if (response->status == 400 && (response->errcode == "M_INVALID_PARAM" || response->errcode == "M_NOT_FOUND")) {
+  const bool filter_refused = response->errcode == "M_INVALID_PARAM" || response->errcode == "M_NOT_FOUND";
+  if (response->status == 400 && filter_refused && !filter_fresh_) {
     log_->warn("the homeserver rejected filter {} ({}); creating a new one", filter_id_, response->errcode);
     filter_id_.clear();
     co_return make_error_code(errc::unauthorized);  // restart the session, which recreates the filter
   }
+  if (response->status == 400 && !since.empty()) {
+    // Retrying a position the server refuses would fail forever, and across restarts.
+    log_->error(
+        "the homeserver {} refused Kith's sync position (HTTP 400 {}); resuming from its recent history, "
+        "each event handled once",
+        origin_.origin(), response->errcode.empty() ? "without an errcode" : response->errcode);
+    co_return make_error_code(errc::not_found);
+  }
   if (response->status != 200) co_return make_error_code(status_error(response->status));
+  filter_fresh_ = false;
   auto& sync = response->body;
-  if (!sync.is_object() || !sync.contains("next_batch") || !sync.at("next_batch").is_string()) {
-    log_->error("the homeserver's /sync response has no next_batch; skipping it");
+  const auto next_batch = wire::string_at(sync, "next_batch");
+  if (!wire::valid_sync_token(next_batch)) {
+    // Never stored: the events come again from the position before it.
+    log_->error("the homeserver {} answered /sync with an invalid next_batch ({}); ignoring that answer",
+                origin_.origin(), next_batch.empty() ? "none" : std::to_string(next_batch.size()) + " bytes");
     co_return make_error_code(errc::protocol_violation);
   }
-  const auto next_batch = sync.at("next_batch").get<std::string>();
   if (!initial) {
     co_await backfill(sync, since);
     co_await learn_targets(sync);
@@ -397,51 +415,46 @@ asio::awaitable<Result<std::string>> MatrixAdapter::sync_once(EventSink& sink, c
 }
 
 asio::awaitable<void> MatrixAdapter::backfill(json& sync, const std::string& since) {
-  // A limited timeline left a gap between `since` and the first event returned: page back
-  // through /messages until the gap is closed (or a bound is reached) and splice the events in.
-  auto* join = sync.contains("rooms") && sync["rooms"].is_object() && sync["rooms"].contains("join")
-                   ? &sync["rooms"]["join"]
-                   : nullptr;
-  if (!join || !join->is_object()) co_return;
+  // A limited timeline left a gap between `since` (or, resuming without a position, the recent
+  // past) and the first event returned: page back through /messages until the gap is closed (or a
+  // bound is reached) and splice the events in.
+  auto* rooms = sync.is_object() ? &sync["rooms"] : nullptr;
+  auto* join = rooms && rooms->is_object() && wire::object_at(*rooms, "join") ? &(*rooms)["join"] : nullptr;
+  if (!join) co_return;
   for (auto& [room, data] : join->items()) {
-    if (!data.is_object() || !data.contains("timeline") || !data["timeline"].is_object()) continue;
+    if (!wire::object_at(data, "timeline")) continue;
     auto& timeline = data["timeline"];
-    if (!timeline.value("limited", false) || !timeline.contains("prev_batch") || !timeline["prev_batch"].is_string()) {
-      continue;
-    }
-    std::string from = timeline["prev_batch"].get<std::string>();
+    std::string from = wire::string_at(timeline, "prev_batch");
+    if (!wire::bool_at(timeline, "limited") || !wire::valid_sync_token(from)) continue;
     std::vector<json> older;  // newest first
     std::set<std::string> seen;
-    if (timeline.contains("events") && timeline["events"].is_array()) {
-      for (const auto& e : timeline["events"]) {
-        if (e.is_object() && e.contains("event_id") && e["event_id"].is_string())
-          seen.insert(e["event_id"].get<std::string>());
+    if (const auto* events = wire::array_at(timeline, "events")) {
+      for (const auto& e : *events) {
+        if (auto id = wire::string_at(e, "event_id"); !id.empty()) seen.insert(std::move(id));
       }
     }
     for (int page = 0; page < settings_.backfill_pages && !stopping_; ++page) {
-      ApiCall call{"GET", room_path(room) + "/messages?dir=b&limit=100&from=" + enc(from) + "&to=" + enc(since)};
+      std::string path = room_path(room) + "/messages?dir=b&limit=100&from=" + enc(from);
+      if (!since.empty()) path += "&to=" + enc(since);
+      ApiCall call{"GET", path};
       auto response = co_await api(call);
-      if (!response || response->status != 200 || !response->body.is_object()) {
+      const auto* chunk = response && response->status == 200 ? wire::array_at(response->body, "chunk") : nullptr;
+      if (!chunk) {
         log_->warn("could not backfill the gap in {}; some events may be missed", room);
         break;
       }
-      const auto& body = response->body;
-      const auto chunk = body.find("chunk");
-      if (chunk == body.end() || !chunk->is_array() || chunk->empty()) break;
+      if (chunk->empty()) break;
       for (const auto& e : *chunk) {
-        const auto id = e.is_object() && e.contains("event_id") && e["event_id"].is_string()
-                            ? e["event_id"].get<std::string>()
-                            : "";
-        if (!id.empty() && seen.insert(id).second) older.push_back(e);
+        if (auto id = wire::string_at(e, "event_id"); !id.empty() && seen.insert(id).second) older.push_back(e);
       }
-      if (!body.contains("end") || !body["end"].is_string()) break;
-      from = body["end"].get<std::string>();
+      from = wire::string_at(response->body, "end");
+      if (!wire::valid_sync_token(from)) break;
     }
     if (older.empty()) continue;
     log_->info("backfilled {} events in {} after a limited sync", older.size(), room);
     json events = json::array();
     for (auto it = older.rbegin(); it != older.rend(); ++it) events.push_back(std::move(*it));
-    if (timeline.contains("events") && timeline["events"].is_array()) {
+    if (wire::array_at(timeline, "events")) {
       for (auto& e : timeline["events"]) events.push_back(std::move(e));
     }
     timeline["events"] = std::move(events);
@@ -452,46 +465,20 @@ asio::awaitable<void> MatrixAdapter::learn_targets(const json& sync) {
   // Reactions and replies need the author (and for Kith's own messages the choices) of the event
   // they point at. Fetch the few we have not seen, so translation stays pure.
   int budget = settings_.lookups_per_batch;
-  const auto* join = sync.contains("rooms") && sync["rooms"].is_object() && sync["rooms"].contains("join")
-                         ? &sync["rooms"]["join"]
-                         : nullptr;
-  if (!join || !join->is_object()) co_return;
-  for (const auto& [room, data] : join->items()) {
-    if (!data.is_object() || !data.contains("timeline") || !data["timeline"].is_object()) continue;
-    const auto& timeline = data["timeline"];
-    if (!timeline.contains("events") || !timeline["events"].is_array()) continue;
+  for (const auto& [room, events] : wire::joined_timelines(sync)) {
     std::set<std::string> in_batch;
-    for (const auto& e : timeline["events"]) {
-      if (!e.is_object() || !e.contains("content") || !e["content"].is_object()) continue;
-      if (e.contains("event_id") && e["event_id"].is_string()) in_batch.insert(e["event_id"].get<std::string>());
-      const auto& content = e["content"];
-      std::string target;
-      if (e.value("type", "") == "m.room.redaction") {
-        // Who sent what is redacted: a reaction is taken back only by the person who gave it.
-        target = e.contains("redacts") && e["redacts"].is_string() ? e["redacts"].get<std::string>()
-                                                                   : content.value("redacts", "");
-      } else if (content.contains("m.relates_to") && content["m.relates_to"].is_object()) {
-        const auto& rel = content["m.relates_to"];
-        if (rel.contains("m.in_reply_to") && rel["m.in_reply_to"].is_object()) {
-          target = rel["m.in_reply_to"].value("event_id", "");
-        } else if (rel.value("rel_type", "") == "m.annotation") {
-          target = rel.value("event_id", "");
-        }
-      }
-      if (target.empty() || target[0] != '$' || in_batch.count(target) || memory_.events.find(target)) continue;
+    for (const auto& e : *events) {
+      if (auto id = wire::string_at(e, "event_id"); !id.empty()) in_batch.insert(std::move(id));
+      const auto target = wire::target_of(e);
+      if (target.empty() || in_batch.count(target) || memory_.events.find(target)) continue;
       if (budget-- <= 0 || stopping_) co_return;
       ApiCall call{"GET", room_path(room) + "/event/" + enc(target)};
       call.attempts = 2;
       auto response = co_await api(call);
-      if (!response || response->status != 200 || !response->body.is_object()) continue;
+      if (!response || response->status != 200) continue;
       const auto& ev = response->body;
-      KnownEvent known{ev.value("sender", ""), {}};
-      if (ev.contains("content") && ev["content"].is_object() && ev["content"].contains(choices_key) &&
-          ev["content"][choices_key].is_array()) {
-        for (const auto& c : ev["content"][choices_key]) {
-          if (c.is_string()) known.choices.push_back(c.get<std::string>());
-        }
-      }
+      KnownEvent known{wire::string_at(ev, "sender"), {}};
+      if (const auto* content = wire::object_at(ev, "content")) known.choices = wire::strings_at(*content, choices_key);
       if (!known.sender.empty()) memory_.events.put(target, std::move(known));
     }
   }
@@ -502,26 +489,23 @@ asio::awaitable<void> MatrixAdapter::list_members(const std::string& room, const
   ApiCall call{"GET", room_path(room) + "/joined_members"};
   call.attempts = 3;
   auto response = co_await api(call);
-  if (!response || response->status != 200 || !response->body.is_object() || !response->body.contains("joined") ||
-      !response->body["joined"].is_object()) {
+  const auto* joined = response && response->status == 200 ? wire::object_at(response->body, "joined") : nullptr;
+  if (!joined) {
     log_->warn("could not list the members of {}", room);
     members_listed_.erase(room);
     co_return;
   }
   ChannelMembersListed listed{ChannelId(room), {}};
-  for (const auto& [user, info] : response->body["joined"].items()) {
+  for (const auto& [user, info] : joined->items()) {
     if (user.empty() || user[0] != '@') continue;
     listed.members.emplace_back(user);
     if (user == settings_.user_id || !info.is_object()) continue;
     UserProfile profile;
     profile.id = UserId(user);
     profile.username = localpart(user);
-    profile.display_name = info.contains("display_name") && info["display_name"].is_string()
-                               ? info["display_name"].get<std::string>()
-                               : profile.username;
-    profile.avatar_ref = info.contains("avatar_url") && info["avatar_url"].is_string()
-                             ? info["avatar_url"].get<std::string>()
-                             : std::string();
+    profile.display_name = wire::string_at(info, "display_name");
+    if (profile.display_name.empty()) profile.display_name = profile.username;
+    profile.avatar_ref = wire::string_at(info, "avatar_url");
     profile.has_custom_avatar = !profile.avatar_ref.empty();
     out.push_back(Event{"profile:" + user + ":" + room + ":" + batch, {}, ProfileUpdated{std::move(profile)}});
   }
@@ -579,9 +563,8 @@ asio::awaitable<Result<std::string>> MatrixAdapter::send_event(const std::string
   call.paced = true;
   auto response = co_await api(call);
   if (!response) co_return response.error();
-  if (response->status == 200 && response->body.is_object() && response->body.contains("event_id") &&
-      response->body["event_id"].is_string()) {
-    co_return response->body["event_id"].get<std::string>();
+  if (auto event_id = wire::string_at(response->body, "event_id"); response->status == 200 && !event_id.empty()) {
+    co_return event_id;
   }
   if (response->status == 400 && response->errcode == "M_DUPLICATE_ANNOTATION") co_return std::string();
   log_->warn("sending {} to {} failed: HTTP {} {}", type, room, response->status, response->errcode);
@@ -702,11 +685,9 @@ asio::awaitable<Result<UserProfile>> MatrixAdapter::profile(const UserId& user) 
   p.id = user;
   p.username = localpart(user.str());
   const auto& body = response->body;
-  p.display_name = body.contains("displayname") && body["displayname"].is_string()
-                       ? body["displayname"].get<std::string>()
-                       : p.username;
-  p.avatar_ref = body.contains("avatar_url") && body["avatar_url"].is_string() ? body["avatar_url"].get<std::string>()
-                                                                               : std::string();
+  p.display_name = wire::string_at(body, "displayname");
+  if (p.display_name.empty()) p.display_name = p.username;
+  p.avatar_ref = wire::string_at(body, "avatar_url");
   p.has_custom_avatar = !p.avatar_ref.empty();
   co_return p;
 }
@@ -716,12 +697,10 @@ asio::awaitable<Result<std::vector<UserId>>> MatrixAdapter::channel_members(cons
   call.attempts = 3;
   auto response = co_await api(call);
   if (!response) co_return response.error();
-  if (response->status != 200 || !response->body.is_object() || !response->body.contains("joined") ||
-      !response->body["joined"].is_object()) {
-    co_return make_error_code(status_error(response->status));
-  }
+  const auto* joined = response->status == 200 ? wire::object_at(response->body, "joined") : nullptr;
+  if (!joined) co_return make_error_code(status_error(response->status));
   std::vector<UserId> members;
-  for (const auto& [user, info] : response->body["joined"].items()) {
+  for (const auto& [user, info] : joined->items()) {
     (void)info;
     members.emplace_back(user);
   }

@@ -138,6 +138,9 @@ class MatrixAdapter final : public ChatAdapter {
   std::string filter_id_;
   std::string device_id_;
   bool device_lost_ = false;
+  bool filter_fresh_ = false;  ///< The filter was created in this session and not yet used by a sync.
+  /// The next sync has no position (the homeserver refused it) but is no first start: its events are news.
+  bool resume_without_position_ = false;
   bool sync_after_failure_ = false;
   std::set<std::string> warned_rooms_;
   std::set<std::string> members_listed_;

@@ -8,6 +8,7 @@
 
 #include "adapters/matrix/matrix_adapter.hpp"
 #include "adapters/matrix/request_helpers.hpp"
+#include "adapters/matrix/wire.hpp"
 
 namespace kith::matrix {
 namespace asio = boost::asio;
@@ -29,11 +30,9 @@ asio::awaitable<Result<std::string>> MatrixAdapter::upload(const Image& image) {
                std::string(image.bytes.begin(), image.bytes.end()), image.media_type};
   auto response = co_await api(call);
   if (!response) co_return response.error();
-  if (response->status != 200 || !response->body.is_object() || !response->body.contains("content_uri") ||
-      !response->body["content_uri"].is_string()) {
-    co_return make_error_code(status_error(response->status));
-  }
-  co_return response->body["content_uri"].get<std::string>();
+  auto uri = wire::string_at(response->body, "content_uri");
+  if (response->status != 200 || uri.empty()) co_return make_error_code(status_error(response->status));
+  co_return uri;
 }
 
 asio::awaitable<Result<json>> MatrixAdapter::picture_of(const UserId& person) {

@@ -6,9 +6,13 @@
 #include <utility>
 
 #include "adapters/markup/markup.hpp"
+#include "adapters/matrix/wire.hpp"
 
 namespace kith::matrix {
 namespace {
+using wire::bool_at;
+using wire::object_at;
+using wire::string_at;
 
 // Short names Kith's rituals use, and the emoji Matrix clients send (with U+FE0F where the
 // emoji variation sequence list has one).
@@ -34,22 +38,10 @@ std::string without_vs16(const std::string& key) {
 }
 
 TimePoint time_of(const json& event) {
-  const auto it = event.find("origin_server_ts");
-  if (it == event.end() || !it->is_number_integer()) return {};
+  const auto ms = wire::int_at(event, "origin_server_ts");
+  if (!ms) return {};
   return std::chrono::time_point_cast<std::chrono::seconds>(
-      std::chrono::sys_time<std::chrono::milliseconds>(std::chrono::milliseconds(it->get<std::int64_t>())));
-}
-
-const json* object_at(const json& j, const char* key) {
-  if (!j.is_object()) return nullptr;
-  const auto it = j.find(key);
-  return it != j.end() && it->is_object() ? &*it : nullptr;
-}
-
-std::string string_at(const json& j, const char* key) {
-  if (!j.is_object()) return {};
-  const auto it = j.find(key);
-  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+      std::chrono::sys_time<std::chrono::milliseconds>(std::chrono::milliseconds(*ms)));
 }
 
 bool looks_like_user(const std::string& id) {
@@ -154,12 +146,11 @@ std::optional<int> bare_number(const std::string& text) {
 
 void translate_message(const json& event, const std::string& id, const std::string& room, const std::string& sender,
                        MatrixMemory& memory, bool initial, std::vector<Event>& out) {
-  const auto& content = event.at("content");
-  if (!content.is_object()) throw std::runtime_error("content is not an object");
+  const auto& content = *object_at(event, "content");  // checked by translate_room_event
   const auto msgtype = string_at(content, "msgtype");
-  if (!content.contains("body") || !content.at("body").is_string()) {
-    throw std::runtime_error("m.room.message without a string body");
-  }
+  const auto found = content.find("body");
+  if (found == content.end() || !found->is_string()) throw std::runtime_error("m.room.message without a string body");
+  const auto* body = &*found;
   KnownEvent known{sender, {}};
   if (const auto it = content.find(choices_key); it != content.end() && it->is_array()) {
     for (const auto& c : *it) {
@@ -177,12 +168,10 @@ void translate_message(const json& event, const std::string& id, const std::stri
   if (rel_type == "m.replace") {
     const auto* fresh = object_at(content, "m.new_content");
     const auto target = string_at(*relates, "event_id");
-    if (!fresh || target.empty() || !fresh->contains("body") || !fresh->at("body").is_string()) {
-      throw std::runtime_error("m.replace without m.new_content.body");
-    }
-    const auto body = fresh->at("body").get<std::string>();
+    const auto edited = fresh ? string_at(*fresh, "body") : std::string();
+    if (target.empty() || edited.empty()) throw std::runtime_error("m.replace without m.new_content.body");
     out.push_back(Event{
-        id, at, MessageEdited{MessageId(target), channel, kind, UserId(sender), body, mentions_of(*fresh, body)}});
+        id, at, MessageEdited{MessageId(target), channel, kind, UserId(sender), edited, mentions_of(*fresh, edited)}});
     return;
   }
 
@@ -191,7 +180,7 @@ void translate_message(const json& event, const std::string& id, const std::stri
   posted.channel = channel;
   posted.channel_kind = kind;
   posted.author = UserId(sender);
-  posted.text = strip_reply_fallback(content.at("body").get<std::string>());
+  posted.text = strip_reply_fallback(body->get<std::string>());
   if (msgtype == "m.emote") posted.text = "* " + posted.text;
   posted.is_notice = msgtype == "m.notice";
   posted.mentions = mentions_of(content, posted.text);
@@ -208,7 +197,7 @@ void translate_message(const json& event, const std::string& id, const std::stri
       if (!root.empty()) posted.thread_root = MessageId(root);
     }
     if (const auto* reply = object_at(*relates, "m.in_reply_to")) {
-      const bool fallback = relates->value("is_falling_back", false);
+      const bool fallback = bool_at(*relates, "is_falling_back");
       if (!fallback || rel_type != "m.thread") replied_to = string_at(*reply, "event_id");
     }
   }
@@ -231,7 +220,7 @@ void translate_message(const json& event, const std::string& id, const std::stri
 
 void translate_reaction(const json& event, const std::string& id, const std::string& room, const std::string& sender,
                         MatrixMemory& memory, bool initial, std::vector<Event>& out) {
-  const auto* relates = object_at(event.at("content"), "m.relates_to");
+  const auto* relates = object_at(*object_at(event, "content"), "m.relates_to");
   if (!relates || string_at(*relates, "rel_type") != "m.annotation") {
     throw std::runtime_error("m.reaction without an m.annotation relation");
   }
@@ -258,7 +247,7 @@ void translate_reaction(const json& event, const std::string& id, const std::str
 void translate_redaction(const json& event, const std::string& id, const std::string& room, MatrixMemory& memory,
                          bool initial, std::vector<Event>& out) {
   auto redacts = string_at(event, "redacts");
-  if (redacts.empty()) redacts = string_at(event.at("content"), "redacts");
+  if (redacts.empty()) redacts = string_at(*object_at(event, "content"), "redacts");
   if (redacts.empty()) throw std::runtime_error("m.room.redaction without redacts");
   if (initial) return;
   const auto at = time_of(event);
@@ -276,11 +265,11 @@ void translate_redaction(const json& event, const std::string& id, const std::st
 void translate_member(const json& event, const std::string& id, const std::string& room, MatrixMemory& memory,
                       bool initial, std::vector<Event>& out) {
   const auto user = string_at(event, "state_key");
-  const auto& content = event.at("content");
-  if (!looks_like_user(user) || !content.is_object()) throw std::runtime_error("m.room.member without a user");
+  const auto& content = *object_at(event, "content");
+  if (!looks_like_user(user)) throw std::runtime_error("m.room.member without a user");
   const auto membership = string_at(content, "membership");
   const auto at = time_of(event);
-  if (content.value("is_direct", false) && (user == memory.self || string_at(event, "sender") == memory.self)) {
+  if (bool_at(content, "is_direct") && (user == memory.self || string_at(event, "sender") == memory.self)) {
     memory.rooms[room].direct = true;
   }
   std::string previous;
@@ -384,10 +373,11 @@ void translate_room_event(const json& event, const std::string& room, MatrixMemo
     if (!event.is_object()) throw std::runtime_error("not an object");
     if (id.empty() || id[0] != '$') throw std::runtime_error("no event_id");
     if (event.dump().size() > max_event_bytes) throw std::runtime_error("larger than 64 KiB");
-    const auto type = event.at("type").get<std::string>();
-    const auto sender = event.at("sender").get<std::string>();
+    const auto type = string_at(event, "type");
+    const auto sender = string_at(event, "sender");
+    if (type.empty()) throw std::runtime_error("no string type");
     if (!looks_like_user(sender)) throw std::runtime_error("sender is not a user id");
-    if (!event.at("content").is_object()) throw std::runtime_error("content is not an object");
+    if (!object_at(event, "content")) throw std::runtime_error("content is not an object");
     std::vector<Event> produced;
     if (type == "m.room.message") {
       translate_message(event, id, room, sender, memory, initial, produced);
@@ -398,7 +388,7 @@ void translate_room_event(const json& event, const std::string& room, MatrixMemo
     } else if (type == "m.room.member") {
       translate_member(event, id, room, memory, initial, produced);
     } else if (type == "m.room.join_rules") {
-      memory.rooms[room].is_public = string_at(event.at("content"), "join_rule") == "public";
+      memory.rooms[room].is_public = string_at(*object_at(event, "content"), "join_rule") == "public";
     } else if (type == "m.room.encryption" || type == "m.room.encrypted") {
       memory.rooms[room].encrypted = true;
     }
@@ -460,7 +450,7 @@ SyncEffects translate_sync(const json& sync, MatrixMemory& memory, bool initial,
         }
         const auto* content = object_at(e, "content");
         if (!content || string_at(*content, "membership") != "invite") continue;
-        effects.invites.push_back({room, string_at(e, "sender"), content->value("is_direct", false)});
+        effects.invites.push_back({room, string_at(e, "sender"), bool_at(*content, "is_direct")});
       }
     }
   }

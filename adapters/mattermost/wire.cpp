@@ -1,5 +1,7 @@
 #include "adapters/mattermost/wire.hpp"
 
+#include "adapters/json/bounded_json.hpp"
+
 #include <simdjson.h>
 
 #include <algorithm>
@@ -233,7 +235,11 @@ thread_local std::size_t parse_depth = 0;  ///< Levels in use.
 /// from within `decode`, once, for JSON held in a string of the document.
 template <class Decode>
 auto decode_on_demand(std::string_view text, Decode&& decode) -> decltype(decode(std::declval<OnDemandValue&>())) {
-  if (text.size() > max_json_bytes || parse_depth == parse_levels.size()) return std::nullopt;
+  // The decoders walk values recursively (skip()): a document nested deeper than any frame Mattermost
+  // sends is refused before it is read.
+  if (text.size() > max_json_bytes || parse_depth == parse_levels.size() || !json_input::nesting_within(text)) {
+    return std::nullopt;
+  }
   auto& [parser, padded] = parse_levels[parse_depth];
   struct Nested {
     Nested() { ++parse_depth; }
@@ -365,10 +371,7 @@ std::optional<WsFrame> decode_frame(OnDemandValue& value) {
 }  // namespace
 
 std::optional<json> parse_json(std::string_view text, std::size_t limit) {
-  if (text.size() > limit) return std::nullopt;
-  auto j = json::parse(text, nullptr, false);
-  if (j.is_discarded()) return std::nullopt;
-  return j;
+  return json_input::parse(text, limit);
 }
 
 std::int64_t WirePost::latest() const {

@@ -19,7 +19,8 @@ using nlohmann::json;
 /// Frames and bodies larger than this are not parsed.
 constexpr std::size_t max_json_bytes = 4 * 1024 * 1024;
 
-/// Parses `text` as JSON, or nothing when it is malformed or too large.
+/// Parses `text` as JSON, or nothing when it is malformed or too large; arrays and objects nested
+/// deeper than json_input::max_nesting are left out.
 [[nodiscard]] std::optional<json> parse_json(std::string_view text, std::size_t limit = max_json_bytes);
 
 struct WireUser {
