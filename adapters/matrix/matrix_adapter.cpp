@@ -621,8 +621,7 @@ asio::awaitable<Result<Delivered>> MatrixAdapter::deliver_message(const Outgoing
 
   // What: a notice (bots answer with notices, which no bot answers) with escaped HTML and mentions.
   json content = notice_content(message.text, message.choices, settings_.user_id);
-  std::vector<std::string> choice_ids;
-  if (const auto it = content.find(choices_key); it != content.end()) choice_ids = it->get<std::vector<std::string>>();
+  const auto choice_ids = wire::strings_at(content, choices_key);
   const std::size_t choice_count = choice_ids.size();
   if (thread_root) {
     content["m.relates_to"] = {{"rel_type", "m.thread"},

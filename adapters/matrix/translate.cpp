@@ -69,11 +69,7 @@ void add_unique(std::vector<UserId>& list, const std::string& user) {
 std::vector<UserId> mentions_of(const json& content, const std::string& body) {
   std::vector<UserId> out;
   if (const auto* m = object_at(content, "m.mentions")) {
-    if (const auto it = m->find("user_ids"); it != m->end() && it->is_array()) {
-      for (const auto& u : *it) {
-        if (u.is_string()) add_unique(out, u.get<std::string>());
-      }
-    }
+    for (const auto& user : wire::strings_at(*m, "user_ids")) add_unique(out, user);
   }
   const auto html = string_at(content, "formatted_body");
   for (const std::string prefix : {"https://matrix.to/#/", "https://matrix.to/#/%40"}) {
@@ -150,13 +146,8 @@ void translate_message(const json& event, const std::string& id, const std::stri
   const auto msgtype = string_at(content, "msgtype");
   const auto found = content.find("body");
   if (found == content.end() || !found->is_string()) throw std::runtime_error("m.room.message without a string body");
-  const auto* body = &*found;
-  KnownEvent known{sender, {}};
-  if (const auto it = content.find(choices_key); it != content.end() && it->is_array()) {
-    for (const auto& c : *it) {
-      if (c.is_string()) known.choices.push_back(c.get<std::string>());
-    }
-  }
+  const auto body = string_at(content, "body");
+  KnownEvent known{sender, wire::strings_at(content, choices_key)};
   const auto* relates = object_at(content, "m.relates_to");
   const auto rel_type = relates ? string_at(*relates, "rel_type") : std::string();
   if (rel_type != "m.replace") memory.events.put(id, known);
@@ -180,7 +171,7 @@ void translate_message(const json& event, const std::string& id, const std::stri
   posted.channel = channel;
   posted.channel_kind = kind;
   posted.author = UserId(sender);
-  posted.text = strip_reply_fallback(body->get<std::string>());
+  posted.text = strip_reply_fallback(body);
   if (msgtype == "m.emote") posted.text = "* " + posted.text;
   posted.is_notice = msgtype == "m.notice";
   posted.mentions = mentions_of(content, posted.text);
@@ -355,11 +346,9 @@ std::string strip_reply_fallback(const std::string& body) {
 
 void learn_direct(const json& content, MatrixMemory& memory) {
   if (!content.is_object()) return;
-  for (const auto& [user, rooms] : content.items()) {
-    if (!rooms.is_array()) continue;
-    for (const auto& r : rooms) {
-      if (!r.is_string()) continue;
-      const auto room = r.get<std::string>();
+  for (const auto& entry : content.items()) {
+    const auto& user = entry.key();
+    for (const auto& room : wire::strings_at(content, user)) {
       memory.direct_rooms.insert(room);
       memory.direct_room_of[user] = room;
     }

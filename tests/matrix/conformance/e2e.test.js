@@ -396,6 +396,52 @@ scenario('malformed and oversized events are logged and skipped without stalling
   assertConformant(env);
 });
 
+scenario('a wrongly typed field, a deep event or a refused sync position never takes Kith off Matrix', async (env) => {
+  const { hs, people } = env;
+  let kith = startKith(env);
+  const room = await roomWithKith(env);
+  // The message that once stopped Kith for good (its cursor never moved, so it stopped again on every
+  // restart), and its relatives: each field Kith reads for a reply, a reaction or a redaction, mistyped.
+  hs.inject(room, { event_id: '$rel5', type: 'm.room.message', sender: people.alice, content: { msgtype: 'm.text', body: 'hi', 'm.relates_to': { rel_type: 5, event_id: '$x' } } });
+  hs.inject(room, { event_id: '$reply5', type: 'm.room.message', sender: people.alice, content: { msgtype: 'm.text', body: 'hi', 'm.relates_to': { 'm.in_reply_to': { event_id: 5 } } } });
+  hs.inject(room, { event_id: '$react5', type: 'm.reaction', sender: people.alice, content: { 'm.relates_to': { rel_type: 'm.annotation', event_id: ['$x'], key: 5 } } });
+  hs.inject(room, { event_id: '$redact5', type: 'm.room.redaction', sender: people.alice, redacts: 5, content: { redacts: { a: 1 } } });
+  hs.inject(room, { event_id: '$type5', type: 5, sender: people.alice, content: { 'm.relates_to': 5 } });
+  let deep = 'bottom';
+  for (let i = 0; i < 100; i++) deep = [deep];  // deeper than Kith keeps (64); 100,000 deep is in the C++ tests
+  hs.inject(room, { event_id: '$deep', type: 'm.room.message', sender: people.alice, content: { msgtype: 'm.text', body: 'deep', nested: deep } });
+  hs.say(room, people.alice, mention('@kith leaderboard'));
+  await waitFor('the answer after the mistyped events', () => kithNotices(env, room).length === 1);
+  // After a restart the same events are not read again, and Kith still answers.
+  await kith.stop();
+  kith = startKith(env);
+  hs.say(room, people.alice, mention('@kith leaderboard'));
+  await waitFor('the answer after a restart', () => kithNotices(env, room).length === 2);
+  // The homeserver refuses the stored position (as after a database restore): Kith resumes from the
+  // server's recent history, answers what was sent meanwhile once, and never loops on the old token.
+  await kith.stop();
+  let refusedSyncs = 0;
+  const stale = hs.pos();  // every position Kith can have stored by now
+  const unhook = hs.before(async (req) => {
+    if (!req.pathname.endsWith('/sync') || !req.query.has('since') || req.session?.userId !== env.kith) return undefined;
+    const since = hs.parsePos(req.query.get('since'));
+    if (since === null || since > stale) return undefined;
+    refusedSyncs++;
+    return { status: 400, body: { errcode: 'M_UNKNOWN', error: 'Invalid stream token' } };
+  });
+  hs.say(room, people.alice, mention('@kith leaderboard'));
+  kith = startKith(env);
+  await waitFor('the answer to the message sent while the position was refused', () => kithNotices(env, room).length === 3, 30000);
+  unhook();
+  hs.say(room, people.alice, mention('@kith leaderboard'));
+  await waitFor('the next answer', () => kithNotices(env, room).length === 4);
+  await new Promise((resolve) => setTimeout(resolve, 1500));
+  assert.strictEqual(kithNotices(env, room).length, 4, 'each message answered once');
+  assert.ok(refusedSyncs <= 3, `the refused position was tried ${refusedSyncs} times`);
+  assert.match(kith.out, /refused Kith's sync position/);
+  assertConformant(env);
+});
+
 scenario('invitations are accepted from allowed servers and declined from others, and encrypted rooms are told once', async (env) => {
   const { hs, people } = env;
   let kith = startKith(env);
