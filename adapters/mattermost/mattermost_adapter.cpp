@@ -257,6 +257,7 @@ TranslateContext MattermostAdapter::context() const {
   TranslateContext ctx;
   ctx.self = self_.str();
   ctx.connection_id = connection_id_;
+  ctx.received_at = std::chrono::floor<Seconds>(std::chrono::system_clock::now());
   ctx.user_by_name = [this](std::string_view name) -> std::optional<UserId> {
     const auto it = user_by_name_.find(name);
     if (it == user_by_name_.end()) return std::nullopt;

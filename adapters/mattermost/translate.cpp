@@ -170,7 +170,7 @@ Translated translate_event(WsFrame& frame, const TranslateContext& ctx) {
                 ReactionAdded{MessageId(std::move(reaction->post_id)), channel, UserId(std::move(reaction->user_id)),
                               std::move(reaction->emoji_name), std::move(author)}});
     } else {
-      out.events.push_back(Event{"mm:unreaction:" + suffix + seq_suffix(), from_millis(reaction->create_at),
+      out.events.push_back(Event{"mm:unreaction:" + suffix + seq_suffix(), ctx.received_at,
                                  ReactionRemoved{MessageId(reaction->post_id), channel, UserId(reaction->user_id),
                                                  reaction->emoji_name, author}});
     }

@@ -23,6 +23,9 @@ struct TranslateContext {
   /// Identifies the WebSocket connection, so keys of membership events are unique per stream
   /// position and a replay after resume has the same keys.
   std::string_view connection_id;
+  /// When the frame arrived. A removed reaction carries only the time it was given, so its removal
+  /// is dated by arrival: a reaction taken back days later is then not taken for one of the same hour.
+  TimePoint received_at{};
 };
 
 struct Translated {

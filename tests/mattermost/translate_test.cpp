@@ -135,6 +135,17 @@ TEST_CASE("reactions: the embedded reaction, the channel from broadcast, the aut
   CHECK(t.events[0].key.rfind("mm:unreaction:p1:ubob:taco:1700000011000", 0) == 0);
 }
 
+TEST_CASE("a removed reaction is dated when the removal arrives, not when the reaction was given") {
+  auto f = frame("ws_reaction_removed.json");
+  auto ctx = context();
+  ctx.received_at = from_millis(1700000011000) + std::chrono::days(3);
+  const auto t = translate_event(f, ctx);
+  (void)only<ReactionRemoved>(t);
+  // Dated by the reaction's own create_at, every removal looked like one of the same hour, and a
+  // reaction taken back days later withdrew its interaction edge.
+  CHECK(t.events[0].at == ctx.received_at);
+}
+
 TEST_CASE("translating takes the post's strings but leaves what the adapter reads afterwards") {
   auto f = frame("ws_posted_mentioned.json");
   const auto before = frame("ws_posted_mentioned.json");
