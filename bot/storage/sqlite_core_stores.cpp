@@ -99,9 +99,11 @@ std::vector<OutboxEntry> SqliteOutboxStore::due(TimePoint now, std::size_t limit
   return entries;
 }
 
+// A delivered or abandoned item keeps only what exactly-once delivery needs (key, status, server
+// message id, times): its content - recipients, names, private answers, "about" lines - goes with it.
 void SqliteOutboxStore::mark_delivered(std::int64_t id, const MessageId& message, TimePoint now) {
   db_.cached(
-         "UPDATE outbox SET status = 'delivered', delivered_at = ?, message_id = ?, image = NULL, "
+         "UPDATE outbox SET status = 'delivered', delivered_at = ?, message_id = ?, item = '', image = NULL, "
          "attempts = attempts + 1 WHERE id = ?")
       .bind_all(to_db(now), message.str(), id)
       .run();
@@ -114,7 +116,9 @@ void SqliteOutboxStore::postpone(std::int64_t id, TimePoint not_before, const st
 }
 
 void SqliteOutboxStore::give_up(std::int64_t id, const std::string& reason) {
-  db_.cached("UPDATE outbox SET status = 'failed', attempts = attempts + 1, reason = ?, image = NULL WHERE id = ?")
+  db_.cached(
+         "UPDATE outbox SET status = 'failed', attempts = attempts + 1, reason = ?, item = '', image = NULL "
+         "WHERE id = ?")
       .bind_all(reason, id)
       .run();
 }

@@ -70,6 +70,28 @@ TEST_CASE("delivered and failed entries leave the queue and delivered ones can b
   CHECK_FALSE(s.outbox.delivered_message("k2"));
 }
 
+TEST_CASE("a delivered or abandoned item keeps no content, only what exactly-once delivery needs") {
+  storage::SqliteStores s(":memory:");
+  s.outbox.enqueue(message("k1", "Ada: I collect old maps"), utc(2026, 1, 1));
+  s.outbox.enqueue(message("k2", "your private answer: 3"), utc(2026, 1, 1));
+  const auto due = s.outbox.due(utc(2026, 1, 1), 10);
+  REQUIRE(due.size() == 2);
+  s.outbox.mark_delivered(due[0].id, MessageId("server-1"), utc(2026, 1, 1));
+  s.outbox.give_up(due[1].id, "HTTP 403");
+  auto rows = s.db.prepare("SELECT key, item, image IS NULL, message_id IS NULL FROM outbox ORDER BY key");
+  REQUIRE(rows.step());
+  CHECK(rows.text(0) == "k1");
+  CHECK(rows.text(1).empty());
+  CHECK(rows.int64(2) == 1);
+  CHECK(rows.int64(3) == 0);
+  REQUIRE(rows.step());
+  CHECK(rows.text(0) == "k2");
+  CHECK(rows.text(1).empty());
+  // The key still guards against a second send.
+  CHECK_FALSE(s.outbox.enqueue(message("k1", "Ada: I collect old maps"), utc(2026, 1, 2)));
+  CHECK(s.outbox.delivered_message("k1") == MessageId("server-1"));
+}
+
 TEST_CASE("what was committed survives kill -9 of the writing process") {
   test::TempDir dir;
   const auto path = dir.file("k.db");
