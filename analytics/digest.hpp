@@ -13,6 +13,7 @@
 #include "analytics/interaction_source.hpp"
 #include "analytics/metric_options.hpp"
 #include "analytics/org.hpp"
+#include "analytics/release.hpp"
 
 namespace kith::analytics {
 
@@ -31,7 +32,8 @@ struct TeamDigest {
   std::string team;
   int team_size = 0;
   std::vector<Figure> figures;
-  /// Same keys as `figures` (window figures only), value = this week's minus last week's published value.
+  /// Same keys as `figures` (window figures only), value = this week's minus last week's published value;
+  /// withheld when nothing was published last week or the membership changed by fewer than the minimum.
   std::vector<Figure> trend;
   /// Keys such as "enrol_new_joiners_cross_team"; present only when the group concerned passes the floor.
   std::vector<std::string> suggested_actions_keys;
@@ -55,16 +57,21 @@ struct DigestComputation {
   std::string window;              ///< Human description of the current window.
   std::vector<TeamDigest> teams;   ///< Sorted by team name; one per team in the Org.
   OrgDigest org;
+  Release release;  ///< What this computation published and withheld, for the ledger to record.
 };
 
 /// Computes every team's digest and the org digest for the window of options.window_weeks ending at
 /// week_end_hour (exclusive), in one pass over the source (which is read back at most
 /// max(window_weeks + chart_weeks - 1 weeks, new_joiner_days)). One tie graph per window is built
 /// (current and previous week for the trend); every metric is one igraph call over the whole org.
+/// Every value shown passes the disclosure rules (disclosure.hpp) beside `history`, everything published in the
+/// retention period: a value published before for the same group is shown as it was, a trend compares with the
+/// value published last week, and noise is drawn from `noise` (required when the policy asks for noise).
 /// Throws std::invalid_argument for an invalid policy, options or org, std::runtime_error if igraph fails.
 /// Not to be called from two threads at once: Debian's igraph is built without thread safety (global RNG and
 /// error state). It starts its own worker threads for the neighbourhood pass (MetricOptions::threads).
 DigestComputation compute_digests(const InteractionSource& source, const Org& org, std::int64_t week_end_hour,
-                                  const DisclosurePolicy& policy, const MetricOptions& options = {});
+                                  const DisclosurePolicy& policy, const MetricOptions& options = {},
+                                  const ReleaseHistory& history = {}, NoiseSource* noise = nullptr);
 
 }  // namespace kith::analytics

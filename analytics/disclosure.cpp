@@ -1,52 +1,11 @@
 #include "analytics/disclosure.hpp"
 
-#include <algorithm>
 #include <cmath>
-#include <numeric>
 #include <stdexcept>
-#include <unordered_map>
-#include <utility>
 
 #include <fmt/format.h>
 
 namespace kith::analytics {
-namespace {
-
-std::size_t symmetric_difference_size(const std::vector<std::int32_t>& a, const std::vector<std::int32_t>& b) {
-  std::size_t common = 0;
-  auto i = a.begin();
-  auto j = b.begin();
-  while (i != a.end() && j != b.end()) {
-    if (*i < *j) {
-      ++i;
-    } else if (*j < *i) {
-      ++j;
-    } else {
-      ++common;
-      ++i;
-      ++j;
-    }
-  }
-  return a.size() + b.size() - 2 * common;
-}
-
-std::uint64_t splitmix64(std::uint64_t x) {
-  x += 0x9E3779B97F4A7C15ull;
-  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
-  x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
-  return x ^ (x >> 31);
-}
-
-std::uint64_t fnv1a(std::string_view text) {
-  std::uint64_t h = 0xcbf29ce484222325ull;
-  for (const char c : text) {
-    h ^= static_cast<unsigned char>(c);
-    h *= 0x100000001b3ull;
-  }
-  return h;
-}
-
-}  // namespace
 
 void DisclosurePolicy::validate() const {
   if (min_group_size < kHardMinGroupSize) {
@@ -62,70 +21,75 @@ void DisclosurePolicy::validate() const {
     throw std::invalid_argument(
         fmt::format("DisclosurePolicy.laplace_epsilon must be a positive number, got {}", *laplace_epsilon));
   }
+  if (laplace_epsilon && !(epsilon_budget >= *laplace_epsilon)) {
+    throw std::invalid_argument(
+        fmt::format("DisclosurePolicy.epsilon_budget ({}) cannot pay for one noised value (laplace_epsilon {})",
+                    epsilon_budget, *laplace_epsilon));
+  }
 }
 
-std::vector<std::string> suppression_reasons(const std::vector<DisclosureGroup>& groups,
-                                             const DisclosurePolicy& policy) {
-  policy.validate();
-  std::vector<std::string> reasons(groups.size());
-  for (std::size_t g = 0; g < groups.size(); ++g) {
-    const auto& members = groups[g].members;
-    if (std::adjacent_find(members.begin(), members.end(), std::greater_equal<>()) != members.end()) {
-      throw std::invalid_argument(
-          fmt::format("disclosure group {}: members must be sorted and unique", groups[g].name));
-    }
-    const auto floor = std::max(groups[g].floor, policy.min_group_size);
-    if (std::cmp_less(members.size(), floor)) {
-      reasons[g] = fmt::format("group of {} is below the minimum of {}", members.size(), floor);
+namespace {
+struct Cut {
+  std::unordered_map<std::int32_t, std::int32_t> inside;  ///< Cell -> how many of the group are in it.
+  std::int32_t newcomers = 0;                             ///< Members in no cell yet.
+};
+
+Cut cut_of(const std::unordered_map<Pseudonym, std::int32_t>& cell_of, const std::vector<Pseudonym>& members) {
+  Cut cut;
+  for (const auto& person : members) {
+    const auto it = cell_of.find(person);
+    if (it == cell_of.end()) {
+      ++cut.newcomers;
+    } else {
+      ++cut.inside[it->second];
     }
   }
+  return cut;
+}
+}  // namespace
 
-  std::vector<std::size_t> order(groups.size());
-  std::iota(order.begin(), order.end(), std::size_t{0});
-  std::sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) {
-    if (groups[x].members.size() != groups[y].members.size()) {
-      return groups[x].members.size() > groups[y].members.size();
-    }
-    return groups[x].name < groups[y].name;
-  });
+std::optional<int> GroupPartition::smallest_cell_left(const std::vector<Pseudonym>& members) const {
+  const Cut cut = cut_of(cell_of_, members);
+  std::optional<int> smallest;
+  const auto note = [&](std::int32_t n) {
+    if (n > 0 && n < min_cell_ && (!smallest || n < *smallest)) smallest = n;
+  };
+  note(cut.newcomers);
+  for (const auto& [cell, in] : cut.inside) {
+    note(in);
+    note(cell_size_[static_cast<std::size_t>(cell)] - in);
+  }
+  return smallest;
+}
 
-  // Published groups that contain each person: only groups sharing someone can differ by fewer than
-  // min_group_size people, because two disjoint published groups differ by at least twice the floor.
-  std::unordered_map<std::int32_t, std::vector<std::size_t>> published_with;
-  const auto k = static_cast<std::size_t>(policy.min_group_size);
-  for (const std::size_t g : order) {
-    if (!reasons[g].empty()) continue;
-    const auto& members = groups[g].members;
-    std::vector<std::size_t> checked;
-    for (const std::int32_t person : members) {
-      const auto it = published_with.find(person);
-      if (it == published_with.end()) continue;
-      for (const std::size_t other : it->second) {
-        if (std::find(checked.begin(), checked.end(), other) != checked.end()) continue;
-        checked.push_back(other);
-        // Cheap bound first: the difference is at least the difference in size.
-        if (groups[other].members.size() - members.size() >= k) continue;
-        const std::size_t diff = symmetric_difference_size(members, groups[other].members);
-        if (diff > 0 && diff < k) {
-          reasons[g] = fmt::format("differs from {} by only {} people (minimum {})", groups[other].name, diff, k);
-          break;
-        }
+void GroupPartition::add(const std::vector<Pseudonym>& members) {
+  const Cut cut = cut_of(cell_of_, members);
+  // Every cell the group cuts is split: its members inside the group move to a new cell.
+  std::unordered_map<std::int32_t, std::int32_t> moved_to;
+  for (const auto& [cell, in] : cut.inside) {
+    if (in == cell_size_[static_cast<std::size_t>(cell)]) continue;  // wholly inside: the cell stays as it is
+    moved_to[cell] = static_cast<std::int32_t>(cell_size_.size());
+    cell_size_.push_back(in);
+    cell_size_[static_cast<std::size_t>(cell)] -= in;
+  }
+  std::int32_t fresh = -1;
+  for (const auto& person : members) {
+    auto [it, added] = cell_of_.try_emplace(person, 0);
+    if (added) {
+      if (fresh < 0) {
+        fresh = static_cast<std::int32_t>(cell_size_.size());
+        cell_size_.push_back(cut.newcomers);
       }
-      if (!reasons[g].empty()) break;
+      it->second = fresh;
+    } else if (const auto m = moved_to.find(it->second); m != moved_to.end()) {
+      it->second = m->second;
     }
-    if (!reasons[g].empty()) continue;
-    for (const std::int32_t person : members) published_with[person].push_back(g);
   }
-  return reasons;
 }
 
-double laplace_noise(const DisclosurePolicy& policy, std::string_view figure_id) {
-  if (!policy.laplace_epsilon) return 0;
-  const std::uint64_t bits = splitmix64(policy.noise_seed ^ fnv1a(figure_id));
-  // Uniform in the open interval (0, 1) from the top 53 bits, then the Laplace inverse CDF.
-  const double u = (static_cast<double>(bits >> 11) + 0.5) * 0x1.0p-53;
-  const double centred = u - 0.5;
-  const double scale = 1.0 / *policy.laplace_epsilon;
+double laplace_sample(NoiseSource& source, double scale) {
+  // The inverse CDF of Laplace(0, scale) at a uniform point of (0, 1).
+  const double centred = source.uniform() - 0.5;
   return -scale * std::copysign(1.0, centred) * std::log1p(-2 * std::abs(centred));
 }
 

@@ -1,53 +1,68 @@
 // What may be shown. Every figure Kith publishes is an aggregate over a named group of people; this file
-// decides which groups are large and distinct enough to publish, and adds optional Laplace noise to counts.
+// holds the rules that decide which groups may be published, alone and beside everything published before.
 //
-// Rules (applied by compute_digests to every group in one digest run):
+// Rules (applied by compute_digests to every group of a release, see README "What a lead can never learn"):
 //  1. Floor: a group smaller than its floor (min_group_size for teams and sub-groups, org_min_group_size for
-//     the whole organisation) is suppressed.
-//  2. Complementary suppression: no two published groups may differ by 1..min_group_size-1 people
-//     (symmetric difference of member sets), or subtracting one figure from the other would describe that
-//     handful of people. Groups are considered largest first (then by name) and a group that conflicts with an
-//     already published one is suppressed: the broader aggregate survives, the smaller group is withheld.
-//     Identical member sets do not conflict (nothing can be learnt by differencing them).
-//  3. Noise (optional): published counts get Laplace(0, 1/epsilon) noise, drawn deterministically from
-//     (noise_seed, figure id) so a re-run of the same digest shows the same numbers. Shares and ratios are not
-//     noised; they are protected by rules 1 and 2.
+//     the whole organisation) is withheld.
+//  2. Cells: figures about the same period can be added and subtracted. Whatever a reader computes from them
+//     is a figure about a union of the cells of the partition the published groups make (two people share a
+//     cell when every published group holds both or neither). So a group is published only if, beside every
+//     group already published for the same period (earlier releases from the ledger included), every cell
+//     holds no one or at least min_group_size people. Groups are taken largest first: a group that would
+//     leave a smaller cell is withheld, which is complementary suppression across releases.
+//  3. Noise (optional): published counts get Laplace(0, sensitivity / epsilon) noise drawn from a
+//     cryptographic source once, then stored with the release, so asking again returns the same value.
 #pragma once
 
 #include <cstdint>
 #include <optional>
 #include <string>
-#include <string_view>
+#include <unordered_map>
 #include <vector>
+
+#include "analytics/pseudonym.hpp"
 
 namespace kith::analytics {
 
+inline constexpr int kHardMinGroupSize = 5;
+
 struct DisclosurePolicy {
-  int min_group_size = 5;
+  int min_group_size = kHardMinGroupSize;
   int org_min_group_size = 25;
-  std::optional<double> laplace_epsilon;  ///< Unset = no noise.
-  std::uint64_t noise_seed = 0;
+  std::optional<double> laplace_epsilon;  ///< Privacy loss per noised value; unset = no noise.
+  double epsilon_budget = 10;             ///< Most a group's noised values may spend in the budget period.
 
   /// Throws std::invalid_argument when min_group_size < 5 (the project's hard floor), org_min_group_size is
-  /// below min_group_size, or laplace_epsilon is set but not a positive finite number.
+  /// below min_group_size, laplace_epsilon is set but not a positive finite number, or the budget cannot pay
+  /// for a single noised value.
   void validate() const;
 };
 
-inline constexpr int kHardMinGroupSize = 5;
+/// The cells that the groups published for one period make of the people they cover (rule 2).
+class GroupPartition {
+ public:
+  explicit GroupPartition(int min_cell) : min_cell_(min_cell) {}
 
-struct DisclosureGroup {
-  std::string name;                   ///< For ordering and for suppression reasons, e.g. "team:payments".
-  std::vector<std::int32_t> members;  ///< Sorted, unique person ids (any id space shared by all groups).
-  int floor = kHardMinGroupSize;      ///< Minimum size for this group to be published.
+  /// nullopt when adding `members` (sorted, unique) leaves every cell with 0 or at least min_cell people;
+  /// otherwise the size of the smallest cell it would leave.
+  [[nodiscard]] std::optional<int> smallest_cell_left(const std::vector<Pseudonym>& members) const;
+  /// Splits the cells by `members`, whatever sizes that leaves (for groups published already).
+  void add(const std::vector<Pseudonym>& members);
+
+ private:
+  std::unordered_map<Pseudonym, std::int32_t> cell_of_;
+  std::vector<std::int32_t> cell_size_;
+  int min_cell_;
 };
 
-/// One entry per group, in input order: empty when the group may be published, otherwise why it may not.
-/// Validates the policy first. Throws std::invalid_argument if a group's members are not sorted and unique.
-std::vector<std::string> suppression_reasons(const std::vector<DisclosureGroup>& groups,
-                                             const DisclosurePolicy& policy);
+/// Where noise comes from: uniform doubles in the open interval (0, 1).
+class NoiseSource {
+ public:
+  virtual ~NoiseSource() = default;
+  virtual double uniform() = 0;
+};
 
-/// The Laplace noise to add to the published count identified by figure_id; 0 when the policy has no
-/// epsilon. Same (seed, id) -> same value.
-double laplace_noise(const DisclosurePolicy& policy, std::string_view figure_id);
+/// One draw of Laplace(0, scale).
+double laplace_sample(NoiseSource& source, double scale);
 
 }  // namespace kith::analytics

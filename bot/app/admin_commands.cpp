@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <iostream>
@@ -61,17 +62,31 @@ TimePoint latest_digest_slot(const rituals::DigestSettings& settings, TimePoint 
 }
 }  // namespace
 
-int digest_dry_run(const std::string& config_path, const std::string& team, const std::string& format) {
+int digest_dry_run(const std::string& config_path, const std::string& admin, const std::string& team,
+                   const std::string& format) {
   return with_stores(config_path, [&](const Config& config, storage::SqliteStores& stores) {
+    if (std::find(config.bot.admins.begin(), config.bot.admins.end(), admin) == config.bot.admins.end()) {
+      std::cerr << "kith: a digest dry run is for admins, and \"" << admin
+                << "\" is not in [bot] admins; ask an admin, or add the username there\n";
+      return static_cast<int>(exit_usage);
+    }
     const auto pseudonymizer = privacy::Pseudonymizer::from_key_file(pseudonym_key_path(config));
-    const auto source = make_digest_source(config, stores, pseudonymizer);
-    const auto now = std::chrono::floor<Seconds>(std::chrono::system_clock::now());
+    const SystemClock clock;
+    const auto source = make_digest_source(config, stores, pseudonymizer, clock);
+    const auto now = clock.now();
     const auto computed = source->compute(latest_digest_slot(config.digest, now));
+    const auto profile = stores.directory.profile_by_username(admin);
+    const UserId recipient = profile ? profile->id : UserId(admin);
+    const auto record = [&](const std::string& scope, const std::vector<analytics::Figure>& figures) {
+      (void)stores.digests.record(
+          DigestAuditEntry{now, recipient, scope, computed.week_end_hour, rituals::audit_lines(figures), "dry-run"});
+    };
     bool found = team.empty();
     json teams = json::array();
     for (const auto& t : computed.teams) {
       if (!team.empty() && t.team != team) continue;
       found = true;
+      record("team:" + t.team, t.figures);
       if (format == "json") {
         teams.push_back({{"team", t.team},
                          {"team_size", t.team_size},
@@ -86,6 +101,7 @@ int digest_dry_run(const std::string& config_path, const std::string& team, cons
       std::cerr << "kith: no team called \"" << team << "\" in the organisation data; import it with kith org import\n";
       return static_cast<int>(exit_usage);
     }
+    if (team.empty()) record("org", computed.org.figures);
     if (format == "json") {
       json out{{"window", computed.window}, {"week_end_hour", computed.week_end_hour}, {"teams", teams}};
       if (team.empty()) {

@@ -4,8 +4,10 @@
 
 namespace kith::app {
 
-/// `kith digest --dry-run`: prints the digests that would be sent for the latest digest week.
-int digest_dry_run(const std::string& config_path, const std::string& team, const std::string& format);
+/// `kith digest --dry-run --as ADMIN`: prints the digests for the latest digest week. A dry run is a release:
+/// only an admin named in [bot] admins may ask, it passes the same checks, and the ledger records it.
+int digest_dry_run(const std::string& config_path, const std::string& admin, const std::string& team,
+                   const std::string& format);
 /// `kith org import FILE`: reads team, lead, start date and manager per person from CSV.
 int org_import(const std::string& config_path, const std::string& csv_path);
 /// `kith privacy rotate-key`: replaces the pseudonym key and deletes the now unlinkable edges.

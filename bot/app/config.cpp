@@ -38,6 +38,12 @@ PrivacyConfig read_privacy(TomlReader r) {
   c.retention_days = static_cast<int>(r.integer("retention_days", c.retention_days, 7, 3650));
   c.pseudonym_key_file = r.string("pseudonym_key_file", c.pseudonym_key_file);
   c.laplace_epsilon = r.real("laplace_epsilon", c.laplace_epsilon, 0.0, 100.0);
+  c.epsilon_budget = r.real("epsilon_budget", c.epsilon_budget, 0.0, 10000.0);
+  c.epsilon_budget_days = static_cast<int>(r.integer("epsilon_budget_days", c.epsilon_budget_days, 1, 3650));
+  if (c.laplace_epsilon > 0 && c.epsilon_budget < c.laplace_epsilon) {
+    r.fail("epsilon_budget",
+           "must be at least laplace_epsilon: a smaller budget could never pay for one noised figure");
+  }
   r.reject_unknown_keys();
   return c;
 }

@@ -29,7 +29,9 @@ struct PrivacyConfig {
   int org_min_group_size = 25;  ///< Floor for organisation-wide comparisons.
   int retention_days = 182;
   std::string pseudonym_key_file;  ///< Empty: <data_dir>/pseudonym.key.
-  double laplace_epsilon = 0;      ///< 0 = no noise on published counts.
+  double laplace_epsilon = 0;      ///< 0 = no noise on published counts; else the privacy loss of each.
+  double epsilon_budget = 10;      ///< Most a group's noised counts may spend per budget period.
+  int epsilon_budget_days = 28;
 };
 
 struct MattermostConfig {

@@ -29,6 +29,9 @@ int main(int argc, char** argv) {
   digest->add_option("--config,-c", admin_config, "Configuration file (TOML)")->required()->check(CLI::ExistingFile);
   bool dry_run = false;
   digest->add_flag("--dry-run", dry_run, "Print what would be sent and send nothing (the only mode here)")->required();
+  std::string as_admin;
+  digest->add_option("--as", as_admin, "The admin asking (a username in [bot] admins); the ledger records it")
+      ->required();
   digest->add_option("--team", team, "Only this team");
   digest->add_option("--format", format, "text or json")->check(CLI::IsMember({"text", "json"}))->capture_default_str();
 
@@ -76,7 +79,7 @@ int main(int argc, char** argv) {
   if (*run) return app::run_kith(config_path);
   if (*check) return app::check_config(check_path);
   if (*demo_cmd) return demo::run_demo(demo_options);
-  if (*digest) return app::digest_dry_run(admin_config, team, format);
+  if (*digest) return app::digest_dry_run(admin_config, as_admin, team, format);
   if (*org_import) return app::org_import(admin_config, csv_path);
   if (*rotate) return app::rotate_key(admin_config);
   return app::exit_usage;

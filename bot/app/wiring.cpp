@@ -40,7 +40,7 @@ RitualSet make_rituals(const Config& config, storage::SqliteStores& stores, cons
   set.quiz_hints = std::make_unique<rituals::OnboardingQuizHints>(stores.pairings, stores.org, *clock);
   add(std::make_unique<rituals::QuizRitual>(config.quiz, stores.quiz, stores.consent, stores.org, *set.recorder,
                                             std::vector<QuizDeckHints*>{set.quiz_hints.get()}));
-  set.digest_source = make_digest_source(config, stores, *set.pseudonymizer);
+  set.digest_source = make_digest_source(config, stores, *set.pseudonymizer, *clock);
   set.invitations = std::make_unique<rituals::PairingInvitations>(config.pairings, stores.org);
   add(std::make_unique<rituals::WeeklyDigest>(config.digest, *set.digest_source, stores.digests, stores.org,
                                               std::vector<DigestActionHandler*>{set.invitations.get()}));
@@ -50,7 +50,8 @@ RitualSet make_rituals(const Config& config, storage::SqliteStores& stores, cons
   auto privacy_ritual = std::make_unique<privacy::PrivacyRitual>(
       privacy::PrivacySettings{config.privacy.retention_days, config.bot.time_zone}, *set.pseudonymizer, stores.consent,
       stores.interactions, stores.org,
-      std::vector<PersonalData*>{&stores.recognitions, &stores.quiz, &stores.digests, &stores.pairings});
+      std::vector<PersonalData*>{&stores.recognitions, &stores.quiz, &stores.digests, &stores.pairings},
+      std::vector<PseudonymousData*>{&stores.releases});
   set.privacy = privacy_ritual.get();
   add(std::move(privacy_ritual));
   set.owned.push_back(std::make_unique<rituals::HelpRitual>(config.bot.name, providers));
@@ -58,13 +59,16 @@ RitualSet make_rituals(const Config& config, storage::SqliteStores& stores, cons
 }
 
 std::unique_ptr<DigestSource> make_digest_source(const Config& config, storage::SqliteStores& stores,
-                                                 const privacy::Pseudonymizer& pseudonymizer) {
-  analytics::DisclosurePolicy policy;
-  policy.min_group_size = config.privacy.min_group_size;
-  policy.org_min_group_size = config.privacy.org_min_group_size;
-  if (config.privacy.laplace_epsilon > 0) policy.laplace_epsilon = config.privacy.laplace_epsilon;
+                                                 const privacy::Pseudonymizer& pseudonymizer, const Clock& clock) {
+  privacy::ReleaseSettings settings;
+  settings.policy.min_group_size = config.privacy.min_group_size;
+  settings.policy.org_min_group_size = config.privacy.org_min_group_size;
+  if (config.privacy.laplace_epsilon > 0) settings.policy.laplace_epsilon = config.privacy.laplace_epsilon;
+  settings.policy.epsilon_budget = config.privacy.epsilon_budget;
+  settings.retention_days = config.privacy.retention_days;
+  settings.budget_days = config.privacy.epsilon_budget_days;
   return std::make_unique<privacy::PseudonymousDigestSource>(pseudonymizer, stores.org, stores.consent,
-                                                             stores.interactions, policy);
+                                                             stores.interactions, stores.releases, clock, settings);
 }
 
 std::string database_path(const Config& config) {

@@ -33,9 +33,11 @@ struct RitualSet {
 /// `clock` is the runtime's (the demo's accelerated one); null means the system clock.
 [[nodiscard]] RitualSet make_rituals(const Config& config, storage::SqliteStores& stores, const Clock* clock = nullptr);
 
-/// The digest figures over `stores`, with the configured disclosure policy.
+/// The digest figures over `stores`, with the configured disclosure policy, each computation recorded as a
+/// release in the ledger at `clock`'s time.
 [[nodiscard]] std::unique_ptr<DigestSource> make_digest_source(const Config& config, storage::SqliteStores& stores,
-                                                               const privacy::Pseudonymizer& pseudonymizer);
+                                                               const privacy::Pseudonymizer& pseudonymizer,
+                                                               const Clock& clock);
 
 /// <data_dir>/kith.sqlite3, creating the directory (mode 0700) if needed.
 [[nodiscard]] std::string database_path(const Config& config);

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "analytics/pseudonym.hpp"
 #include "bot/core/clock.hpp"
 #include "bot/core/ids.hpp"
 
@@ -18,6 +19,16 @@ class PersonalData {
   [[nodiscard]] virtual std::vector<std::string> describe(const UserId& user) = 0;
   /// Erases everything stored about `user`.
   virtual void erase(const UserId& user) = 0;
+  /// Deletes everything recorded before `cutoff` (the retention period).
+  virtual void expire(TimePoint cutoff) = 0;
+};
+
+/// Data kept only under pseudonyms (the release ledger): opting out and retention reach it by pseudonym.
+class PseudonymousData {
+ public:
+  virtual ~PseudonymousData() = default;
+  /// Erases `person` from everything stored.
+  virtual void erase(const analytics::Pseudonym& person) = 0;
   /// Deletes everything recorded before `cutoff` (the retention period).
   virtual void expire(TimePoint cutoff) = 0;
 };

@@ -50,13 +50,20 @@ bool PrivacyRitual::handles(const std::string& word) const {
 
 void PrivacyRitual::erase_everything(const UserId& user) {
   for (auto* data : personal_data_) data->erase(user);
-  interactions_.erase(pseudonymizer_.of(user));
+  erase_pseudonymous(user);
   org_.remove(user);
+}
+
+void PrivacyRitual::erase_pseudonymous(const UserId& user) {
+  const auto pseudonym = pseudonymizer_.of(user);
+  interactions_.erase(pseudonym);
+  for (auto* data : pseudonymous_data_) data->erase(pseudonym);
 }
 
 void PrivacyRitual::enforce_retention(TimePoint now) {
   const auto cutoff = now - std::chrono::days(settings_.retention_days);
   for (auto* data : personal_data_) data->expire(cutoff);
+  for (auto* data : pseudonymous_data_) data->expire(cutoff);
   interactions_.expire_before(std::chrono::floor<std::chrono::hours>(cutoff).time_since_epoch().count());
 }
 
@@ -115,7 +122,7 @@ void PrivacyRitual::on_event(const Event& event, RitualContext& ctx) {
         RichText("Done: you are opted out of everything, and everything Kith stored about you has been "
                  "erased. Say \"optin all\" if you change your mind."));
   }
-  if (scope == consent_analytics) interactions_.erase(pseudonymizer_.of(command->user));
+  if (scope == consent_analytics) erase_pseudonymous(command->user);
   reply(RichText("Done: you are opted out of " + scope + "."));
 }
 

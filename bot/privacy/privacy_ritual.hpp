@@ -22,13 +22,15 @@ struct PrivacySettings {
 class PrivacyRitual final : public Ritual, public CommandProvider {
  public:
   PrivacyRitual(PrivacySettings settings, const Pseudonymizer& pseudonymizer, ConsentStore& consent,
-                InteractionStore& interactions, OrgStore& org, std::vector<PersonalData*> personal_data)
+                InteractionStore& interactions, OrgStore& org, std::vector<PersonalData*> personal_data,
+                std::vector<PseudonymousData*> pseudonymous_data = {})
       : settings_(std::move(settings)),
         pseudonymizer_(pseudonymizer),
         consent_(consent),
         interactions_(interactions),
         org_(org),
-        personal_data_(std::move(personal_data)) {}
+        personal_data_(std::move(personal_data)),
+        pseudonymous_data_(std::move(pseudonymous_data)) {}
 
   [[nodiscard]] std::string_view name() const noexcept override { return "privacy"; }
   [[nodiscard]] std::vector<ScheduledJob> jobs() const override;
@@ -45,12 +47,15 @@ class PrivacyRitual final : public Ritual, public CommandProvider {
   [[nodiscard]] std::vector<std::string> what_do_you_know(const UserId& user, DirectoryStore& directory);
 
  private:
+  /// Analytics' data about `user`: their interaction edges and their place in published groups.
+  void erase_pseudonymous(const UserId& user);
   PrivacySettings settings_;
   const Pseudonymizer& pseudonymizer_;
   ConsentStore& consent_;
   InteractionStore& interactions_;
   OrgStore& org_;
   std::vector<PersonalData*> personal_data_;
+  std::vector<PseudonymousData*> pseudonymous_data_;
 };
 
 }  // namespace kith::privacy

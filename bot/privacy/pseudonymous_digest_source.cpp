@@ -16,7 +16,12 @@ analytics::DigestComputation PseudonymousDigestSource::compute(TimePoint week_en
   // nearest the slot: Monday 09:00 anywhere from UTC-12 to UTC+14 is between Sunday 19:00 and Monday 21:00 UTC.
   const auto hour = analytics::grid_week_of(
       std::chrono::floor<std::chrono::hours>(week_end).time_since_epoch().count() + analytics::kHoursPerWeek / 2);
-  return analytics::compute_digests(interactions_, org, hour, policy_, options_);
+  const auto now = clock_.now();
+  const auto history = ledger_.history(now - std::chrono::days(settings_.retention_days),
+                                       now - std::chrono::days(settings_.budget_days));
+  auto computed = analytics::compute_digests(interactions_, org, hour, settings_.policy, options_, history, &noise_);
+  ledger_.record(computed.release, now);
+  return computed;
 }
 
 }  // namespace kith::privacy

@@ -1,24 +1,36 @@
 #pragma once
+#include "bot/core/clock.hpp"
 #include "bot/core/consent_store.hpp"
 #include "bot/core/digest_source.hpp"
 #include "bot/core/interaction_store.hpp"
 #include "bot/core/org_store.hpp"
+#include "bot/core/stores/release_ledger.hpp"
+#include "bot/privacy/crypto_noise.hpp"
 #include "bot/privacy/pseudonymizer.hpp"
 
 namespace kith::privacy {
 
-/// Builds the pseudonymous organisation (people who opted out of analytics left out) and runs
-/// analytics over the stored edges.
+struct ReleaseSettings {
+  analytics::DisclosurePolicy policy;
+  int retention_days = 182;  ///< Releases are checked against every release made in this period.
+  int budget_days = 28;      ///< The period policy.epsilon_budget is spent over.
+};
+
+/// Builds the pseudonymous organisation (people who opted out of analytics left out), runs analytics over
+/// the stored edges against everything the ledger says was published, and records the release in it.
+/// Every computation is a release: the weekly digests, and dry runs, which show what was recorded.
 class PseudonymousDigestSource final : public DigestSource {
  public:
   PseudonymousDigestSource(const Pseudonymizer& pseudonymizer, OrgStore& org, ConsentStore& consent,
-                           const InteractionStore& interactions, analytics::DisclosurePolicy policy,
-                           analytics::MetricOptions options = {})
+                           const InteractionStore& interactions, ReleaseLedger& ledger, const Clock& clock,
+                           ReleaseSettings settings, analytics::MetricOptions options = {})
       : pseudonymizer_(pseudonymizer),
         org_(org),
         consent_(consent),
         interactions_(interactions),
-        policy_(policy),
+        ledger_(ledger),
+        clock_(clock),
+        settings_(std::move(settings)),
         options_(options) {}
 
   analytics::DigestComputation compute(TimePoint week_end) override;
@@ -28,8 +40,11 @@ class PseudonymousDigestSource final : public DigestSource {
   OrgStore& org_;
   ConsentStore& consent_;
   const InteractionStore& interactions_;
-  analytics::DisclosurePolicy policy_;
+  ReleaseLedger& ledger_;
+  const Clock& clock_;
+  ReleaseSettings settings_;
   analytics::MetricOptions options_;
+  CryptoNoise noise_;
 };
 
 }  // namespace kith::privacy

@@ -159,6 +159,27 @@ constexpr std::array migrations{
     ALTER TABLE event_ledger_by_arrival RENAME TO event_ledger;
     CREATE INDEX event_ledger_hour ON event_ledger (hour);
   )sql"},
+  Migration{13, "privacy: the release ledger, and dry runs recorded beside the digests they preview", R"sql(
+    -- One row per group published for one period; members is the sorted 16-byte pseudonyms of its people.
+    CREATE TABLE release_groups (id INTEGER PRIMARY KEY, released_at INTEGER NOT NULL, period TEXT NOT NULL,
+      name TEXT NOT NULL, members BLOB NOT NULL, UNIQUE (period, name, members)) STRICT;
+    CREATE INDEX release_groups_released_at ON release_groups (released_at);
+    CREATE TABLE release_values (group_id INTEGER NOT NULL, key TEXT NOT NULL, value REAL NOT NULL,
+      PRIMARY KEY (group_id, key)) STRICT, WITHOUT ROWID;
+    CREATE TABLE release_spending (at INTEGER NOT NULL, name TEXT NOT NULL, epsilon REAL NOT NULL) STRICT;
+    CREATE INDEX release_spending_at ON release_spending (at);
+    CREATE TABLE release_withheld (at INTEGER NOT NULL, period TEXT NOT NULL, name TEXT NOT NULL,
+      reason TEXT NOT NULL, UNIQUE (period, name, reason)) STRICT;
+    -- A digest goes to each recipient once a week; a dry run is recorded every time it is asked for.
+    CREATE TABLE digest_audit_with_kind (id INTEGER PRIMARY KEY AUTOINCREMENT, sent_at INTEGER NOT NULL,
+      recipient TEXT NOT NULL, scope TEXT NOT NULL, week_end_hour INTEGER NOT NULL, figures TEXT NOT NULL,
+      kind TEXT NOT NULL CHECK (kind IN ('digest', 'dry-run'))) STRICT;
+    INSERT INTO digest_audit_with_kind (id, sent_at, recipient, scope, week_end_hour, figures, kind)
+      SELECT id, sent_at, recipient, scope, week_end_hour, figures, 'digest' FROM digest_audit ORDER BY id;
+    DROP TABLE digest_audit;
+    ALTER TABLE digest_audit_with_kind RENAME TO digest_audit;
+    CREATE UNIQUE INDEX digest_audit_once ON digest_audit (recipient, scope, week_end_hour) WHERE kind = 'digest';
+  )sql"},
 };
 // clang-format on
 }  // namespace

@@ -6,21 +6,22 @@ namespace kith::storage {
 
 bool SqliteDigestStore::record(const DigestAuditEntry& e) {
   db_.prepare(
-         "INSERT INTO digest_audit (sent_at, recipient, scope, week_end_hour, figures) VALUES (?, ?, ?, ?, ?) "
-         "ON CONFLICT DO NOTHING")
-      .bind_all(to_db(e.sent_at), e.recipient.str(), e.scope, e.week_end_hour, e.figures)
+         "INSERT INTO digest_audit (sent_at, recipient, scope, week_end_hour, figures, kind) "
+         "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")
+      .bind_all(to_db(e.sent_at), e.recipient.str(), e.scope, e.week_end_hour, e.figures, e.kind)
       .run();
   return db_.changes() == 1;
 }
 
 std::vector<DigestAuditEntry> SqliteDigestStore::audit(TimePoint since) {
   auto stmt = db_.prepare(
-      "SELECT sent_at, recipient, scope, week_end_hour, figures FROM digest_audit WHERE sent_at >= ? ORDER BY id");
+      "SELECT sent_at, recipient, scope, week_end_hour, figures, kind FROM digest_audit WHERE sent_at >= ? "
+      "ORDER BY id");
   stmt.bind_all(to_db(since));
   std::vector<DigestAuditEntry> entries;
   while (stmt.step()) {
-    entries.push_back(
-        DigestAuditEntry{from_db(stmt.int64(0)), UserId(stmt.text(1)), stmt.text(2), stmt.int64(3), stmt.text(4)});
+    entries.push_back(DigestAuditEntry{from_db(stmt.int64(0)), UserId(stmt.text(1)), stmt.text(2), stmt.int64(3),
+                                       stmt.text(4), stmt.text(5)});
   }
   return entries;
 }

@@ -13,6 +13,7 @@
 #include "bot/storage/sqlite_people_stores.hpp"
 #include "bot/storage/sqlite_quiz_store.hpp"
 #include "bot/storage/sqlite_recognition_store.hpp"
+#include "bot/storage/sqlite_release_ledger.hpp"
 
 namespace kith::storage {
 
@@ -42,6 +43,7 @@ class SqliteStores {
     return RuntimeServices{db, state, ledger, withdrawable_reactions, schedules, outbox, directory, clock, random};
   }
   SqliteDigestStore digests{db};
+  SqliteReleaseLedger releases{db};
 };
 
 }  // namespace kith::storage

@@ -2,19 +2,35 @@
 
 #include <cmath>
 #include <stdexcept>
-#include <string>
 #include <vector>
 
 #include "analytics/disclosure.hpp"
+#include "fixtures.hpp"
+#include "support/seeded_noise.hpp"
 
 using namespace kith::analytics;
+using kith::analytics::test::person;
 
 namespace {
 
-std::vector<std::int32_t> range(std::int32_t first, std::int32_t last) {
-  std::vector<std::int32_t> out;
-  for (std::int32_t i = first; i <= last; ++i) out.push_back(i);
+std::vector<Pseudonym> people(int first, int last) {
+  std::vector<Pseudonym> out;
+  for (int i = first; i <= last; ++i) out.push_back(person(i));
+  std::sort(out.begin(), out.end());
   return out;
+}
+
+std::vector<Pseudonym> join(std::vector<Pseudonym> a, const std::vector<Pseudonym>& b) {
+  a.insert(a.end(), b.begin(), b.end());
+  std::sort(a.begin(), a.end());
+  return a;
+}
+
+/// Adds the group when the partition allows it, as the release book does.
+std::optional<int> publish(GroupPartition& cells, const std::vector<Pseudonym>& group) {
+  auto refused = cells.smallest_cell_left(group);
+  if (!refused) cells.add(group);
+  return refused;
 }
 
 }  // namespace
@@ -23,7 +39,6 @@ TEST_CASE("a minimum group size below five is refused") {
   DisclosurePolicy policy;
   policy.min_group_size = 3;
   CHECK_THROWS_WITH(policy.validate(), Catch::Contains("min_group_size is 3") && Catch::Contains("fewer than 5"));
-  CHECK_THROWS_AS(suppression_reasons({}, policy), std::invalid_argument);
 
   policy.min_group_size = 5;
   CHECK_NOTHROW(policy.validate());
@@ -32,81 +47,60 @@ TEST_CASE("a minimum group size below five is refused") {
   policy.org_min_group_size = 25;
   policy.laplace_epsilon = 0.0;
   CHECK_THROWS_WITH(policy.validate(), Catch::Contains("laplace_epsilon"));
+  policy.laplace_epsilon = 2.0;
+  policy.epsilon_budget = 1.0;
+  CHECK_THROWS_WITH(policy.validate(), Catch::Contains("epsilon_budget (1) cannot pay for one noised value"));
 }
 
-TEST_CASE("groups below their floor are suppressed") {
-  const DisclosurePolicy policy;
-  const auto reasons = suppression_reasons(
-      {{"team:four", range(0, 3), 5}, {"team:five", range(10, 14), 5}, {"org", range(0, 23), 25}}, policy);
-  CHECK(reasons[0] == "group of 4 is below the minimum of 5");
-  CHECK(reasons[1].empty());
-  CHECK(reasons[2] == "group of 24 is below the minimum of 25");
+TEST_CASE("disjoint groups at or above the minimum leave no small cell") {
+  GroupPartition cells(5);
+  CHECK_FALSE(publish(cells, people(0, 4)));
+  CHECK_FALSE(publish(cells, people(5, 9)));
+  CHECK_FALSE(publish(cells, people(10, 20)));
+  CHECK_FALSE(publish(cells, people(0, 4)));  // the same group again tells nothing new
 }
 
-TEST_CASE("complementary suppression withholds the smaller of two groups differing by fewer than five people") {
-  const DisclosurePolicy policy;
-  // Differencing these two would describe people 10..12: the smaller group is withheld.
-  const auto reasons = suppression_reasons({{"team:small", range(0, 9), 5}, {"team:large", range(0, 12), 5}}, policy);
-  CHECK(reasons[1].empty());
-  CHECK(reasons[0] == "differs from team:large by only 3 people (minimum 5)");
-
-  SECTION("a difference of exactly min_group_size is allowed") {
-    const auto ok = suppression_reasons({{"a", range(0, 9), 5}, {"b", range(0, 14), 5}}, policy);
-    CHECK(ok[0].empty());
-    CHECK(ok[1].empty());
-  }
-  SECTION("identical member sets do not conflict") {
-    const auto same = suppression_reasons({{"team", range(0, 7), 5}, {"joiners", range(0, 7), 5}}, policy);
-    CHECK(same[0].empty());
-    CHECK(same[1].empty());
-  }
-  SECTION("symmetric difference counts people on both sides") {
-    // 0..9 vs 2..11: two leave and two join, a difference of 4.
-    const auto swapped = suppression_reasons({{"x", range(0, 9), 5}, {"y", range(2, 11), 5}}, policy);
-    CHECK(swapped[0].empty());  // same size: the name decides, "x" is kept
-    CHECK(swapped[1] == "differs from x by only 4 people (minimum 5)");
-  }
-  SECTION("a group suppressed by the floor does not suppress others") {
-    const auto floor = suppression_reasons({{"tiny", range(0, 3), 5}, {"team", range(0, 6), 5}}, policy);
-    CHECK_FALSE(floor[0].empty());
-    CHECK(floor[1].empty());
-  }
+TEST_CASE("a group that differs from a published one by fewer than five people is refused") {
+  GroupPartition cells(5);
+  REQUIRE_FALSE(publish(cells, people(0, 12)));
+  CHECK(publish(cells, people(0, 9)) == 3);   // 10..12 would be a cell of three
+  CHECK(publish(cells, people(0, 13)) == 1);  // person 13 alone, beside 0..12
+  CHECK_FALSE(publish(cells, people(0, 7)));  // 8..12 is a cell of five: allowed
+  CHECK(publish(cells, people(2, 14)) == 2);  // 0..1 and 13..14 would each be a cell of two
 }
 
-TEST_CASE("disjoint groups at or above the floor are all published") {
-  const DisclosurePolicy policy;
-  const auto reasons =
-      suppression_reasons({{"a", range(0, 4), 5}, {"b", range(5, 9), 5}, {"c", range(10, 20), 5}}, policy);
-  for (const auto& r : reasons) CHECK(r.empty());
-  CHECK_THROWS_AS(suppression_reasons({{"unsorted", {3, 1, 2, 4, 5}, 5}}, policy), std::invalid_argument);
+TEST_CASE("the organisation and its teams leave no small remainder") {
+  // Org of 30: teams of 10, 10 and 7, and 3 people in no published team.
+  GroupPartition cells(5);
+  REQUIRE_FALSE(publish(cells, people(0, 29)));
+  CHECK_FALSE(publish(cells, people(0, 9)));
+  CHECK_FALSE(publish(cells, people(10, 19)));
+  // With the third team, the org minus the teams would describe 27..29.
+  CHECK(publish(cells, people(20, 26)) == 3);
 }
 
-TEST_CASE("laplace noise is absent by default") {
-  const DisclosurePolicy policy;
-  CHECK(laplace_noise(policy, "team:a|cross_team_ties|1") == 0.0);
+TEST_CASE("cells count overlaps of several groups, not only pairwise differences") {
+  // Two teams of 10 and a project of 4 from each: the project differs from each team by 10 people, yet the
+  // project minus team B is 4 people of team A.
+  GroupPartition cells(5);
+  REQUIRE_FALSE(publish(cells, people(0, 9)));
+  REQUIRE_FALSE(publish(cells, people(10, 19)));
+  CHECK(publish(cells, join(people(0, 3), people(10, 13))) == 4);
+  CHECK_FALSE(publish(cells, join(people(0, 4), people(10, 14))));
 }
 
-TEST_CASE("laplace noise is deterministic for a seed and has the configured scale") {
-  DisclosurePolicy policy;
-  policy.laplace_epsilon = 0.5;
-  policy.noise_seed = 42;
-  const double first = laplace_noise(policy, "team:a|cross_team_ties|1");
-  CHECK(first != 0.0);
-  CHECK(laplace_noise(policy, "team:a|cross_team_ties|1") == first);
-  CHECK(laplace_noise(policy, "team:b|cross_team_ties|1") != first);
-  DisclosurePolicy other = policy;
-  other.noise_seed = 43;
-  CHECK(laplace_noise(other, "team:a|cross_team_ties|1") != first);
-
-  // Laplace(0, b) has mean 0 and mean absolute value b = 1 / epsilon = 2.
+TEST_CASE("laplace draws have mean zero and the asked scale") {
+  kith::test::SeededNoise noise(42);
   double sum = 0;
   double abs_sum = 0;
   const int n = 20000;
   for (int i = 0; i < n; ++i) {
-    const double x = laplace_noise(policy, "figure " + std::to_string(i));
+    const double x = laplace_sample(noise, 2.0);
+    CHECK(std::isfinite(x));
     sum += x;
     abs_sum += std::abs(x);
   }
+  // Laplace(0, b) has mean 0 and mean absolute value b.
   CHECK(sum / n == Approx(0.0).margin(0.1));
   CHECK(abs_sum / n == Approx(2.0).epsilon(0.05));
 }

@@ -167,7 +167,8 @@ struct RealDigest : test::RitualHarness {
   RealDigest()
       : pseudonymizer(privacy::Pseudonymizer::Key{9}),
         recorder(pseudonymizer, stores.consent, stores.interactions),
-        source(pseudonymizer, stores.org, stores.consent, stores.interactions, analytics::DisclosurePolicy{}) {}
+        source(pseudonymizer, stores.org, stores.consent, stores.interactions, stores.releases, clock,
+               privacy::ReleaseSettings{}) {}
   void team(const std::string& name, int size) {
     for (int i = 0; i < size; ++i) {
       stores.org.upsert(OrgPerson{UserId(name + std::to_string(i)), name, i == 0, std::nullopt, std::nullopt});

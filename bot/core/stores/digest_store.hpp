@@ -17,11 +17,12 @@ struct DigestAuditEntry {
   std::string scope;  ///< "team:<name>" or "org".
   std::int64_t week_end_hour = 0;
   std::string figures;  ///< "key=value" lines of every figure shown (suppressed ones as "key=suppressed").
+  std::string kind = "digest";  ///< "digest" (once per recipient, scope and week) or "dry-run" (every time).
 };
 
 class DigestStore : public PersonalData {
  public:
-  /// Records a digest; false when this recipient already got this scope's digest for that week.
+  /// Records a digest or dry run; false when this recipient already got this scope's digest for that week.
   virtual bool record(const DigestAuditEntry& entry) = 0;
   [[nodiscard]] virtual std::vector<DigestAuditEntry> audit(TimePoint since) = 0;
   /// Records a lead's request; false when it was recorded before.

@@ -122,4 +122,12 @@ RichText render_org_digest(const analytics::OrgDigest& digest, const std::string
   return text;
 }
 
+std::string audit_lines(const std::vector<analytics::Figure>& figures) {
+  std::string out;
+  for (const auto& f : figures) {
+    out += f.key + "=" + (f.suppressed ? std::string("suppressed") : format_figure(f)) + "\n";
+  }
+  return out;
+}
+
 }  // namespace kith::rituals

@@ -14,5 +14,7 @@ namespace kith::rituals {
 [[nodiscard]] std::string action_label(const std::string& key);
 /// A figure's value as people read it: "42%", "0.31", "12".
 [[nodiscard]] std::string format_figure(const analytics::Figure& figure);
+/// The audit ledger's record of what a digest showed: "key=value" lines, "key=suppressed" for withheld ones.
+[[nodiscard]] std::string audit_lines(const std::vector<analytics::Figure>& figures);
 
 }  // namespace kith::rituals

@@ -13,14 +13,6 @@ namespace kith::rituals {
 namespace {
 constexpr std::string_view action_prefix = "digest-action:";
 
-std::string figures_line(const std::vector<analytics::Figure>& figures) {
-  std::string out;
-  for (const auto& f : figures) {
-    out += f.key + "=" + (f.suppressed ? std::string("suppressed") : format_figure(f)) + "\n";
-  }
-  return out;
-}
-
 Image chart_for(const analytics::TeamDigest& team, const std::string& file_name) {
   charts::TrendChart chart;
   chart.title = "Ties to other teams, week by week — " + team.team;
@@ -84,7 +76,7 @@ void WeeklyDigest::send_all(TimePoint week_end, const std::string& zone, RitualC
       if (team.team != person.team) continue;
       const auto scope = "team:" + team.team;
       if (!store_.record(
-              DigestAuditEntry{now, person.user, scope, computed.week_end_hour, figures_line(team.figures)})) {
+              DigestAuditEntry{now, person.user, scope, computed.week_end_hour, audit_lines(team.figures)})) {
         continue;  // already sent for this week
       }
       OutgoingMessage message{"digest:" + scope + ":" + person.user.str() + ":" + hour,
@@ -111,7 +103,7 @@ void WeeklyDigest::send_all(TimePoint week_end, const std::string& zone, RitualC
   for (const auto& username : settings_.admins) {
     const auto admin = ctx.directory.profile_by_username(username);
     if (!admin || !store_.record(DigestAuditEntry{now, admin->id, "org", computed.week_end_hour,
-                                                  figures_line(computed.org.figures)})) {
+                                                  audit_lines(computed.org.figures)})) {
       continue;
     }
     ctx.messenger.send(OutgoingMessage{"digest:org:" + admin->id.str() + ":" + hour,
