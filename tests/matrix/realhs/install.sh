@@ -46,10 +46,11 @@ check_go_licences() {
   while read -r module version; do
     # The module cache spells capitals as '!' + lower case.
     dir="$root/go/pkg/mod/$(echo "$module" | sed -E 's/[A-Z]/!\L&/g')@$version"
-    text="$(cat "$dir"/LICEN[CS]E* "$dir"/COPYING* 2> /dev/null | head -c 4000 || true)"
+    # The licence's title, at the top of its file (the MPL names the GPL further down).
+    text="$(cat "$dir"/LICEN[CS]E* "$dir"/COPYING* 2> /dev/null | head -c 600 || true)"
     if [ -z "$text" ]; then
       echo "realhs: $module $version has no licence file in the module cache" >&2; bad=1
-    elif grep -qiE 'GNU (AFFERO|GENERAL) PUBLIC' <<< "$text"; then
+    elif grep -qiE 'GNU (AFFERO )?GENERAL PUBLIC LICENSE' <<< "$text"; then
       echo "realhs: $module $version is under a GPL licence" >&2; bad=1
     fi
   done < <(go version -m "$bin" | awk '$1 == "dep" || $1 == "mod" { print $2, $3 }')
@@ -57,8 +58,9 @@ check_go_licences() {
 }
 
 install_dendrite() {
-  local bin="$root/bin/dendrite"
-  if [ -x "$bin" ] && go version -m "$bin" 2> /dev/null | grep -qE "^\s+mod\s+github.com/matrix-org/dendrite\s+$dendrite_version\s"; then
+  local bin="$root/bin/dendrite" stamp="$root/bin/.kith-dendrite-checked"
+  # The stamp is written once the licences passed, so a build that failed the check is redone.
+  if [ -x "$bin" ] && [ "$(cat "$stamp" 2> /dev/null)" = "$dendrite_version" ]; then
     echo "realhs: Dendrite $dendrite_version is installed ($bin)"
     return
   fi
@@ -72,7 +74,9 @@ install_dendrite() {
   GOBIN="$root/bin" GOPATH="$root/go" GOCACHE="$root/go-cache" GOFLAGS=-modcacherw CGO_ENABLED=1 \
     go install "github.com/matrix-org/dendrite/cmd/dendrite@$dendrite_version" \
     "github.com/matrix-org/dendrite/cmd/generate-keys@$dendrite_version"
+  go version -m "$bin" | grep -qE "^\s+mod\s+github.com/matrix-org/dendrite\s+$dendrite_version\s"
   check_go_licences "$bin"
+  echo "$dendrite_version" > "$stamp"
 }
 
 start=$SECONDS
