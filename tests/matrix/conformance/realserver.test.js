@@ -236,3 +236,26 @@ scenario(`${kind}: the server's default message rate limit — a round of kudos 
   console.log(`# ${kind}: Kith met ${limited} 429 answers under the default rate limit`);
   if (kind === 'synapse') assert.ok(limited > 0, 'Synapse\'s default limit was reached (else this scenario tests nothing)');
 }, { limitMs: 420000, defaultMessageRateLimit: true });
+
+// Synapse is set to encrypt every new room (its `encryption_enabled_by_default_for_room_type`);
+// Dendrite has no such setting, so there the room is created encrypted.
+scenario(`${kind}: invited to an encrypted room, Kith tells the room and its log that it cannot read it, once`, async (env) => {
+  const { clients } = env;
+  const kith = startKith(env);
+  const encryption = { type: 'm.room.encryption', state_key: '', content: { algorithm: 'm.megolm.v1.aes-sha2' } };
+  const room = await roomWithKith(env, ['alice', 'bob'], kind === 'synapse' ? {} : { initial_state: [encryption] });
+  assert.strictEqual((await clients.alice.getStateEvent(room, 'm.room.encryption', '')).algorithm, 'm.megolm.v1.aes-sha2');
+  const notice = await waitFor('Kith\'s notice', async () => (await kithNotices(env, room)).find((e) => /cannot read encrypted rooms/.test(e.content.body)));
+  assert.strictEqual(notice.content.msgtype, 'm.notice');
+  await waitFor('the admin log line', () => /room .* is encrypted; told it once that Kith cannot read it/.test(kith.out));
+  // Another (to Kith undecryptable) message, after a restart: no second notice. Kith has handled
+  // it once its stored sync position moves on.
+  await kith.stop();
+  const position = () => sql(env, "SELECT value FROM state WHERE value LIKE '%filter_id%'")[0][0];
+  const before = position();
+  const again = startKith(env);
+  await waitFor('Kith to reconnect', () => /connected to /.test(again.out));
+  await clients.bob.sendEvent(room, 'm.room.encrypted', { algorithm: 'm.megolm.v1.aes-sha2', ciphertext: 'opaque', sender_key: 'k', session_id: 's', device_id: 'D' });
+  await waitFor('Kith to sync past Bob\'s message', () => position() !== before);
+  assert.strictEqual((await kithNotices(env, room)).length, 1, 'told once');
+}, { extraConfig: kind === 'synapse' ? { encryption_enabled_by_default_for_room_type: 'all' } : {} });
