@@ -29,14 +29,18 @@ echo "== protocol test server dependencies (npm ci; the official Mattermost clie
 echo "== protocol test server dependencies (npm ci; matrix-js-sdk, ajv, js-yaml)"
 (cd tests/matrix/conformance && npm ci --no-audit --no-fund --loglevel=error)
 
-echo "== build and test (RelWithDebInfo)"
+echo "== real homeservers for the Matrix tests (Synapse 1.98.0, Dendrite v0.13.8; cached in build/realhs)"
+tests/matrix/realhs/install.sh build/realhs
+
+echo "== build and test (RelWithDebInfo, with the real homeservers)"
 # The tests are asked for explicitly: scripts/demo.sh configures the same build/ without them.
-cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DKITH_BUILD_TESTS=ON > /dev/null
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DKITH_BUILD_TESTS=ON -DKITH_REAL_HOMESERVERS=ON > /dev/null
 cmake --build build -j"$jobs"
 ctest --test-dir build -j"$jobs" --output-on-failure --no-tests=error
 
 echo "== build and test with ASan + UBSan"
-cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DKITH_SANITIZE=ON -DKITH_BUILD_TESTS=ON > /dev/null
+# The real homeservers are not run again here: they test the wire, which the normal build covers.
+cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DKITH_SANITIZE=ON -DKITH_BUILD_TESTS=ON -DKITH_REAL_HOMESERVERS=OFF > /dev/null
 cmake --build build-asan -j"$jobs"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   LSAN_OPTIONS=suppressions="$PWD/tests/lsan.supp" \

@@ -168,6 +168,22 @@ asio::awaitable<bool> MatrixAdapter::scan_marked_rooms() {
       log_->warn("ignoring room {}: it carries Kith's conversation marker but Kith did not create it", room);
       continue;
     }
+    // A homeserver can create the room and stop before the invitations, when Kith's createRoom
+    // was cut short (Dendrite does, when Kith dies mid-request): such a room is not used, and
+    // neither is one someone has left since; the next attempt creates a complete room.
+    std::vector<UserId> present;
+    for (const auto& e : events->body) {
+      const auto user = wire::string_at(e, "state_key");
+      const auto* member = wire::object_at(e, "content");
+      const auto membership = member ? wire::string_at(*member, "membership") : std::string();
+      if (wire::string_at(e, "type") == "m.room.member" && (membership == "join" || membership == "invite")) {
+        present.emplace_back(user);
+      }
+    }
+    if (marker_of(conversation_people(present)) != room_marker) {
+      log_->info("not using room {}, which Kith created earlier: not everyone it was created for is in it", room);
+      continue;
+    }
     marked_rooms_[room_marker] = room;
   }
   marked_rooms_scanned_ = true;

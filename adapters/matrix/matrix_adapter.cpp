@@ -426,10 +426,13 @@ asio::awaitable<void> MatrixAdapter::backfill(json& sync, const std::string& sin
     auto& timeline = data["timeline"];
     std::string from = wire::string_at(timeline, "prev_batch");
     if (!wire::bool_at(timeline, "limited") || !wire::valid_sync_token(from)) continue;
+    const auto* returned = wire::array_at(timeline, "events");
+    // Kith joined the room in this batch: what came before its join is history, not a gap.
+    if (returned && first_news(*returned, memory_.self) > 0) continue;
     std::vector<json> older;  // newest first
     std::set<std::string> seen;
-    if (const auto* events = wire::array_at(timeline, "events")) {
-      for (const auto& e : *events) {
+    if (returned) {
+      for (const auto& e : *returned) {
         if (auto id = wire::string_at(e, "event_id"); !id.empty()) seen.insert(std::move(id));
       }
     }

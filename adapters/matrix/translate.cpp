@@ -387,6 +387,22 @@ void translate_room_event(const json& event, const std::string& room, MatrixMemo
   }
 }
 
+std::size_t first_news(const json& timeline_events, const std::string& self) {
+  std::size_t news = 0;
+  if (!timeline_events.is_array()) return news;
+  for (std::size_t i = 0; i < timeline_events.size(); ++i) {
+    const auto& e = timeline_events[i];
+    if (string_at(e, "type") != "m.room.member" || string_at(e, "state_key") != self) continue;
+    const auto* content = object_at(e, "content");
+    if (!content || string_at(*content, "membership") != "join") continue;
+    // A join after a join is a profile change: Kith was in the room before it.
+    const auto* unsigned_ = object_at(e, "unsigned");
+    const auto* prev = unsigned_ ? object_at(*unsigned_, "prev_content") : nullptr;
+    if (!prev || string_at(*prev, "membership") != "join") news = i + 1;
+  }
+  return news;
+}
+
 SyncEffects translate_sync(const json& sync, MatrixMemory& memory, bool initial, const SkipLog& skip) {
   SyncEffects effects;
   if (const auto* account = object_at(sync, "account_data")) {
@@ -424,7 +440,10 @@ SyncEffects translate_sync(const json& sync, MatrixMemory& memory, bool initial,
         }
       }
       if (const auto* list = events_of(data, "timeline", "events")) {
-        for (const auto& e : *list) translate_room_event(e, room, memory, initial, effects.events, skip);
+        const auto news = first_news(*list, memory.self);
+        for (std::size_t i = 0; i < list->size(); ++i) {
+          translate_room_event((*list)[i], room, memory, initial || i < news, effects.events, skip);
+        }
       }
       if (memory.rooms[room].encrypted) effects.encrypted_rooms.push_back(room);
     }

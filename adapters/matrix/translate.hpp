@@ -98,7 +98,15 @@ struct SyncEffects {
 
 /// Translates a whole /sync response. When `initial` is set (the first sync ever) timeline
 /// events are not turned into messages, reactions or choices (no history replay), but state
-/// (members, profiles, room kinds, m.direct) is still learnt.
+/// (members, profiles, room kinds, m.direct) is still learnt. Neither are the timeline events
+/// before Kith's own join in a room it joined in this batch (see `first_news`).
+[[nodiscard]] SyncEffects translate_sync(const json& sync, MatrixMemory& memory, bool initial, const SkipLog& skip);
+
+/// The index in a joined room's timeline events of the first event after Kith (`self`) joined,
+/// 0 when Kith's join is not among them. Real homeservers (Synapse, Dendrite) send a room Kith has
+/// just joined with its recent history, up to the timeline limit and marked `limited`: what was
+/// said before Kith joined is history, not news, like the first sync's.
+[[nodiscard]] std::size_t first_news(const json& timeline_events, const std::string& self);
 [[nodiscard]] SyncEffects translate_sync(const json& sync, MatrixMemory& memory, bool initial, const SkipLog& skip);
 
 /// Translates one room event (timeline or state) into zero or more core Events.

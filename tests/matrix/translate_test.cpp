@@ -279,6 +279,33 @@ TEST_CASE("the first sync learns state but replays no history") {
   CHECK(std::holds_alternative<ProfileUpdated>(effects.events[0].body));
 }
 
+TEST_CASE("a room Kith joined in this batch replays none of the history sent with it, and a later profile change hides nothing") {
+  // Synapse and Dendrite send a newly joined room with its recent history before Kith's join.
+  auto m = memory();
+  auto own_member = [](const std::string& id, const std::string& previous) {
+    return json{{"event_id", id},
+                {"sender", self},
+                {"type", "m.room.member"},
+                {"state_key", self},
+                {"content", {{"membership", "join"}, {"displayname", "Kith"}}},
+                {"unsigned", {{"prev_content", {{"membership", previous}}}}}};
+  };
+  const auto kudos = [](const std::string& id) {
+    return message(id, "@alice:hs.test",
+                   {{"msgtype", "m.text"}, {"body", "+1 @bob"}, {"m.mentions", {{"user_ids", {"@bob:hs.test"}}}}});
+  };
+  auto sync = sync_with(json::array({kudos("$before"), own_member("$join", "invite"), kudos("$after")}));
+  CHECK(first_news(sync["rooms"]["join"][room]["timeline"]["events"], self) == 2);
+  auto effects = translate_sync(sync, m, false, skip_log);
+  CHECK(only<MessagePosted>(effects.events).text == "+1 @bob");
+  CHECK(effects.events[0].key == "$after");
+
+  sync = sync_with(json::array({kudos("$b2"), own_member("$rename", "join"), kudos("$a2")}));
+  CHECK(first_news(sync["rooms"]["join"][room]["timeline"]["events"], self) == 0);
+  effects = translate_sync(sync, m, false, skip_log);
+  CHECK(effects.events.size() == 2);
+}
+
 TEST_CASE("malformed, oversized and unexpected events are skipped and reported, never thrown") {
   auto m = memory();
   skipped.clear();

@@ -163,6 +163,32 @@ scenario('direct rooms: one per person across a restart and a crash between crea
   assertConformant(env);
 });
 
+scenario('a createRoom cut short by a crash, the room made but nobody invited (as Dendrite does), is not used: a complete room is', async (env) => {
+  const { hs, people } = env;
+  let kith = startKith(env);
+  const room = await roomWithKith(env);
+  // The server creates Kith's room with its marker and stops before the invitations; Kith dies.
+  let cut;
+  const unhook = hs.before(async (req) => {
+    if (!cut && req.method === 'POST' && req.pathname.endsWith('/createRoom')) {
+      cut = hs.createRoom(env.kith, { isDirect: true, creationContent: req.body.creation_content });
+      await kith.kill9();
+      return 'hang';
+    }
+    return undefined;
+  });
+  hs.say(room, people.alice, mention('@kith help'));
+  assert.strictEqual((await kith.exited).signal, 'SIGKILL');
+  unhook();
+  kith = startKith(env);
+  const dm = await waitFor('a direct room Alice is invited to', () => directRoomsWith(env, people.alice)[0]);
+  assert.notStrictEqual(dm, cut);
+  await waitFor('the help text there', () => kithNotices(env, dm).length === 1);
+  assert.strictEqual(kithNotices(env, cut).length, 0, 'nothing went to the room nobody was invited to');
+  assert.match(kith.out, /not using room .*not everyone it was created for is in it/);
+  assertConformant(env);
+});
+
 scenario('the quiz: a copy of the photo through authenticated media, numbered choices, answers by reaction and by reply', async (env) => {
   const { hs, people } = env;
   startKith(env);

@@ -18,13 +18,14 @@ function kithBinary() {
 let specCache;
 function spec() { if (!specCache) specCache = loadSpec(); return specCache; }
 
-async function waitFor(what, predicate, timeoutMs = 15000) {
+// Polls every 20 ms by default; against a real homeserver, whose every poll is a request, less often.
+async function waitFor(what, predicate, timeoutMs = 15000, { intervalMs = 20 } = {}) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await predicate();
     if (value) return value;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
+    await new Promise((r) => setTimeout(r, intervalMs));
   }
 }
 
@@ -71,9 +72,11 @@ async function teardown(env) {
 
 // A test with its own homeserver and data directory, torn down however it ends, a hang included
 // (a hook that never fires would otherwise keep the whole file waiting for CTest's timeout).
-function scenario(name, body, { limitMs = 120000, ...options } = {}) {
-  test(name, async () => {
-    const env = await setup(options);
+// `prepare` and `finish` make the environment (this file's fake homeserver, or a real one);
+// `report` prints more of what happened when a scenario fails (a real homeserver's log).
+function scenarioOn(prepare, finish, report = () => {}) {
+  return (name, body, { limitMs = 120000, ...options } = {}) => test(name, async () => {
+    const env = await prepare(options);
     let timer;
     try {
       const run = body(env);
@@ -83,13 +86,15 @@ function scenario(name, body, { limitMs = 120000, ...options } = {}) {
       })]);
     } catch (e) {
       for (const k of env.processes) console.log(`--- kith output ---\n${k.out}`);
+      report(env);
       throw e;
     } finally {
       clearTimeout(timer);
-      await teardown(env);
+      await finish(env);
     }
   });
 }
+const scenario = scenarioOn(setup, teardown);
 
 function writeConfig(env, extra = '') {
   const file = path.join(env.dir, 'kith.toml');
@@ -102,7 +107,7 @@ log_level = "debug"
 [matrix]
 homeserver = "${env.hs.url}"
 user_id = "${env.kith}"
-accept_invites_from = ["hs.test"]
+accept_invites_from = ["${env.hs.serverName}"]
 messages_per_second = 100
 ${extra}
 `);
@@ -167,4 +172,4 @@ function mention(text, ...users) {
 function kithEvents(env, pred = () => true) { return env.hs.eventsBy(env.kith, pred); }
 function kithNotices(env, room) { return kithEvents(env, (e) => e.type === 'm.room.message' && e.room_id === room); }
 
-module.exports = { scenario, setup, teardown, startKith, kithCommand, weeklySlotJustPast, moveFirstSightBack, waitFor, recognitionsOf, roomWithKith, mention, kithEvents, kithNotices, sql, spec };
+module.exports = { scenario, scenarioOn, setup, teardown, startKith, kithCommand, weeklySlotJustPast, moveFirstSightBack, waitFor, recognitionsOf, roomWithKith, mention, kithEvents, kithNotices, sql, spec };

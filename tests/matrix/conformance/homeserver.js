@@ -374,7 +374,9 @@ class TestHomeserver {
       if (m !== 'join') continue;
       const joinedNow = since === null || entries.some((s) => s.event?.type === 'm.room.member' && s.event.state_key === me && s.event.content.membership === 'join' && !(s.event.unsigned?.prev_content?.membership === 'join'));
       if (!entries.length && !joinedNow) continue;
-      let timeline = since === null ? this.stream.filter((s) => s.roomId === roomId) : entries;
+      // Like Synapse and Dendrite, a room the user has just joined comes with its recent history
+      // (up to the limit, marked limited), from before the join too.
+      let timeline = since === null || joinedNow ? this.stream.filter((s) => s.roomId === roomId && s.pos <= now) : entries;
       let limited = false;
       if (timeline.length > limit) { limited = true; timeline = timeline.slice(timeline.length - limit); }
       const prevPos = timeline.length ? timeline[0].pos - 1 : now;
