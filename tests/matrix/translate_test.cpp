@@ -279,7 +279,9 @@ TEST_CASE("the first sync learns state but replays no history") {
   CHECK(std::holds_alternative<ProfileUpdated>(effects.events[0].body));
 }
 
-TEST_CASE("a room Kith joined in this batch replays none of the history sent with it, and a later profile change hides nothing") {
+TEST_CASE(
+    "a room Kith joined in this batch replays none of the history sent with it, and a later profile change hides "
+    "nothing") {
   // Synapse and Dendrite send a newly joined room with its recent history before Kith's join.
   auto m = memory();
   auto own_member = [](const std::string& id, const std::string& previous) {

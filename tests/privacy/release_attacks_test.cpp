@@ -46,6 +46,12 @@ struct Lead : test::RitualHarness {
   void team(const std::string& name, int first, int last) {
     for (int p = first; p <= last; ++p) join(p, name);
   }
+  /// Teams a, b and c of ten people each: an organisation of 30, above its floor of 25.
+  void three_teams() {
+    team("a", 0, 9);
+    team("b", 10, 19);
+    team("c", 20, 29);
+  }
   /// Enough mentions both ways this week for a tie.
   void tie(int a, int b) {
     for (int k = 0; k < 2; ++k) {
@@ -109,9 +115,7 @@ void check_trends_match(const analytics::TeamDigest& now, const analytics::TeamD
 
 TEST_CASE("a newcomer's figures cannot be had by subtracting last week's digest from this week's trend") {
   Lead lead;
-  lead.team("a", 0, 9);
-  lead.team("b", 10, 19);
-  lead.team("c", 20, 29);
+  lead.three_teams();
   lead.busy_week(30, 1);
   // Person 30 is busy across teams before joining team a.
   for (int p = 10; p < 30; p += 2) lead.tie(30, p);
@@ -182,9 +186,7 @@ TEST_CASE("the organisation's new joiners minus the published teams' never leave
 
 TEST_CASE("an opt-out never lets two releases of the same week be subtracted") {
   Lead lead;
-  lead.team("a", 0, 9);
-  lead.team("b", 10, 19);
-  lead.team("c", 20, 29);
+  lead.three_teams();
   lead.busy_week(30, 5);
   const auto before = lead.digest();
   lead.opt_out(3);
@@ -208,18 +210,19 @@ TEST_CASE("an opt-out never lets two releases of the same week be subtracted") {
 }
 
 TEST_CASE("noise comes from a secret source and is drawn once per release") {
-  const auto noisy_counts = [](Lead& lead) {
-    lead.team("a", 0, 9);
-    lead.team("b", 10, 19);
-    lead.team("c", 20, 29);
-    lead.busy_week(30, 6);
+  const auto counts_of = [](const DigestComputation& digest) {
     std::vector<double> values;
-    for (const auto& t : lead.digest().teams) {
+    for (const auto& t : digest.teams) {
       for (const auto& f : t.figures) {
         if (f.unit == "ties" || f.unit == "people" || f.unit == "recognitions") values.push_back(f.value);
       }
     }
     return values;
+  };
+  const auto noisy_counts = [&](Lead& lead) {
+    lead.three_teams();
+    lead.busy_week(30, 6);
+    return counts_of(lead.digest());
   };
   Lead first(settings_with(0.5, 1000));
   Lead second(settings_with(0.5, 1000));
@@ -228,20 +231,12 @@ TEST_CASE("noise comes from a secret source and is drawn once per release") {
   // The same data in two installations: anyone with the source code could recompute seeded noise.
   CHECK(a != b);
   // Asked again (a dry run, the weekly job in a second time zone): the stored values, not a new sample.
-  std::vector<double> again;
-  for (const auto& t : first.digest().teams) {
-    for (const auto& f : t.figures) {
-      if (f.unit == "ties" || f.unit == "people" || f.unit == "recognitions") again.push_back(f.value);
-    }
-  }
-  CHECK(again == a);
+  CHECK(counts_of(first.digest()) == a);
 }
 
 TEST_CASE("a group's privacy budget is accounted in the ledger and refused when spent") {
   Lead lead(settings_with(1.0, 8));
-  lead.team("a", 0, 9);
-  lead.team("b", 10, 19);
-  lead.team("c", 20, 29);
+  lead.three_teams();
   bool refused = false;
   for (int week = 0; week < 6; ++week) {
     lead.busy_week(30, 10 + static_cast<std::uint64_t>(week));

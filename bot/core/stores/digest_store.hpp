@@ -16,7 +16,7 @@ struct DigestAuditEntry {
   UserId recipient;
   std::string scope;  ///< "team:<name>" or "org".
   std::int64_t week_end_hour = 0;
-  std::string figures;  ///< "key=value" lines of every figure shown (suppressed ones as "key=suppressed").
+  std::string figures;          ///< "key=value" lines of every figure shown (suppressed ones as "key=suppressed").
   std::string kind = "digest";  ///< "digest" (once per recipient, scope and week) or "dry-run" (every time).
 };
 
