@@ -578,7 +578,7 @@ asio::awaitable<Result<std::string>> MatrixAdapter::send_event(const std::string
   co_return make_error_code(status_error(response->status));
 }
 
-asio::awaitable<Result<Delivered>> MatrixAdapter::deliver(const OutgoingItem& item) {
+asio::awaitable<Result<Delivered>> MatrixAdapter::deliver(const OutgoingItem& item, Seconds /*since_first_try*/) {
   if (const auto* message = std::get_if<OutgoingMessage>(&item)) co_return co_await deliver_message(*message);
   co_return co_await deliver_reaction(std::get<OutgoingReaction>(item));
 }

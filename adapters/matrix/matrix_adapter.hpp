@@ -55,7 +55,8 @@ class MatrixAdapter final : public ChatAdapter {
   [[nodiscard]] UserId self() const override { return UserId(settings_.user_id); }
   boost::asio::awaitable<void> run(EventSink& sink) override;
   void stop() override;
-  boost::asio::awaitable<Result<Delivered>> deliver(const OutgoingItem& item) override;
+  /// The transaction id from the item's key is the guard, kept by the homeserver for the access token's life.
+  boost::asio::awaitable<Result<Delivered>> deliver(const OutgoingItem& item, Seconds since_first_try) override;
   boost::asio::awaitable<Result<UserProfile>> profile(const UserId& user) override;
   boost::asio::awaitable<Result<std::vector<UserId>>> channel_members(const ChannelId& channel) override;
 

@@ -22,6 +22,8 @@ namespace asio = boost::asio;
 namespace {
 constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 constexpr int page_size = 200;  // the server's maximum per_page
+/// Under the 30 s for which the server remembers a pending_post_id, with room for a slow answer.
+constexpr Seconds pending_post_memory{25};
 // At most this many events wait while a batch of WebSocket events is applied; the read loop then
 // waits too, so a burst cannot grow memory without bound.
 constexpr std::size_t max_waiting_frame_events = 1000;
@@ -115,7 +117,7 @@ MattermostAdapter::MattermostAdapter(asio::io_context& io, MattermostSettings se
   if (!settings_.listen.empty()) {
     server_ = std::make_unique<net::HttpServer>(
         io.get_executor(), [this](const net::HttpRequest& request) { return handle_http(request); },
-        net::HttpServerOptions{.max_body = 64 * 1024, .timeout = std::chrono::seconds(30)});
+        net::HttpServerOptions{});
     auto bound = server_->listen(settings_.listen);
     if (!bound) {
       throw std::runtime_error("cannot listen on " + settings_.listen + " for Mattermost slash commands and buttons: " +
@@ -282,9 +284,13 @@ bool MattermostAdapter::command_token_ok(const std::string& token) const {
   return ok && !token.empty();
 }
 
+std::string MattermostAdapter::post_key(const std::string& key) {
+  return sha256_hex(key).substr(0, 32);
+}
+
 std::string MattermostAdapter::pending_post_id(const std::string& key) const {
   // Stable for a given outbox key (so a retry is recognised) and within the server's 64-rune limit.
-  return self_.str() + ":" + sha256_hex(key).substr(0, 32);
+  return self_.str() + ":" + post_key(key);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -696,9 +702,12 @@ asio::awaitable<Result<std::string>> MattermostAdapter::upload(const std::string
   co_return (*infos)[0]["id"].get<std::string>();
 }
 
-asio::awaitable<Result<Delivered>> MattermostAdapter::deliver(const OutgoingItem& item) {
+asio::awaitable<Result<Delivered>> MattermostAdapter::deliver(const OutgoingItem& item, Seconds since_first_try) {
   if (self_.empty()) co_return make_error_code(errc::unavailable);  // not authenticated yet
-  if (const auto* message = std::get_if<OutgoingMessage>(&item)) co_return co_await deliver_message(*message);
+  if (const auto* message = std::get_if<OutgoingMessage>(&item)) {
+    co_return co_await deliver_message(*message, since_first_try);
+  }
+  // A reaction is idempotent on the server: the same user, post and emoji make one reaction.
   co_return co_await deliver_reaction(std::get<OutgoingReaction>(item));
 }
 
@@ -711,7 +720,8 @@ asio::awaitable<Result<Delivered>> MattermostAdapter::deliver_reaction(const Out
   co_return Delivered{};
 }
 
-asio::awaitable<Result<Delivered>> MattermostAdapter::deliver_message(const OutgoingMessage& message) {
+asio::awaitable<Result<Delivered>> MattermostAdapter::deliver_message(const OutgoingMessage& message,
+                                                                      Seconds since_first_try) {
   auto text = co_await render(message.text);
   std::string channel;
   std::string root;
@@ -759,6 +769,14 @@ asio::awaitable<Result<Delivered>> MattermostAdapter::deliver_message(const Outg
     channel = *c;
   }
 
+  // The server remembers a pending_post_id for 30 s only (its PendingPostIDs cache). Past that, a try that
+  // landed though its answer was lost would be posted again: look for it among the channel's posts first.
+  if (since_first_try >= pending_post_memory) {
+    auto earlier = co_await earlier_post(channel, message.key, since_first_try);
+    if (!earlier) co_return earlier.error();
+    if (*earlier) co_return Delivered{MessageId(**earlier), ChannelId(channel)};
+  }
+
   std::vector<std::string> file_ids;
   if (message.image) {
     auto id = co_await upload(channel, *message.image);
@@ -798,6 +816,7 @@ asio::awaitable<Result<Delivered>> MattermostAdapter::deliver_message(const Outg
     }
     post["props"] = {{"attachments", json::array({{{"text", ""}, {"actions", actions}}})}};
   }
+  post["props"]["kith_key"] = post_key(message.key);
   const ApiCall call{"POST", "/posts", post.dump()};
   auto r = co_await api_ok(call);
   if (!r) co_return r.error();
@@ -805,6 +824,28 @@ asio::awaitable<Result<Delivered>> MattermostAdapter::deliver_message(const Outg
   if (!created) co_return make_error_code(errc::protocol_violation);
   post_authors_.remember(created->id, self_.str());
   co_return Delivered{MessageId(created->id), ChannelId(created->channel_id)};
+}
+
+asio::awaitable<Result<std::optional<std::string>>> MattermostAdapter::earlier_post(const std::string& channel,
+                                                                                    const std::string& key,
+                                                                                    Seconds within) {
+  // A minute's margin for the clocks of Kith and the server. `since` returns up to 1000 posts: enough for
+  // the conversations Kith writes to, unless it was down for long in a very busy channel.
+  const auto since = now_millis() - std::chrono::duration_cast<std::chrono::milliseconds>(within).count() - 60'000;
+  const ApiCall call{"GET", "/channels/" + net::percent_encode(channel) + "/posts?since=" + std::to_string(since), {}};
+  auto r = co_await api_ok(call);
+  if (!r) co_return r.error();
+  const auto list = r->body.is_object() ? r->body.find("posts") : r->body.end();
+  if (list == r->body.end() || !list->is_object()) co_return make_error_code(errc::protocol_violation);
+  const auto mark = post_key(key);
+  for (const auto& item : list->items()) {
+    const auto post = parse_post(item.value());
+    if (post && post->user_id == self_.str() && post->kith_key == mark && post->delete_at == 0) {
+      log_->info("outgoing {} had landed on an earlier try (post {}); not posting it again", key, post->id);
+      co_return std::optional<std::string>(post->id);
+    }
+  }
+  co_return std::optional<std::string>();
 }
 
 asio::awaitable<Result<UserProfile>> MattermostAdapter::profile(const UserId& user) {

@@ -67,7 +67,7 @@ class MattermostAdapter final : public ChatAdapter {
   [[nodiscard]] UserId self() const override { return self_; }
   boost::asio::awaitable<void> run(EventSink& sink) override;
   void stop() override;
-  boost::asio::awaitable<Result<Delivered>> deliver(const OutgoingItem& item) override;
+  boost::asio::awaitable<Result<Delivered>> deliver(const OutgoingItem& item, Seconds since_first_try) override;
   boost::asio::awaitable<Result<UserProfile>> profile(const UserId& user) override;
   boost::asio::awaitable<Result<std::vector<UserId>>> channel_members(const ChannelId& channel) override;
 
@@ -107,7 +107,10 @@ class MattermostAdapter final : public ChatAdapter {
   boost::asio::awaitable<Result<std::string>> direct_channel(const UserId& user);
   boost::asio::awaitable<Result<std::string>> group_channel(const std::vector<UserId>& users);
   boost::asio::awaitable<Result<std::string>> upload(const std::string& channel, const Image& image);
-  boost::asio::awaitable<Result<Delivered>> deliver_message(const OutgoingMessage& message);
+  boost::asio::awaitable<Result<Delivered>> deliver_message(const OutgoingMessage& message, Seconds since_first_try);
+  /// The post Kith made for `key` in `channel` within the last `within`, if an earlier try landed.
+  boost::asio::awaitable<Result<std::optional<std::string>>> earlier_post(const std::string& channel,
+                                                                          const std::string& key, Seconds within);
   boost::asio::awaitable<Result<Delivered>> deliver_reaction(const OutgoingReaction& reaction);
   boost::asio::awaitable<std::string> render(const RichText& text);
   // Inbound HTTP
@@ -121,6 +124,8 @@ class MattermostAdapter final : public ChatAdapter {
   [[nodiscard]] std::string sign(const std::string& text) const;
   [[nodiscard]] bool command_token_ok(const std::string& token) const;
   [[nodiscard]] std::string pending_post_id(const std::string& key) const;
+  /// The mark Kith puts in a post's props.kith_key: which outbox key it was posted for.
+  [[nodiscard]] static std::string post_key(const std::string& key);
 
   boost::asio::io_context& io_;
   MattermostSettings settings_;

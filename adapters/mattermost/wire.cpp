@@ -301,6 +301,15 @@ std::optional<WirePost> decode_post(Value& value) {
     });
     return true;
   };
+  // props.kith_key, when a string: anything else in props is the poster's to choose, and ignored.
+  const auto read_props = [&](auto& props) {
+    props.each_field([&](std::string_view key, auto& field) {
+      if (key != "kith_key") return field.skip();
+      (void)field.read(p.kith_key);  // A wrong type was read past and leaves the key empty.
+      return true;
+    });
+    return true;
+  };
   const bool ok = value.each_field([&](std::string_view key, auto& field) {
     if (key == "id") return field.read(p.id);
     if (key == "channel_id") return field.read(p.channel_id);
@@ -313,6 +322,7 @@ std::optional<WirePost> decode_post(Value& value) {
     if (key == "edit_at") return field.read(p.edit_at);
     if (key == "delete_at") return field.read(p.delete_at);
     if (key == "metadata") return read_metadata(field);
+    if (key == "props") return read_props(field);
     return field.skip();
   });
   if (!ok || p.id.empty() || p.channel_id.empty()) return std::nullopt;

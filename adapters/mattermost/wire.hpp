@@ -40,6 +40,7 @@ struct WirePost {
   std::string id, channel_id, user_id, root_id, message, type;
   std::int64_t create_at = 0, update_at = 0, edit_at = 0, delete_at = 0;
   std::vector<WireReaction> reactions;  ///< From metadata.reactions, when the server included them.
+  std::string kith_key;                 ///< props.kith_key: which outbox item Kith posted this for.
   /// The latest of the post's timestamps: how far this post moves a "since" cursor.
   [[nodiscard]] std::int64_t latest() const;
 };

@@ -191,7 +191,7 @@ ChannelId ShellAdapter::conversation_with(std::vector<UserId> users) {
   return channel.id;
 }
 
-asio::awaitable<Result<Delivered>> ShellAdapter::deliver(const OutgoingItem& item) {
+asio::awaitable<Result<Delivered>> ShellAdapter::deliver(const OutgoingItem& item, Seconds /*since_first_try*/) {
   if (const auto* reaction = std::get_if<OutgoingReaction>(&item)) {
     out_ << "[" << channel_label(reaction->channel) << "] Kith reacted :" << reaction->emoji << ":\n" << std::flush;
     co_return Delivered{};

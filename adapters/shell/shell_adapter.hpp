@@ -56,7 +56,7 @@ class ShellAdapter final : public ChatAdapter {
   [[nodiscard]] UserId self() const override { return workspace_.bot; }
   boost::asio::awaitable<void> run(EventSink& sink) override;
   void stop() override;
-  boost::asio::awaitable<Result<Delivered>> deliver(const OutgoingItem& item) override;
+  boost::asio::awaitable<Result<Delivered>> deliver(const OutgoingItem& item, Seconds since_first_try) override;
   boost::asio::awaitable<Result<UserProfile>> profile(const UserId& user) override;
   boost::asio::awaitable<Result<std::vector<UserId>>> channel_members(const ChannelId& channel) override;
 

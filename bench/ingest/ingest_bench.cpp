@@ -252,7 +252,7 @@ class IdleAdapter final : public ChatAdapter {
   [[nodiscard]] UserId self() const override { return self_; }
   boost::asio::awaitable<void> run(EventSink&) override { co_return; }
   void stop() override {}
-  boost::asio::awaitable<Result<Delivered>> deliver(const OutgoingItem&) override { co_return Delivered{}; }
+  boost::asio::awaitable<Result<Delivered>> deliver(const OutgoingItem&, Seconds) override { co_return Delivered{}; }
   boost::asio::awaitable<Result<UserProfile>> profile(const UserId&) override {
     co_return make_error_code(errc::not_found);
   }

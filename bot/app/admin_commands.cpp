@@ -158,4 +158,33 @@ int rotate_key(const std::string& config_path) {
   });
 }
 
+int backup(const std::string& config_path, const std::string& target) {
+  return with_stores(config_path, [&](const Config& config, storage::SqliteStores& stores) {
+    stores.db.backup_to(target);
+    std::cout << "backed up the database to " << target << " (mode 0600). The pseudonym key is not in it: keep "
+              << pseudonym_key_path(config)
+              << " safe, apart from it: restored without that key, the interaction history can no longer be linked "
+                 "to anyone (by design) and trends start again\n";
+    return static_cast<int>(exit_ok);
+  });
+}
+
+int forget_person(const std::string& config_path, const std::string& user) {
+  return with_stores(config_path, [&](const Config& config, storage::SqliteStores& stores) {
+    const auto name = user.starts_with('@') && user.find(':') == std::string::npos ? user.substr(1) : user;
+    auto profile = stores.directory.profile_by_username(name);
+    if (!profile) profile = stores.directory.profile(UserId(user));
+    if (!profile) {
+      std::cerr << "kith: no one with the username or id \"" << user
+                << "\" is in Kith's directory (already forgotten, or never seen); nothing was changed\n";
+      return static_cast<int>(exit_usage);
+    }
+    const auto rituals = make_rituals(config, stores);
+    stores.db.atomically([&] { rituals.privacy->opt_out_of_everything(profile->id); });
+    std::cout << "erased everything Kith stored about @" << profile->username
+              << "; they stay opted out until they say \"optin all\"\n";
+    return static_cast<int>(exit_ok);
+  });
+}
+
 }  // namespace kith::app

@@ -12,5 +12,9 @@ int digest_dry_run(const std::string& config_path, const std::string& admin, con
 int org_import(const std::string& config_path, const std::string& csv_path);
 /// `kith privacy rotate-key`: replaces the pseudonym key and deletes the now unlinkable edges.
 int rotate_key(const std::string& config_path);
+/// `kith backup --to FILE`: a consistent copy of the database, taken while Kith may be running.
+int backup(const std::string& config_path, const std::string& target);
+/// `kith privacy forget USER`: what "optout all" does, for a person whose request reached an admin.
+int forget_person(const std::string& config_path, const std::string& user);
 
 }  // namespace kith::app

@@ -2,11 +2,13 @@
 
 #include <toml++/toml.h>
 
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
 #include "bot/core/schedule.hpp"
 #include "bot/net/http_server.hpp"
+#include "bot/net/url.hpp"
 
 namespace kith::app {
 namespace {
@@ -17,11 +19,13 @@ BotConfig read_bot(TomlReader r) {
   c.name = r.string("name", c.name);
   if (c.name.empty()) r.fail("name", "must not be empty");
   c.data_dir = r.string("data_dir", c.data_dir);
+  if (c.data_dir.empty()) r.fail("data_dir", "must not be empty: name the folder for Kith's database (mode 0700)");
   c.time_zone = r.string("timezone", c.time_zone);
   if (!is_known_time_zone(c.time_zone)) {
     r.fail("timezone", "unknown time zone \"" + c.time_zone + "\"; use an IANA name such as \"Europe/Berlin\"");
   }
-  c.adapter = r.choice("adapter", c.adapter, {"shell", "mattermost", "matrix"});
+  // Absent, it is taken from the chat server section present (see choose_adapter).
+  c.adapter = r.optional_string("adapter") ? r.choice("adapter", "", {"shell", "mattermost", "matrix"}) : "";
   c.log_level = r.choice("log_level", c.log_level, {"trace", "debug", "info", "warn", "error"});
   c.admins = r.strings("admins", {});
   r.reject_unknown_keys();
@@ -49,9 +53,43 @@ PrivacyConfig read_privacy(TomlReader r) {
 }
 
 void require_url(TomlReader& r, const std::string& key, const std::string& value) {
-  if (value.rfind("http://", 0) != 0 && value.rfind("https://", 0) != 0) {
-    r.fail(key, "expected an http:// or https:// URL, got \"" + value + "\"");
+  const auto url = net::parse_url(value);
+  if (!url || url->host.empty()) {
+    r.fail(key, "expected an http:// or https:// URL with a host, such as \"https://chat.example.org\", got \"" +
+                    value + "\"");
   }
+}
+
+/// `listen`: "address:port" with an IP address Kith can bind, or "" for no listener.
+void require_listen_address(TomlReader& r, const std::string& value) {
+  if (value.empty() || net::is_listen_address(value)) return;
+  r.fail("listen",
+         "expected \"address:port\" with an IP address (such as \"127.0.0.1:8066\" or \"[::]:8066\") and a "
+         "port from 0 to 65535 (0: any free port), or \"\" for no listener; got \"" +
+             value + "\"");
+}
+
+/// [bot] adapter, or when absent the one chat server configured: a server deployment never quietly runs
+/// against the terminal.
+void choose_adapter(Config& config, TomlReader bot) {
+  const bool mattermost = config.mattermost.has_value();
+  const bool matrix = config.matrix.has_value();
+  auto& adapter = config.bot.adapter;
+  if (adapter.empty()) {
+    if (mattermost && matrix) {
+      bot.fail("adapter", "both [mattermost] and [matrix] are configured: set adapter to the one Kith should join");
+    }
+    adapter = mattermost ? "mattermost" : matrix ? "matrix" : "shell";
+    return;
+  }
+  if (adapter == "shell" && (mattermost || matrix)) {
+    bot.fail("adapter", std::string("adapter = \"shell\" runs Kith in the terminal, but this file configures [") +
+                            (mattermost ? "mattermost" : "matrix") + "]: set adapter = \"" +
+                            (mattermost ? "mattermost" : "matrix") + "\", or remove that section");
+  }
+  if (adapter == "mattermost" && !mattermost)
+    bot.fail("adapter", "adapter = \"mattermost\" needs a [mattermost] section");
+  if (adapter == "matrix" && !matrix) bot.fail("adapter", "adapter = \"matrix\" needs a [matrix] section");
 }
 
 rituals::RecognitionSettings read_recognition(TomlReader r, const BotConfig& bot) {
@@ -186,11 +224,7 @@ MattermostConfig read_mattermost(TomlReader r) {
   require_url(r, "url", c.url);
   c.token_file = r.string("token_file", "");
   c.listen = r.string("listen", c.listen);
-  std::string host;
-  unsigned short port = 0;
-  if (!net::split_host_port(c.listen, host, port)) {
-    r.fail("listen", "expected \"address:port\" with a port from 0 to 65535, got \"" + c.listen + "\"");
-  }
+  require_listen_address(r, c.listen);
   c.public_url = r.string("public_url", "");
   if (!c.public_url.empty()) require_url(r, "public_url", c.public_url);
   c.command_token_files = r.strings("command_token_files", {});
@@ -239,15 +273,15 @@ Config parse_config(const std::string& text, const std::string& name, std::set<s
   if (const auto* t = top.table("mattermost")) config.mattermost = read_mattermost(top.child(t, "mattermost"));
   if (const auto* t = top.table("matrix")) config.matrix = read_matrix(top.child(t, "matrix"));
   top.reject_unknown_keys();
-  if (config.bot.adapter == "mattermost" && !config.mattermost) {
-    top.fail("bot", "adapter = \"mattermost\" needs a [mattermost] section");
-  }
-  if (config.bot.adapter == "matrix" && !config.matrix)
-    top.fail("bot", "adapter = \"matrix\" needs a [matrix] section");
+  choose_adapter(config, section("bot"));
   return config;
 }
 
 Config load_config(const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    throw ConfigError(path + ": is a folder, not a configuration file: give the path of the .toml file");
+  }
   std::ifstream in(path);
   if (!in) throw ConfigError(path + ": cannot open the configuration file: check the path and permissions");
   std::stringstream buffer;

@@ -44,11 +44,21 @@ int main(int argc, char** argv) {
       ->required()
       ->check(CLI::ExistingFile);
 
+  std::string backup_target;
+  auto* backup = app.add_subcommand("backup", "Write a consistent copy of the database (Kith may keep running)");
+  backup->add_option("--to", backup_target, "The new file to write (never overwritten)")->required();
+  backup->add_option("--config,-c", admin_config, "Configuration file (TOML)")->required()->check(CLI::ExistingFile);
+
   auto* privacy = app.add_subcommand("privacy", "Privacy tools");
   privacy->require_subcommand(1);
   auto* rotate = privacy->add_subcommand(
       "rotate-key", "Replace the pseudonym key; old pseudonymous links are deliberately broken and deleted");
   rotate->add_option("--config,-c", admin_config, "Configuration file (TOML)")->required()->check(CLI::ExistingFile);
+  std::string forget_user;
+  auto* forget = privacy->add_subcommand(
+      "forget", "Opt a person out of everything and erase what Kith stored about them (\"optout all\" for them)");
+  forget->add_option("user", forget_user, "Their username (or chat id)")->required();
+  forget->add_option("--config,-c", admin_config, "Configuration file (TOML)")->required()->check(CLI::ExistingFile);
 
   demo::DemoOptions demo_options;
   demo_options.scripted = !::isatty(0);
@@ -82,5 +92,7 @@ int main(int argc, char** argv) {
   if (*digest) return app::digest_dry_run(admin_config, as_admin, team, format);
   if (*org_import) return app::org_import(admin_config, csv_path);
   if (*rotate) return app::rotate_key(admin_config);
+  if (*forget) return app::forget_person(admin_config, forget_user);
+  if (*backup) return app::backup(admin_config, backup_target);
   return app::exit_usage;
 }

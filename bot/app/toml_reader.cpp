@@ -86,7 +86,7 @@ double TomlReader::real(const std::string& key, double fallback, double min, dou
   } else {
     fail(key, "expected a number, got " + type_name(*node));
   }
-  if (value < min || value > max) {
+  if (!(value >= min && value <= max)) {  // Also refuses nan, which every comparison calls false.
     fail(key, "expected a number from " + number_text(min) + " to " + number_text(max) + ", got " + number_text(value));
   }
   return value;

@@ -50,7 +50,8 @@ RitualSet make_rituals(const Config& config, storage::SqliteStores& stores, cons
   auto privacy_ritual = std::make_unique<privacy::PrivacyRitual>(
       privacy::PrivacySettings{config.privacy.retention_days, config.bot.time_zone}, *set.pseudonymizer, stores.consent,
       stores.interactions, stores.org,
-      std::vector<PersonalData*>{&stores.recognitions, &stores.quiz, &stores.digests, &stores.pairings},
+      std::vector<PersonalData*>{&stores.directory, &stores.recognitions, &stores.quiz, &stores.digests,
+                                 &stores.pairings, &stores.outbox},
       std::vector<PseudonymousData*>{&stores.releases});
   set.privacy = privacy_ritual.get();
   add(std::move(privacy_ritual));
@@ -75,11 +76,15 @@ std::string database_path(const Config& config) {
   namespace fs = std::filesystem;
   const fs::path dir(config.bot.data_dir);
   std::error_code ec;
-  if (fs::create_directories(dir, ec)) {
-    fs::permissions(dir, fs::perms::owner_all, fs::perm_options::replace, ec);
-  }
+  fs::create_directories(dir, ec);
   if (!fs::is_directory(dir)) {
     throw std::runtime_error("data directory " + dir.string() + " cannot be created: check [bot] data_dir");
+  }
+  // Private even when it existed before: it holds everything Kith knows about people.
+  fs::permissions(dir, fs::perms::owner_all, fs::perm_options::replace, ec);
+  if (ec) {
+    throw std::runtime_error("data directory " + dir.string() + " cannot be made private (mode 0700): " + ec.message() +
+                             "; run Kith as the folder's owner");
   }
   return (dir / "kith.sqlite3").string();
 }

@@ -62,7 +62,10 @@ class ChatAdapter {
 
   /// Sends one outbox item. The item's key is the idempotency key: a retry with the same key
   /// must not post twice. Returns where the message landed (empty ids for reactions).
-  virtual boost::asio::awaitable<Result<Delivered>> deliver(const OutgoingItem& item) = 0;
+  /// `since_first_try` is how long ago Kith first tried to send it (zero the first time): an earlier
+  /// try may have landed though its answer was lost (Kith was killed), and a server may have forgotten
+  /// the idempotency key by now.
+  virtual boost::asio::awaitable<Result<Delivered>> deliver(const OutgoingItem& item, Seconds since_first_try) = 0;
 
   virtual boost::asio::awaitable<Result<UserProfile>> profile(const UserId& user) = 0;
   virtual boost::asio::awaitable<Result<std::vector<UserId>>> channel_members(const ChannelId& channel) = 0;

@@ -53,4 +53,14 @@ std::optional<CommandInvoked> command_from_message(const MessagePosted& message,
                         message.thread_root};
 }
 
+std::string_view first_characters(std::string_view text, std::size_t max_characters) {
+  std::size_t characters = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto byte = static_cast<unsigned char>(text[i]);
+    if ((byte & 0xC0) == 0x80) continue;  // inside a character
+    if (characters++ == max_characters) return text.substr(0, i);
+  }
+  return text;
+}
+
 }  // namespace kith

@@ -15,4 +15,8 @@ namespace kith {
 /// Splits "word rest of text" into its first word (lower-cased) and the trimmed rest.
 [[nodiscard]] std::pair<std::string, std::string> split_first_word(std::string_view text);
 
+/// The first `max_characters` characters of UTF-8 `text`: cut between characters, never inside one
+/// (half a character is invalid text, which a chat server's JSON refuses).
+[[nodiscard]] std::string_view first_characters(std::string_view text, std::size_t max_characters);
+
 }  // namespace kith

@@ -68,4 +68,8 @@ struct OutgoingReaction {
 
 using OutgoingItem = std::variant<OutgoingMessage, OutgoingReaction>;
 
+/// Everyone an item is to or about: its recipients, the people it mentions, whose picture it shows.
+/// Opting out drops a person's queued items by this, so a ritual cannot forget to say.
+[[nodiscard]] std::vector<UserId> people_in(const OutgoingItem& item);
+
 }  // namespace kith

@@ -200,7 +200,10 @@ BotRuntime::DeliveryInFlight::~DeliveryInFlight() {
 
 asio::awaitable<bool> BotRuntime::deliver_one(const OutboxEntry& entry) {
   const auto& key = key_of(entry.item);
-  auto result = co_await adapter_.deliver(entry.item);
+  TimePoint first_try{};
+  auto begin = [&] { first_try = services_.outbox.begin_try(entry.id, services_.clock.now()); };
+  co_await on_logic(begin);
+  auto result = co_await adapter_.deliver(entry.item, services_.clock.now() - first_try);
   if (result) {
     auto ctx = context();
     const auto delivered = *result;

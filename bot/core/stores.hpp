@@ -85,6 +85,7 @@ struct OutboxEntry {
   OutgoingItem item;
   int attempts = 0;
   TimePoint not_before{};
+  std::optional<TimePoint> first_try;  ///< When Kith first began sending it, if ever.
 };
 
 /// Durable queue of what rituals asked to send, filled inside the ritual's transaction.
@@ -94,6 +95,8 @@ class OutboxStore {
   /// Queues the item; returns false (and queues nothing) when its key was queued before.
   virtual bool enqueue(const OutgoingItem& item, TimePoint now) = 0;
   [[nodiscard]] virtual std::vector<OutboxEntry> due(TimePoint now, std::size_t limit) = 0;
+  /// Records that sending the entry begins now, unless an earlier try was recorded; returns the first try.
+  virtual TimePoint begin_try(std::int64_t id, TimePoint now) = 0;
   virtual void mark_delivered(std::int64_t id, const MessageId& message, TimePoint now) = 0;
   virtual void postpone(std::int64_t id, TimePoint not_before, const std::string& reason) = 0;
   virtual void give_up(std::int64_t id, const std::string& reason) = 0;

@@ -1,5 +1,6 @@
 #include "bot/net/http_server.hpp"
 
+#include <array>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -7,7 +8,8 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <set>
+#include <list>
+#include <map>
 
 namespace kith::net {
 namespace asio = boost::asio;
@@ -17,12 +19,39 @@ using tcp = asio::ip::tcp;
 constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 
 struct HttpServer::State {
+  struct Connection {
+    beast::tcp_stream* stream = nullptr;
+    asio::ip::address client;
+    bool idle = true;              ///< Waiting for a request to begin.
+    std::uint64_t idle_since = 0;  ///< In the order connections became idle: the smallest has waited longest.
+  };
   asio::any_io_executor executor;
   HttpHandler handler;
   HttpServerOptions options;
   std::optional<tcp::acceptor> acceptor;
-  std::set<beast::tcp_stream*> connections;
+  std::list<Connection> connections;
+  std::map<asio::ip::address, std::size_t> per_client;
+  std::uint64_t idle_clock = 0;
   bool stopped = false;
+
+  /// Makes room for a connection from `client`: closes the longest-idle connection (of that client, when
+  /// it is the one at its limit). False when every connection in the way is busy with a request.
+  bool make_room_for(const asio::ip::address& client) {
+    const auto known = per_client.find(client);
+    const bool client_full = known != per_client.end() && known->second >= options.max_per_client;
+    if (!client_full && connections.size() < options.max_connections) return true;
+    Connection* oldest = nullptr;
+    for (auto& c : connections) {
+      if (c.idle && (!client_full || c.client == client) && (!oldest || c.idle_since < oldest->idle_since)) {
+        oldest = &c;
+      }
+    }
+    if (!oldest) return false;
+    boost::system::error_code ignored;
+    oldest->stream->socket().close(ignored);  // Its coroutine ends and leaves the list.
+    oldest->idle = false;                     // Not chosen twice before it has gone.
+    return true;
+  }
 };
 
 bool split_host_port(const std::string& text, std::string& host, unsigned short& port) {
@@ -48,6 +77,13 @@ bool split_host_port(const std::string& text, std::string& host, unsigned short&
   return true;
 }
 
+bool is_listen_address(const std::string& text) {
+  std::string host;
+  unsigned short port = 0;
+  boost::system::error_code ec;
+  return split_host_port(text, host, port) && (asio::ip::make_address(host, ec), !ec);
+}
+
 namespace {
 HttpResponse plain_response(int status, std::string text) {
   HttpResponse r;
@@ -71,25 +107,56 @@ asio::awaitable<void> write_response(beast::tcp_stream& stream, const HttpRespon
   co_await http::async_write(stream, res, use_tuple);
 }
 
-asio::awaitable<void> session(std::shared_ptr<HttpServer::State> state, tcp::socket socket) {
+/// After an answer that ends the connection while the client is still sending (413): closing at once would
+/// reset the connection, and the client could lose the answer before reading it. So stop sending, and read
+/// and drop what still comes, for a moment and up to a limit, before closing.
+asio::awaitable<void> linger(beast::tcp_stream& stream) {
+  boost::system::error_code ignored;
+  stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  std::array<char, 16 * 1024> sink{};
+  std::size_t dropped = 0;
+  stream.expires_after(std::chrono::seconds(1));
+  while (dropped < 1024 * 1024) {
+    auto [ec, n] = co_await stream.async_read_some(asio::buffer(sink), use_tuple);
+    if (ec) break;
+    dropped += n;
+  }
+}
+
+asio::awaitable<void> session(std::shared_ptr<HttpServer::State> state, tcp::socket socket, asio::ip::address client) {
   beast::tcp_stream stream(std::move(socket));
-  state->connections.insert(&stream);
+  auto& self = state->connections.emplace_back(HttpServer::State::Connection{&stream, client});
+  ++state->per_client[client];
   struct Release {
     HttpServer::State& s;
-    beast::tcp_stream* p;
-    ~Release() { s.connections.erase(p); }
-  } release{*state, &stream};
+    std::list<HttpServer::State::Connection>::iterator it;
+    ~Release() {
+      if (--s.per_client[it->client] == 0) s.per_client.erase(it->client);
+      s.connections.erase(it);
+    }
+  } release{*state, std::prev(state->connections.end())};
+  const auto& options = state->options;
   beast::flat_buffer buffer;
   for (;;) {
+    if (buffer.size() == 0) {
+      self.idle = true;
+      self.idle_since = ++state->idle_clock;
+      stream.expires_after(options.idle_timeout);
+      auto [ec, n] = co_await stream.async_read_some(buffer.prepare(4096), use_tuple);
+      if (ec || !self.idle) break;  // closed, idle too long, or closed to make room
+      buffer.commit(n);
+    }
+    self.idle = false;
     http::request_parser<http::string_body> parser;
-    parser.body_limit(state->options.max_body);
+    parser.body_limit(options.max_body);
     parser.header_limit(16 * 1024);
-    stream.expires_after(state->options.timeout);
+    stream.expires_after(options.request_timeout);
     auto [ec, n] = co_await http::async_read(stream, buffer, parser, use_tuple);
     (void)n;
     if (ec == http::error::body_limit) {
       auto too_large = plain_response(413, "request body too large\n");
-      co_await write_response(stream, too_large, false, state->options.timeout);
+      co_await write_response(stream, too_large, false, options.request_timeout);
+      co_await linger(stream);
       break;
     }
     if (ec) break;  // closed, timed out or garbage: nothing to answer
@@ -108,7 +175,7 @@ asio::awaitable<void> session(std::shared_ptr<HttpServer::State> state, tcp::soc
       response = plain_response(500, "internal error\n");
     }
     if (state->stopped) break;
-    co_await write_response(stream, response, keep_alive, state->options.timeout);
+    co_await write_response(stream, response, keep_alive, options.request_timeout);
     if (!keep_alive) break;
   }
   boost::system::error_code ignored;
@@ -123,8 +190,10 @@ asio::awaitable<void> accept_loop(std::shared_ptr<HttpServer::State> state) {
       if (ec == asio::error::operation_aborted || ec == asio::error::bad_descriptor) break;
       continue;  // e.g. too many open files: keep serving the connections we have
     }
-    if (state->connections.size() >= state->options.max_connections) continue;  // socket closes here
-    asio::co_spawn(state->executor, session(state, std::move(socket)), asio::detached);
+    boost::system::error_code peer_error;
+    const auto client = socket.remote_endpoint(peer_error).address();
+    if (peer_error || !state->make_room_for(client)) continue;  // the socket closes here
+    asio::co_spawn(state->executor, session(state, std::move(socket), client), asio::detached);
   }
 }
 }  // namespace
@@ -164,7 +233,7 @@ void HttpServer::stop() {
   state_->stopped = true;
   boost::system::error_code ignored;
   if (state_->acceptor) state_->acceptor->close(ignored);
-  for (auto* stream : state_->connections) stream->socket().close(ignored);
+  for (auto& c : state_->connections) c.stream->socket().close(ignored);
 }
 
 }  // namespace kith::net

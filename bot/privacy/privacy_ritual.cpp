@@ -48,6 +48,11 @@ bool PrivacyRitual::handles(const std::string& word) const {
   return word == "optout" || word == "optin" || word == "privacy";
 }
 
+void PrivacyRitual::opt_out_of_everything(const UserId& user) {
+  consent_.set(user, consent_all, true);
+  erase_everything(user);
+}
+
 void PrivacyRitual::erase_everything(const UserId& user) {
   for (auto* data : personal_data_) data->erase(user);
   erase_pseudonymous(user);
@@ -67,12 +72,8 @@ void PrivacyRitual::enforce_retention(TimePoint now) {
   interactions_.expire_before(std::chrono::floor<std::chrono::hours>(cutoff).time_since_epoch().count());
 }
 
-std::vector<std::string> PrivacyRitual::what_do_you_know(const UserId& user, DirectoryStore& directory) {
+std::vector<std::string> PrivacyRitual::what_do_you_know(const UserId& user) {
   std::vector<std::string> lines;
-  if (const auto p = directory.profile(user)) {
-    lines.push_back("your profile as the chat server shows it: " + p->display_name + " (@" + p->username + ")" +
-                    (p->has_custom_avatar ? ", with a profile picture" : ""));
-  }
   if (const auto o = org_.person(user)) {
     lines.push_back("your team: " + o->team + (o->is_lead ? " (lead)" : "") +
                     (o->start_date ? ", start date on record" : "") + (o->manager ? ", manager on record" : ""));
@@ -98,7 +99,7 @@ void PrivacyRitual::on_event(const Event& event, RitualContext& ctx) {
   if (word == "privacy") {
     RichText text;
     text.bold("What Kith stores about you");
-    for (const auto& line : what_do_you_know(command->user, ctx.directory)) text.line().text("• " + line);
+    for (const auto& line : what_do_you_know(command->user)) text.line().text("• " + line);
     text.line().text("To stop and erase it all: ").code("optout all");
     return reply(text);
   }
@@ -111,16 +112,15 @@ void PrivacyRitual::on_event(const Event& event, RitualContext& ctx) {
                      .code(scope)
                      .text(". Choose one of: " + scope_list(", ") + "."));
   }
-  consent_.set(command->user, scope, word == "optout");
-  if (word == "optin") {
-    if (scope == consent_all) consent_.set(command->user, consent_all, false);
-    return reply(RichText("Welcome back! You take part in " + scope + " again."));
-  }
-  if (scope == consent_all) {
-    erase_everything(command->user);
+  if (word == "optout" && scope == consent_all) {
+    opt_out_of_everything(command->user);
     return reply(
         RichText("Done: you are opted out of everything, and everything Kith stored about you has been "
                  "erased. Say \"optin all\" if you change your mind."));
+  }
+  consent_.set(command->user, scope, word == "optout");
+  if (word == "optin") {
+    return reply(RichText("Welcome back! You take part in " + scope + " again."));
   }
   if (scope == consent_analytics) erase_pseudonymous(command->user);
   reply(RichText("Done: you are opted out of " + scope + "."));

@@ -39,14 +39,16 @@ class PrivacyRitual final : public Ritual, public CommandProvider {
   [[nodiscard]] std::vector<CommandHelp> commands() const override;
   [[nodiscard]] bool handles(const std::string& word) const override;
 
-  /// Erases everything stored about `user` (also used by `kith optout` from the command line).
-  void erase_everything(const UserId& user);
+  /// Records that `user` opted out of everything and erases everything stored about them (the chat
+  /// command "optout all", and `kith privacy forget` for a request that reached an admin).
+  void opt_out_of_everything(const UserId& user);
   /// Deletes everything older than the retention period, as of `now`.
   void enforce_retention(TimePoint now);
   /// Every line Kith can say about what it stores on `user`.
-  [[nodiscard]] std::vector<std::string> what_do_you_know(const UserId& user, DirectoryStore& directory);
+  [[nodiscard]] std::vector<std::string> what_do_you_know(const UserId& user);
 
  private:
+  void erase_everything(const UserId& user);
   /// Analytics' data about `user`: their interaction edges and their place in published groups.
   void erase_pseudonymous(const UserId& user);
   PrivacySettings settings_;

@@ -180,6 +180,11 @@ constexpr std::array migrations{
     ALTER TABLE digest_audit_with_kind RENAME TO digest_audit;
     CREATE UNIQUE INDEX digest_audit_once ON digest_audit (recipient, scope, week_end_hour) WHERE kind = 'digest';
   )sql"},
+  Migration{14, "core: when Kith first tried to send each outbox item", R"sql(
+    -- A try that landed but whose answer was lost (Kith killed mid-request) is found again by this: once
+    -- the server may have forgotten the idempotency key, the adapter looks for the earlier post first.
+    ALTER TABLE outbox ADD COLUMN first_try_at INTEGER;
+  )sql"},
 };
 // clang-format on
 }  // namespace

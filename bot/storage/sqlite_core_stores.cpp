@@ -1,5 +1,7 @@
 #include "bot/storage/sqlite_core_stores.hpp"
 
+#include <algorithm>
+
 #include "bot/storage/outgoing_codec.hpp"
 
 namespace kith::storage {
@@ -86,17 +88,30 @@ bool SqliteOutboxStore::enqueue(const OutgoingItem& item, TimePoint now) {
 
 std::vector<OutboxEntry> SqliteOutboxStore::due(TimePoint now, std::size_t limit) {
   auto stmt = db_.cached(
-      "SELECT id, item, image, attempts, not_before FROM outbox "
+      "SELECT id, item, image, attempts, not_before, first_try_at FROM outbox "
       "WHERE status = 'pending' ORDER BY id LIMIT ?");
   stmt.bind_all(static_cast<std::int64_t>(limit));
   std::vector<OutboxEntry> entries;
   while (stmt.step()) {
     // Strict order: an entry that must wait holds back everything queued after it.
     if (from_db(stmt.int64(4)) > now) break;
+    std::optional<TimePoint> first_try;
+    if (!stmt.is_null(5)) first_try = from_db(stmt.int64(5));
     entries.push_back(OutboxEntry{stmt.int64(0), decode_outgoing(stmt.text(1), stmt.blob(2)),
-                                  static_cast<int>(stmt.int64(3)), from_db(stmt.int64(4))});
+                                  static_cast<int>(stmt.int64(3)), from_db(stmt.int64(4)), first_try});
   }
   return entries;
+}
+
+TimePoint SqliteOutboxStore::begin_try(std::int64_t id, TimePoint now) {
+  auto stmt = db_.cached(
+      "UPDATE outbox SET first_try_at = coalesce(first_try_at, ?) WHERE id = ? RETURNING first_try_at");
+  stmt.bind_all(to_db(now), id);
+  if (!stmt.step()) return now;  // Erased meanwhile (the person opted out): nothing is sent to anyone.
+  const auto first = from_db(stmt.int64(0));
+  while (stmt.step()) {
+  }  // Stepped to the end, so the statement's own transaction commits now.
+  return first;
 }
 
 // A delivered or abandoned item keeps only what exactly-once delivery needs (key, status, server
@@ -136,6 +151,40 @@ std::size_t SqliteOutboxStore::pending_count() {
   return static_cast<std::size_t>(stmt.int64(0));
 }
 
+// Pending items are few (the queue drains within seconds), so reading each one is cheap.
+std::vector<std::int64_t> SqliteOutboxStore::pending_involving(const UserId& user) {
+  std::vector<std::int64_t> rows;
+  auto pending = db_.cached("SELECT id, item FROM outbox WHERE status = 'pending'");
+  while (pending.step()) {
+    const auto people = people_in(decode_outgoing(pending.text(1), {}));
+    if (std::find(people.begin(), people.end(), user) != people.end()) rows.push_back(pending.int64(0));
+  }
+  return rows;
+}
+
+std::vector<std::string> SqliteOutboxStore::describe(const UserId& user) {
+  const auto waiting = pending_involving(user).size();
+  if (waiting == 0) return {};
+  return {std::to_string(waiting) + " message(s) waiting to be sent to you or about you (sent ones keep no content)"};
+}
+
+// A key names a person as one whole ':'-separated part (a Matrix id contains ':' itself and still
+// matches whole); a failure reason may quote their id.
+void SqliteOutboxStore::erase(const UserId& user) {
+  db_.atomically([&] {
+    for (const auto id : pending_involving(user)) db_.cached("DELETE FROM outbox WHERE id = ?").bind_all(id).run();
+    db_.cached(
+           "DELETE FROM outbox WHERE instr(':' || key || ':', ':' || ?1 || ':') > 0 "
+           "OR instr(coalesce(reason, ''), ?1) > 0")
+        .bind_all(user.str())
+        .run();
+  });
+}
+
+void SqliteOutboxStore::expire(TimePoint cutoff) {
+  db_.cached("DELETE FROM outbox WHERE created_at < ?").bind_all(to_db(cutoff)).run();
+}
+
 // --- directory -------------------------------------------------------------------------------
 namespace {
 constexpr const char* profile_columns =
@@ -155,6 +204,7 @@ UserProfile read_profile(const Statement& stmt) {
 }  // namespace
 
 void SqliteDirectoryStore::upsert_profile(const UserProfile& p) {
+  if (forgotten(p.id)) return;
   db_.cached(
          "INSERT INTO people (user_id, username, display_name, is_bot, has_custom_avatar, avatar_ref, title) "
          "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (user_id) DO UPDATE SET username = excluded.username, "
@@ -194,6 +244,7 @@ void SqliteDirectoryStore::replace_members(const ChannelId& channel, const std::
 }
 
 void SqliteDirectoryStore::add_member(const ChannelId& channel, const UserId& user) {
+  if (forgotten(user)) return;
   db_.cached("INSERT INTO channel_members (channel_id, user_id) VALUES (?, ?) ON CONFLICT DO NOTHING")
       .bind_all(channel.str(), user.str())
       .run();
@@ -203,6 +254,18 @@ void SqliteDirectoryStore::remove_member(const ChannelId& channel, const UserId&
   db_.cached("DELETE FROM channel_members WHERE channel_id = ? AND user_id = ?")
       .bind_all(channel.str(), user.str())
       .run();
+}
+
+std::vector<std::string> SqliteDirectoryStore::describe(const UserId& user) {
+  const auto p = profile(user);
+  if (!p) return {};
+  return {"your profile as the chat server shows it: " + p->display_name + " (@" + p->username + ")" +
+          (p->has_custom_avatar ? ", with a profile picture" : "")};
+}
+
+void SqliteDirectoryStore::erase(const UserId& user) {
+  db_.cached("DELETE FROM people WHERE user_id = ?").bind_all(user.str()).run();
+  db_.cached("DELETE FROM channel_members WHERE user_id = ?").bind_all(user.str()).run();
 }
 
 std::vector<UserId> SqliteDirectoryStore::members(const ChannelId& channel) {

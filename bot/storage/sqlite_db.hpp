@@ -131,6 +131,9 @@ class Database final : public Transactions {
   [[nodiscard]] std::int64_t last_insert_id() const;
   [[nodiscard]] int changes() const;
   [[nodiscard]] const std::string& path() const noexcept { return path_; }
+  /// Writes a consistent copy of the database to `target`, a new file (mode 0600), through SQLite's online
+  /// backup: Kith may keep running meanwhile. Throws DatabaseError naming the file when it exists or fails.
+  void backup_to(const std::string& target);
   /// How many transactions and savepoints have been rolled back on this connection. A cache of
   /// table contents compares it with the count when it was filled: a change means writes it saw
   /// (or made itself) may have been undone.
@@ -145,6 +148,8 @@ class Database final : public Transactions {
   void atomically(const std::function<void()>& work) override;
 
  private:
+  /// The database file and its WAL files: owner only (0600).
+  void make_private() const;
   struct CachedStatement {
     sqlite3_stmt* stmt = nullptr;
     bool in_use = false;

@@ -63,6 +63,7 @@ void SqliteOrgStore::upsert(const OrgPerson& p) {
 
 void SqliteOrgStore::remove(const UserId& user) {
   db_.cached("DELETE FROM org_people WHERE user_id = ?").bind_all(user.str()).run();
+  db_.cached("UPDATE org_people SET manager = NULL WHERE manager = ?").bind_all(user.str()).run();
 }
 
 namespace {

@@ -177,6 +177,8 @@ void SqliteQuizStore::erase(const UserId& user) {
 void SqliteQuizStore::expire(TimePoint cutoff) {
   db_.prepare("DELETE FROM quiz_rounds WHERE opened_at < ? AND closed = 1").bind_all(to_db(cutoff)).run();
   db_.prepare("DELETE FROM quiz_answers WHERE at < ?").bind_all(to_db(cutoff)).run();
+  // A card falls due one interval after its last answer, so one due before the cutoff was last used earlier.
+  db_.prepare("DELETE FROM quiz_cards WHERE due_at < ?").bind_all(to_db(cutoff)).run();
 }
 
 }  // namespace kith::storage

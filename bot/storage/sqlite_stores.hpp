@@ -30,9 +30,9 @@ class SqliteStores {
   SqliteWithdrawableReactions withdrawable_reactions{db};
   SqliteScheduleStore schedules{db};
   SqliteOutboxStore outbox{db};
-  SqliteDirectoryStore directory{db};
-  SqliteInteractionStore interactions{db};
   SqliteConsentStore consent{db};
+  SqliteDirectoryStore directory{db, consent};
+  SqliteInteractionStore interactions{db};
   SqliteOrgStore org{db};
   SqliteRecognitionStore recognitions{db};
   SqliteQuizStore quiz{db};

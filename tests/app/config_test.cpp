@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <set>
@@ -11,6 +12,7 @@
 #include "bot/app/config.hpp"
 #include "bot/app/run_command.hpp"
 #include "bot/app/secret.hpp"
+#include "bot/app/wiring.hpp"
 #include "support/temp_dir.hpp"
 
 using namespace kith::app;
@@ -29,7 +31,8 @@ const std::string example_path = std::string(KITH_SOURCE_DIR) + "/config/kith.ex
 
 /// The example file with its optional sections switched on. As its header says, such a section
 /// runs from a line "# [name]" or "# [[name]]" to the next blank line and is used by removing the
-/// "# " in front of each of its lines; its own comments ("# # …") stay comments.
+/// "# " in front of each of its lines; its own comments ("# # …") stay comments. With both chat
+/// servers configured, [bot] adapter must choose one, as the example says.
 std::string uncommented_example() {
   std::ifstream in(example_path);
   REQUIRE(in);
@@ -43,6 +46,7 @@ std::string uncommented_example() {
       REQUIRE(line.starts_with("# "));
       line.erase(0, 2);
     }
+    if (line == "adapter = \"shell\"") line = "adapter = \"mattermost\"";
     text += line + "\n";
   }
   return text;
@@ -307,19 +311,54 @@ TEST_CASE("the bot's name must not be empty") {
   CHECK(error_of("[bot]\nname = \"\"\n") == "kith.toml:2:8: [bot] name: must not be empty");
 }
 
-TEST_CASE("[mattermost] listen needs a port and public_url a URL") {
+TEST_CASE("[mattermost] listen needs an IP address and a port and public_url a URL") {
   const std::string mattermost = "[mattermost]\nurl = \"https://c.org\"\n";
-  const auto listen_error = [](const std::string& value) {
-    return "kith.toml:3:10: [mattermost] listen: expected \"address:port\" with a port from 0 to 65535, got \"" +
-           value + "\"";
-  };
-  for (const std::string value : {"127.0.0.1", "127.0.0.1:", "localhost:http", "127.0.0.1:70000", ":8066"}) {
-    CHECK(error_of(mattermost + "listen = \"" + value + "\"\n") == listen_error(value));
+  for (const std::string value :
+       {"127.0.0.1", "127.0.0.1:", "localhost:http", "127.0.0.1:70000", ":8066", "localhost:8066", "kith:0"}) {
+    CHECK_THAT(error_of(mattermost + "listen = \"" + value + "\"\n"),
+               Catch::StartsWith("kith.toml:3:10: [mattermost] listen: expected \"address:port\" with an IP address") &&
+                   Catch::EndsWith("got \"" + value + "\""));
   }
-  CHECK(error_of(mattermost + "listen = \"[::1]:8066\"\n") == "(accepted)");
+  for (const std::string value : {"[::1]:8066", "127.0.0.1:0", "0.0.0.0:8066", ""}) {
+    CHECK(error_of(mattermost + "listen = \"" + value + "\"\n") == "(accepted)");
+  }
+  CHECK(parse_config(mattermost + "listen = \"\"\n", "kith.toml").mattermost->listen.empty());  // no listener
   CHECK(error_of(mattermost + "public_url = \"kith.internal:8066\"\n") ==
-        "kith.toml:3:14: [mattermost] public_url: expected an http:// or https:// URL, got \"kith.internal:8066\"");
+        "kith.toml:3:14: [mattermost] public_url: expected an http:// or https:// URL with a host, such as "
+        "\"https://chat.example.org\", got \"kith.internal:8066\"");
   CHECK(error_of(mattermost + "public_url = \"https://kith.internal\"\n") == "(accepted)");
+}
+
+TEST_CASE("the adapter is the one chat server configured and never quietly the terminal") {
+  const std::string mattermost = "[mattermost]\nurl = \"https://c.org\"\n";
+  const std::string matrix = "[matrix]\nhomeserver = \"https://m.org\"\nuser_id = \"@kith:m.org\"\n";
+  CHECK(parse_config(mattermost, "kith.toml").bot.adapter == "mattermost");
+  CHECK(parse_config(matrix, "kith.toml").bot.adapter == "matrix");
+  CHECK(parse_config("[bot]\nname = \"kith\"\n", "kith.toml").bot.adapter == "shell");
+  CHECK_THAT(error_of(mattermost + matrix),
+             Catch::Contains("[bot] adapter: both [mattermost] and [matrix] are configured"));
+  CHECK_THAT(error_of("[bot]\nadapter = \"shell\"\n" + matrix),
+             Catch::Contains("kith.toml:2:11: [bot] adapter: adapter = \"shell\" runs Kith in the terminal, but this "
+                             "file configures [matrix]: set adapter = \"matrix\""));
+  CHECK(parse_config("[bot]\nadapter = \"matrix\"\n" + mattermost + matrix, "kith.toml").bot.adapter == "matrix");
+}
+
+TEST_CASE("values kith run could not use are refused by check-config") {
+  const std::string mattermost = "[mattermost]\nurl = \"https://c.org\"\n";
+  // Each would pass a type check yet fail (or misbehave) at run time.
+  CHECK_THAT(error_of("[matrix]\nhomeserver = \"https://m.org\"\nuser_id = \"@k:m.org\"\nmessages_per_second = nan\n"),
+             Catch::Contains("[matrix] messages_per_second: expected a number from 0.01 to 1000, got nan"));
+  CHECK_THAT(error_of("[privacy]\nlaplace_epsilon = -nan\n"),
+             Catch::Contains("[privacy] laplace_epsilon: expected a number"));
+  for (const std::string url : {"https://", "http:///path", "https://:8065"}) {
+    CHECK_THAT(error_of("[mattermost]\nurl = \"" + url + "\"\n"),
+               Catch::Contains("[mattermost] url: expected an http:// or https:// URL with a host"));
+  }
+  CHECK(error_of("[bot]\ndata_dir = \"\"\n") ==
+        "kith.toml:2:12: [bot] data_dir: must not be empty: name the folder for Kith's database (mode 0700)");
+  kith::test::TempDir dir;
+  CHECK_THROWS_WITH(load_config(dir.path().string()), Catch::Contains("is a folder, not a configuration file"));
+  CHECK(check_config(dir.path().string()) == exit_usage);
 }
 
 TEST_CASE("a quiz schedule without a channel is refused at its table") {
@@ -359,4 +398,26 @@ TEST_CASE("team_timezones: every key is a team, whose value must be a time zone,
         "kith.toml:2:9: [digest.team_timezones] sales: expected a string, got a table");
   CHECK(error_of("[digest.team_timezones]\nsales = \"America/New_York\"\nsupport = \"Europe/Dublin\"\n") ==
         "(accepted)");
+}
+
+TEST_CASE("the data folder is made private even when it existed and the database files are the owner's only") {
+  kith::test::TempDir dir;
+  const auto data = dir.path() / "data";
+  std::filesystem::create_directories(data);
+  std::filesystem::permissions(data, std::filesystem::perms(0755));
+  { std::ofstream(data / "kith.sqlite3-wal"); }  // as an older Kith left it, with the umask's mode
+  std::filesystem::permissions(data / "kith.sqlite3-wal", std::filesystem::perms(0644));
+  auto config = parse_config("", "kith.toml");
+  config.bot.data_dir = data.string();
+  const auto path = kith::app::database_path(config);
+  CHECK(std::filesystem::status(data).permissions() == std::filesystem::perms::owner_all);
+  {
+    kith::storage::SqliteStores stores(path);
+    stores.state.put("ns", "k", "v");
+    for (const auto* suffix : {"", "-wal", "-shm"}) {
+      INFO("kith.sqlite3" << suffix);
+      CHECK(std::filesystem::status(path + suffix).permissions() ==
+            (std::filesystem::perms::owner_read | std::filesystem::perms::owner_write));
+    }
+  }
 }

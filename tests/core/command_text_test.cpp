@@ -35,3 +35,14 @@ TEST_CASE("split_first_word lower-cases the word and trims the rest") {
   CHECK(word == "quiz");
   CHECK(rest == "stats now");
 }
+
+TEST_CASE("first_characters cuts UTF-8 text between characters, never inside one") {
+  const std::string e_acute = "\xC3\xA9";         // é: two bytes
+  const std::string rocket = "\xF0\x9F\x9A\x80";  // four bytes
+  CHECK(first_characters(std::string(199, 'a') + e_acute + "b", 200) == std::string(199, 'a') + e_acute);
+  CHECK(first_characters(std::string(199, 'a') + e_acute, 199) == std::string(199, 'a'));
+  CHECK(first_characters(rocket + rocket + rocket, 2) == rocket + rocket);
+  CHECK(first_characters("short", 200) == "short");
+  CHECK(first_characters("", 3).empty());
+  CHECK(first_characters("abc", 0).empty());
+}

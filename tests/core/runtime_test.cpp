@@ -154,7 +154,7 @@ class SlowServerAdapter final : public ChatAdapter {
     stopped_.cancel();
     if (answer_) answer_->cancel();
   }
-  boost::asio::awaitable<Result<Delivered>> deliver(const OutgoingItem&) override {
+  boost::asio::awaitable<Result<Delivered>> deliver(const OutgoingItem&, Seconds) override {
     ++taken;
     boost::asio::steady_timer answer(io_, answer_after);
     answer_ = &answer;

@@ -88,6 +88,11 @@ class Kith {
   }
 }
 
+// Runs one SQL statement on Kith's database (Python's sqlite3: Node 20 has none) and returns its rows.
+const sqlite = (ctx, query) => JSON.parse(execFileSync('python3', ['-c',
+  'import sqlite3,sys,json\nc=sqlite3.connect(sys.argv[1],timeout=10)\nrows=c.execute(sys.argv[2]).fetchall()\nc.commit()\nprint(json.dumps(rows))',
+  path.join(ctx.dir, 'data', 'kith.sqlite3'), query]).toString());
+
 // What the bot has posted (not ephemeral) and sent privately, as seen by the server.
 const botPosts = (server) => [...server.posts.values()].filter((p) => p.user_id === server.bot.id);
 const ephemerals = (server) => server.ephemerals || [];
@@ -252,6 +257,33 @@ const scenarios = {
     await waitFor(() => ephemerals(server).length === 4, 'the answer after catch-up');
     await new Promise((r) => setTimeout(r, 500));
     assert.equal(ephemerals(server).length, 4);
+  },
+
+  // Kith is killed after the server stored its post but before the answer came, and stays down past the
+  // 30 s for which the server remembers a pending_post_id. Started again, Kith finds its post among the
+  // channel's posts (by the key in its props) instead of posting it a second time.
+  async killed_past_the_servers_memory(server, kith, ctx) {
+    await connected(kith);
+    server.ephemeralAllowed = false;
+    server.answerDelays['/api/v4/posts'] = 60000;  // stored at once, answered only after Kith is gone
+    server.userPosts(server.alice, server.town, '@kith dance');
+    await waitFor(() => botPosts(server).length === 1, 'the post, stored by the server\n' + kith.output);
+    kith.proc.kill('SIGKILL');
+    await kith.exited;
+    server.answerDelays = {};
+    // What 40 s of downtime do, without the wait: the server forgets the pending_post_id, and Kith's record
+    // of its first try is 40 s older.
+    server.forgetPendingPostIds();
+    assert.equal(sqlite(ctx, 'SELECT count(*) FROM outbox WHERE status = \'pending\' AND first_try_at IS NOT NULL')[0][0], 1,
+      'the try Kith was killed in is recorded');
+    sqlite(ctx, 'UPDATE outbox SET first_try_at = first_try_at - 40 WHERE status = \'pending\'');
+    const again = new Kith(server, { dir: ctx.dir, listenPort: ctx.listenPort }).start();
+    ctx.kith = again;
+    await connected(again);
+    await waitFor(() => /had landed on an earlier try/.test(again.output), 'Kith to find its earlier post\n' + again.output);
+    await new Promise((r) => setTimeout(r, 500));
+    assert.equal(botPosts(server).length, 1, 'the direct message exists once');
+    assert.equal(sqlite(ctx, 'SELECT count(*) FROM outbox WHERE status = \'pending\'')[0][0], 0, 'the item is delivered');
   },
 
   // The server restarts (all sessions forgotten); Kith reconnects with backoff and catches up,
@@ -692,10 +724,7 @@ Object.assign(scenarios, {
     for (const to of [server.alice, server.bob, server.alice, server.bob]) say(server.frank, to);
     say(server.carol, server.frank);
     say(server.carol, server.frank);
-    const db = path.join(ctx.dir, 'data', 'kith.sqlite3');
-    const sql = (query) => JSON.parse(execFileSync('python3', ['-c',
-      'import sqlite3,sys,json\nc=sqlite3.connect(sys.argv[1],timeout=10)\nrows=c.execute(sys.argv[2]).fetchall()\nc.commit()\nprint(json.dumps(rows))',
-      db, query]).toString());
+    const sql = (query) => sqlite(ctx, query);
     await waitFor(() => sql('SELECT count(*) FROM interactions')[0][0] >= n, 'the conversation to be captured\n' + kith.output);
     assert.equal((await kith.stop()).code, 0);
 

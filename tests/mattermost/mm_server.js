@@ -349,10 +349,10 @@ class MattermostTestServer {
     const channel = this.channels.get(body.channel_id);
     if (!channel) return this.error(res, 400, 'api.context.invalid_param.app_error', 'bad channel');
     if (!this.members.get(channel.id).has(me)) return this.error(res, 403, 'api.context.permissions.app_error', 'not a member');
-    // The server remembers pending_post_ids and returns the first post for a repeat.
-    if (body.pending_post_id && this.pendingPostIds.has(body.pending_post_id)) {
-      return h(201, this.posts.get(this.pendingPostIds.get(body.pending_post_id)));
-    }
+    // The server remembers a pending_post_id for 30 s (its PendingPostIDs cache) and returns the first
+    // post for a repeat within that time.
+    const remembered = body.pending_post_id && this.pendingPostIds.get(body.pending_post_id);
+    if (remembered && Date.now() - remembered.at < 30000) return h(201, this.posts.get(remembered.post));
     for (const id of body.file_ids || []) {
       const f = this.files.get(id);
       const problem = !f ? 'was never uploaded' : f.info.user_id !== me ? 'was uploaded by someone else'
@@ -377,7 +377,7 @@ class MattermostTestServer {
     const post = this.insertPost(me, channel.id, body.message, { root_id: body.root_id || '', file_ids: body.file_ids || [],
       props: body.props || {}, pending_post_id: body.pending_post_id || '' });
     for (const id of body.file_ids || []) this.files.get(id).info.post_id = post.id;
-    if (body.pending_post_id) this.pendingPostIds.set(body.pending_post_id, post.id);
+    if (body.pending_post_id) this.pendingPostIds.set(body.pending_post_id, { post: post.id, at: Date.now() });
     this.announcePost(post, this.users.get(me), channel);
     return h(201, post);
   }
@@ -393,6 +393,9 @@ class MattermostTestServer {
   }
 
   // ---- what users do (test controls) -------------------------------------------------------
+  /** What 30 s do to the server's memory of pending_post_ids. */
+  forgetPendingPostIds() { this.pendingPostIds.clear(); }
+
   // Posts as `user` and broadcasts it like the real server. `silent` stores it without an event
   // (an event the bot missed).
   userPosts(user, channel, message, { rootId = '', silent = false } = {}) {

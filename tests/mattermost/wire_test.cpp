@@ -19,6 +19,7 @@ void check_same_post(const WirePost& a, const WirePost& b) {
   CHECK(a.type == b.type);
   CHECK(a.latest() == b.latest());
   CHECK(a.create_at == b.create_at);
+  CHECK(a.kith_key == b.kith_key);
   REQUIRE(a.reactions.size() == b.reactions.size());
   for (std::size_t i = 0; i < a.reactions.size(); ++i) {
     CHECK(a.reactions[i].user_id == b.reactions[i].user_id);
@@ -97,6 +98,9 @@ TEST_CASE("an embedded post decodes as the same post from a REST body would, val
            R"({"id":"p1","channel_id":"c","metadata":{"reactions":[{"user_id":5},
                {"user_id":"u","post_id":"p1","emoji_name":"taco","create_at":3}]}})",
            R"({"id":"p1","channel_id":"c","metadata":[]})",
+           R"({"id":"p1","channel_id":"c","props":{"kith_key":"k1","attachments":[]}})",
+           R"({"id":"p1","channel_id":"c","props":{"kith_key":7}})",
+           R"({"id":"p1","channel_id":"c","props":"kith_key"})",
            R"({"id":"p1","channel_id":5})",
            R"({"id":"p1","channel_id":"c","create_at":1.5})",
            R"({"id":"p1","channel_id":"c","create_at":null,"root_id":null,"is_pinned":true})",
@@ -116,6 +120,18 @@ TEST_CASE("an embedded post decodes as the same post from a REST body would, val
   CHECK_FALSE(frame_with(json::object())->post);
   // Malformed JSON in the frame itself, around the embedded post, still rejects the frame.
   CHECK_FALSE(parse_frame(R"({"event":"posted","data":{"post":"{\"id\":\"p\",\"channel_id\":\"c\"}","x":tru}})"));
+}
+
+TEST_CASE("the outbox key Kith put in a post's props is read when it is a string and ignored otherwise") {
+  const auto post = [](const std::string& props) {
+    return parse_post(*parse_json(R"({"id":"p1","channel_id":"c","props":)" + props + "}"));
+  };
+  CHECK(post(R"({"kith_key":"abc","from_bot":"true"})")->kith_key == "abc");
+  for (const auto* other : {R"({"kith_key":7})", R"({"kith_key":null})", R"({"kith_key":["abc"]})", "[]", "5"}) {
+    INFO(other);
+    REQUIRE(post(other));  // The post itself is kept: props are the poster's to fill.
+    CHECK(post(other)->kith_key.empty());
+  }
 }
 
 TEST_CASE("embedded id lists keep their strings and must be arrays") {

@@ -79,6 +79,17 @@ TEST_CASE("the HTTP server refuses bodies over its limit with 413") {
   CHECK(r->status == 200);
 }
 
+TEST_CASE("a client still sending a body far over the limit gets its 413 before the connection closes") {
+  asio::io_context io;
+  EchoServer server(io, HttpServerOptions{.max_body = 100});
+  HttpClient client(io.get_executor(), server.url(), nullptr);
+  // Closing with the rest of the body unread would reset the connection under the answer.
+  HttpRequest huge{"POST", "/x", {}, std::string(512 * 1024, 'a')};
+  auto r = send(io, client, huge);
+  REQUIRE(r.has_value());
+  CHECK(r->status == 413);
+}
+
 TEST_CASE("an unreachable server is reported as unavailable") {
   asio::io_context io;
   unsigned short port = 0;
@@ -118,7 +129,7 @@ TEST_CASE("a response body over the client's limit is an error, not a truncated 
 
 TEST_CASE("the client retries once when a kept-alive connection was closed by the server") {
   asio::io_context io;
-  auto server = std::make_unique<EchoServer>(io, HttpServerOptions{.timeout = std::chrono::milliseconds(100)});
+  auto server = std::make_unique<EchoServer>(io, HttpServerOptions{.idle_timeout = std::chrono::milliseconds(100)});
   HttpClient client(io.get_executor(), server->url(), nullptr);
   HttpRequest request{"GET", "/a", {}, {}};
   REQUIRE(send(io, client, request).has_value());

@@ -51,7 +51,8 @@ struct Privacy : test::RitualHarness {
   Privacy()
       : pseudonymizer(privacy::Pseudonymizer::Key{1, 2, 3}),
         recorder(pseudonymizer, stores.consent, stores.interactions),
-        ritual({30, "UTC"}, pseudonymizer, stores.consent, stores.interactions, stores.org, {&stores.recognitions}) {
+        ritual({30, "UTC"}, pseudonymizer, stores.consent, stores.interactions, stores.org,
+               {&stores.directory, &stores.recognitions, &stores.outbox}) {
     add_person("alice");
     add_person("bob");
     rituals = {&ritual};
@@ -108,6 +109,12 @@ TEST_CASE("opting out of everything erases a person's data and keeps them out") 
   CHECK(p.stores.recognitions.given_since(UserId("u-alice"), TimePoint{}) == 0);
   CHECK_FALSE(p.stores.org.person(UserId("u-alice")));
   CHECK_THAT(p.told("alice").back(), Catch::Contains("erased"));
+  // The directory forgets them, and does not learn them again from the server while they stay out.
+  CHECK_FALSE(p.stores.directory.profile(UserId("u-alice")));
+  p.add_person("alice");
+  p.stores.directory.add_member(ChannelId("c1"), UserId("u-alice"));
+  CHECK_FALSE(p.stores.directory.profile(UserId("u-alice")));
+  CHECK(p.stores.directory.members(ChannelId("c1")).empty());
   p.recorder.record(InteractionKind::mention, UserId("u-bob"), UserId("u-alice"), ChannelId("c1"), p.clock.now());
   CHECK(p.edges("alice") == 0);
   CHECK(p.edges("bob") == 0);

@@ -67,10 +67,7 @@ struct Lead : test::RitualHarness {
       }
     }
   }
-  void opt_out(int p) {
-    stores.consent.set(id(p), consent_all, true);
-    privacy_ritual.erase_everything(id(p));
-  }
+  void opt_out(int p) { privacy_ritual.opt_out_of_everything(id(p)); }
   DigestComputation digest() { return source.compute(clock.now()); }
   void next_week() { clock.advance(std::chrono::days(7)); }
 

@@ -413,3 +413,11 @@ TEST_CASE("pairing data is described, erased and expired with the rest of a pers
   CHECK(p.stores.pairings.rounds("coffee", 5).empty());
   CHECK(p.stores.pairings.describe(UserId("u-bilal")).size() == 1);  // membership only
 }
+
+TEST_CASE("an about line over 200 characters is kept to its first 200 whole characters and the person is told") {
+  Pairing p;
+  const std::string e_acute = "\xC3\xA9";
+  p.say("ada", "about " + std::string(199, 'a') + e_acute + " and more");
+  CHECK(p.stores.pairings.about(UserId("u-ada")) == std::string(199, 'a') + e_acute);
+  CHECK_THAT(p.told("ada").back(), Catch::StartsWith("Saved, shortened to 200 characters."));
+}

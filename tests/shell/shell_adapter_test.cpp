@@ -56,7 +56,8 @@ struct Harness {
   Result<Delivered> deliver(T item) {
     const OutgoingItem outgoing{std::move(item)};
     std::optional<Result<Delivered>> result;
-    asio::co_spawn(io, adapter.deliver(outgoing), [&](std::exception_ptr, Result<Delivered> r) { result = r; });
+    asio::co_spawn(io, adapter.deliver(outgoing, Seconds{0}),
+                   [&](std::exception_ptr, Result<Delivered> r) { result = r; });
     while (!result) io.run_one();
     return *result;
   }

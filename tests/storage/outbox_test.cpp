@@ -92,6 +92,46 @@ TEST_CASE("a delivered or abandoned item keeps no content, only what exactly-onc
   CHECK(s.outbox.delivered_message("k1") == MessageId("server-1"));
 }
 
+TEST_CASE("opting out drops the messages queued to or about the person and every row whose key names them") {
+  storage::SqliteStores s(":memory:");
+  const auto at = utc(2026, 1, 1);
+  const UserId ada("@ada:example.org");
+  auto about_ada = message("intro:1", "");
+  about_ada.text = RichText("Meet ").mention(ada, "Ada");
+  s.outbox.enqueue(about_ada, at);
+  s.outbox.enqueue(OutgoingMessage{"dm:1", ToDirect{ada}, RichText("hi"), {}, std::nullopt, std::nullopt}, at);
+  s.outbox.enqueue(
+      OutgoingMessage{"group:1", ToGroup{{UserId("u-bo"), ada}}, RichText("g"), {}, std::nullopt, std::nullopt}, at);
+  auto quiz = message("quiz:1", "who is this?");
+  quiz.avatar_of = ada;
+  s.outbox.enqueue(quiz, at);
+  s.outbox.enqueue(message("digest:team:x:@ada:example.org:42", "sent"), at);
+  s.outbox.enqueue(message("digest:team:x:@ada:example.organisation:42", "someone else"), at);
+  s.outbox.enqueue(message("plain:1", "for everyone"), at);
+  s.outbox.mark_delivered(s.outbox.due(at, 10).at(4).id, MessageId("m5"), at);
+  CHECK_THAT(s.outbox.describe(ada).at(0), Catch::StartsWith("4 message(s) waiting"));
+
+  s.outbox.erase(ada);
+  std::vector<std::string> left;
+  for (const auto& e : s.outbox.due(at, 10)) left.push_back(std::get<OutgoingMessage>(e.item).key);
+  CHECK(left == std::vector<std::string>{"digest:team:x:@ada:example.organisation:42", "plain:1"});
+  CHECK_FALSE(s.outbox.delivered_message("digest:team:x:@ada:example.org:42"));
+  CHECK(s.outbox.describe(ada).empty());
+}
+
+TEST_CASE("retention deletes outbox rows queued before the cutoff, delivered or not") {
+  storage::SqliteStores s(":memory:");
+  s.outbox.enqueue(message("old-sent", "a"), utc(2026, 1, 1));
+  s.outbox.enqueue(message("old-pending", "b"), utc(2026, 1, 2));
+  s.outbox.enqueue(message("new", "c"), utc(2026, 6, 1));
+  s.outbox.mark_delivered(s.outbox.due(utc(2026, 1, 1), 1).at(0).id, MessageId("m1"), utc(2026, 1, 1));
+  s.outbox.expire(utc(2026, 3, 1));
+  CHECK_FALSE(s.outbox.delivered_message("old-sent"));
+  const auto left = s.outbox.due(utc(2026, 7, 1), 10);
+  REQUIRE(left.size() == 1);
+  CHECK(std::get<OutgoingMessage>(left[0].item).key == "new");
+}
+
 TEST_CASE("what was committed survives kill -9 of the writing process") {
   test::TempDir dir;
   const auto path = dir.file("k.db");

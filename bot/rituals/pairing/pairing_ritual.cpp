@@ -16,6 +16,7 @@ namespace {
 using namespace std::chrono_literals;
 constexpr auto week = std::chrono::days(7);
 constexpr auto poll_interval = std::chrono::seconds(60);
+constexpr std::size_t max_about_characters = 200;
 
 std::uint64_t mix(std::uint64_t x) {
   x += 0x9E3779B97F4A7C15ull;
@@ -234,11 +235,14 @@ void PairingRitual::on_command(const Event& event, const CommandInvoked& command
       store_.clear_about(command.user);
       return reply(event, command, RichText("Removed. Intros will show only your name and team."), ctx);
     }
-    std::string text = rest.substr(0, 200);
+    const std::string text(first_characters(rest, max_about_characters));
     store_.set_about(command.user, text, now);
     return reply(event, command,
                  RichText()
-                     .text("Saved. The people you are introduced to will read: ")
+                     .text(text.size() < rest.size()
+                               ? "Saved, shortened to " + std::to_string(max_about_characters) + " characters. "
+                               : "Saved. ")
+                     .text("The people you are introduced to will read: ")
                      .italic(text)
                      .text(" — this is the only thing you wrote that Kith keeps, because you wrote it to share. "
                            "\"about clear\" removes it."),
