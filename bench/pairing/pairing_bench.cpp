@@ -6,6 +6,7 @@
 // Prints key value lines; the ratios are what bench/README.md records:
 //   ratio_time_vs_budget      median matching time / 2 s (the target is below 1)
 //   ratio_new_ties_vs_random  share of pairs without an existing tie, grow-ties / random pairing
+//   round_weight              the round's total weight: pair_weight summed over every pair in every group
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -122,6 +123,18 @@ Quality quality(const MatchInput& in, const std::vector<std::vector<int>>& group
   q.cross_team_share = q.pairs ? static_cast<double>(cross) / q.pairs : 0;
   return q;
 }
+
+/// What the matching maximises, summed over the round: every pair inside every group.
+std::int64_t round_weight(const MatchInput& in, const std::vector<std::vector<int>>& groups) {
+  const auto degree = tie_degrees(in);
+  std::int64_t total = 0;
+  for (const auto& g : groups) {
+    for (std::size_t i = 0; i < g.size(); ++i) {
+      for (std::size_t j = i + 1; j < g.size(); ++j) total += pair_weight(in, degree, g[i], g[j]);
+    }
+  }
+  return total;
+}
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -154,6 +167,7 @@ int main(int argc, char** argv) {
               times.back());
   std::printf("blocks %d\nfallback_blocks %d\ngroups %zu\nleft_out %zu\nstarved %d\n", result.blocks,
               result.fallback_blocks, result.groups.size(), result.left_out.size(), result.starved);
+  std::printf("round_weight %lld\n", static_cast<long long>(round_weight(in, result.groups)));
   std::printf("growties_new_tie_share %.4f\nrandom_new_tie_share %.4f\n", grow.new_tie_share, random.new_tie_share);
   std::printf("growties_cross_team_share %.4f\nrandom_cross_team_share %.4f\n", grow.cross_team_share,
               random.cross_team_share);

@@ -51,17 +51,6 @@ bool different_teams(const MatchInput& in, int a, int b) {
   return !ta.empty() && !tb.empty() && ta != tb;
 }
 
-std::vector<int> degrees(const MatchInput& in) {
-  std::vector<int> degree(in.people.size(), 0);
-  for (const auto& [key, count] : in.ties) {
-    if (count <= 0) continue;
-    const auto a = static_cast<std::size_t>(key >> 32);
-    const auto b = static_cast<std::size_t>(key & 0xffffffffu);
-    if (a < degree.size() && b < degree.size()) ++degree[a], ++degree[b];
-  }
-  return degree;
-}
-
 /// True when `p` has at least one allowed partner among everyone.
 bool has_any_partner(const MatchInput& in, int p, const std::vector<int>& forbidden_upper_bound) {
   const auto n = static_cast<int>(in.people.size());
@@ -78,6 +67,17 @@ struct Pair {
   std::int64_t weight;
 };
 }  // namespace
+
+std::vector<int> tie_degrees(const MatchInput& in) {
+  std::vector<int> degree(in.people.size(), 0);
+  for (const auto& [key, count] : in.ties) {
+    if (count <= 0) continue;
+    const auto a = static_cast<std::size_t>(key >> 32);
+    const auto b = static_cast<std::size_t>(key & 0xffffffffu);
+    if (a < degree.size() && b < degree.size()) ++degree[a], ++degree[b];
+  }
+  return degree;
+}
 
 std::int64_t pair_weight(const MatchInput& in, const std::vector<int>& degree, int a, int b) {
   if (forbidden(in, a, b)) return 0;
@@ -127,7 +127,7 @@ MatchResult match(const MatchInput& in) {
     result.left_out.push_back({0, LeftOutReason::alone});
     return result;
   }
-  const auto degree = degrees(in);
+  const auto degree = tie_degrees(in);
 
   // Upper bound on each person's forbidden partners, to find the starved cheaply.
   std::vector<int> bound(static_cast<std::size_t>(n), 0);

@@ -75,6 +75,9 @@ struct MatchResult {
 /// Why two people are a good match, for previews: "new tie", "different teams", "new joiner".
 [[nodiscard]] std::vector<std::string> pair_reasons(const MatchInput& input, int a, int b);
 
+/// Each person's distinct contacts in the tie window: the `degree` that pair_weight takes.
+[[nodiscard]] std::vector<int> tie_degrees(const MatchInput& input);
+
 /// The pair weight, or 0 when a hard constraint forbids the pair.
 [[nodiscard]] std::int64_t pair_weight(const MatchInput& input, const std::vector<int>& degree, int a, int b);
 
