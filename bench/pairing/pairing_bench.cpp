@@ -1,5 +1,6 @@
-// Matches a synthetic organisation's participants (default 10,000) with an interaction history,
-// cooldown history and managers, as a grow-ties round would, and compares with random pairing.
+// Matches a synthetic organisation's participants (default 10,000) after a year of fortnightly
+// rounds, with an interaction history and managers, as a grow-ties round would, and compares with
+// random pairing.
 //
 //   kith_pairing_bench [--people N] [--seed S] [--runs R] [--inside K] [--across K]
 //
@@ -52,8 +53,11 @@ Options parse(int argc, char** argv) {
 }
 
 /// Teams of 25 with a lead each (everyone else reports to the lead); each person starts `inside`
-/// interactions with teammates and `across` with anyone over the tie window; five earlier rounds of
-/// random pairs lie inside the cooldown; one person in fifty blocked someone.
+/// interactions with teammates and `across` with anyone over the tie window; one person in fifty
+/// blocked someone. A year of history: 26 fortnightly rounds of random pairs (random, so the history
+/// is the same whichever matching is measured). As the ritual reads its store, the last 6 (12 weeks)
+/// are the cooldown and the pairs of the tie window who said they met (two in three) are ties; the
+/// older rounds are past both windows and do not reach the matcher.
 MatchInput synthetic(const Options& o) {
   MatchInput in;
   in.seed = o.seed;
@@ -82,9 +86,16 @@ MatchInput synthetic(const Options& o) {
   }
   std::vector<int> order(static_cast<std::size_t>(n));
   for (int i = 0; i < n; ++i) order[static_cast<std::size_t>(i)] = i;
-  for (int round = 0; round < 5; ++round) {
+  const int every_weeks = 2;
+  const int window_weeks = 12;  // the default cooldown and tie window
+  for (int weeks_ago = 52; weeks_ago > 0; weeks_ago -= every_weeks) {
     std::shuffle(order.begin(), order.end(), rng);
-    for (std::size_t i = 0; i + 1 < order.size(); i += 2) in.recent.insert(pair_key(order[i], order[i + 1]));
+    if (weeks_ago > window_weeks) continue;
+    for (std::size_t i = 0; i + 1 < order.size(); i += 2) {
+      const auto key = pair_key(order[i], order[i + 1]);
+      in.recent.insert(key);
+      if (rng() % 3 != 0) in.ties[key] += 1;
+    }
   }
   for (int k = 0; k < n / 50; ++k) {
     in.blocked.insert(pair_key(static_cast<int>(rng() % static_cast<std::uint64_t>(n)),
