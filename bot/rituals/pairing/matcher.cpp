@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <numeric>
 
-#include "bot/rituals/pairing/guarded_matching.hpp"
+#include "bot/rituals/pairing/max_weight_matching.hpp"
 
 namespace kith::rituals::pairing {
 namespace {
@@ -180,9 +180,11 @@ MatchResult match(const MatchInput& in) {
         ranges.emplace_back(start, end);
       }
     }
-    std::vector<MatchingBlock> blocks;
+    result.blocks += static_cast<int>(ranges.size());
+    std::vector<int> unmatched;
+    std::size_t formed = 0;
     for (const auto& [start, end] : ranges) {
-      MatchingBlock block;
+      WeightedGraph block;
       block.vertices = static_cast<int>(end - start);
       for (std::size_t i = start; i < end; ++i) {
         for (std::size_t j = i + 1; j < end; ++j) {
@@ -190,16 +192,7 @@ MatchResult match(const MatchInput& in) {
           if (w > 0) block.edges.push_back({static_cast<int>(i - start), static_cast<int>(j - start), w});
         }
       }
-      blocks.push_back(std::move(block));
-    }
-    const auto solved = match_blocks(blocks);
-    result.blocks += static_cast<int>(blocks.size());
-    std::vector<int> unmatched;
-    std::size_t formed = 0;
-    for (std::size_t bi = 0; bi < ranges.size(); ++bi) {
-      const auto start = ranges[bi].first;
-      const auto& mate = solved[bi].mate;
-      result.fallback_blocks += solved[bi].used_fallback ? 1 : 0;
+      const auto mate = max_weight_matching(block);
       for (std::size_t v = 0; v < mate.size(); ++v) {
         const int u = mate[v];
         const int person = pool[start + v];
