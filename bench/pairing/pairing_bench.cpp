@@ -26,7 +26,7 @@ using namespace kith::rituals::pairing;
 namespace {
 /// The same round (default options) matched by Boost 1.81's maximum_weighted_matching in a forked
 /// child per block, with a tiered cardinality fallback, as Kith did before LEMON: measured at
-/// 0340e99 on the 2-core development machine (one block of 313 fell back).
+/// 3bb0c36 on the 2-core development machine (one block of 313 fell back).
 constexpr std::int64_t reference_round_weight = 3'563'496;
 constexpr double reference_match_seconds = 0.129;
 
