@@ -5,6 +5,7 @@
 #   bench/run.sh                      # ingest, then small (5k people) and large (50k people) digests
 #   bench/run.sh --size small         # ingest and the quick digest (~2 minutes)
 #   bench/run.sh --only ingest        # the ingest benchmark alone (~2 minutes)
+#   bench/run.sh --only pairing       # the intro pairings benchmark alone (~1 minute)
 #   bench/run.sh --networkx-budget 300
 #
 # Environment: KITH_BENCH_BUILD_DIR (default build-bench), KITH_BUILD_LOCK (default /tmp/kith-build.lock;
@@ -24,11 +25,11 @@ while [[ $# -gt 0 ]]; do
     --size) sizes=("$2"); shift 2 ;;
     --networkx-budget) budget=$2; shift 2 ;;
     --only) only=$2; shift 2 ;;
-    *) echo "usage: $0 [--size small|large] [--networkx-budget SECONDS] [--only ingest]" >&2; exit 2 ;;
+    *) echo "usage: $0 [--size small|large] [--networkx-budget SECONDS] [--only ingest|pairing]" >&2; exit 2 ;;
   esac
 done
-if [[ $only != all && $only != ingest ]]; then
-  echo "--only takes ingest" >&2
+if [[ $only != all && $only != ingest && $only != pairing ]]; then
+  echo "--only takes ingest or pairing" >&2
   exit 2
 fi
 
@@ -36,6 +37,11 @@ fi
 # std::string code (GCC bug 105329) that the normal build (-O2) does not.
 flock "$lock" cmake -S "$repo" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DKITH_BUILD_BENCH=ON \
   -DKITH_BUILD_TESTS=OFF -DKITH_WARNINGS_AS_ERRORS=OFF >/dev/null
+if [[ $only == pairing ]]; then
+  flock "$lock" cmake --build "$build" -j2 --target kith_pairing_bench
+  echo "== intro pairings: matching 10,000 participants with a year of history (bench/pairing)"
+  exec flock "$lock" "$build/bench/pairing/kith_pairing_bench" --people 10000
+fi
 flock "$lock" cmake --build "$build" -j2 --target kith_analytics_bench kith_ingest_bench
 
 echo "== kith ingest: Mattermost events -> translate -> dispatcher -> pseudonyms -> SQLite"
@@ -63,6 +69,6 @@ for size in "${sizes[@]}"; do
 done
 
 [[ $only == ingest ]] && exit 0
-echo "== intro pairings: matching 10,000 participants with history (bench/pairing)"
+echo "== intro pairings: matching 10,000 participants with a year of history (bench/pairing)"
 flock "$lock" cmake --build "$build" -j2 --target kith_pairing_bench
-"$build/bench/pairing/kith_pairing_bench" --people 10000
+flock "$lock" "$build/bench/pairing/kith_pairing_bench" --people 10000

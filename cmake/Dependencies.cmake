@@ -13,6 +13,12 @@ pkg_check_modules(IGRAPH REQUIRED IMPORTED_TARGET igraph)
 pkg_check_modules(CAIRO REQUIRED IMPORTED_TARGET cairo)
 find_package(CLI11 REQUIRED)
 find_package(date REQUIRED)
+# LEMON's config file (liblemon-dev) sets variables but no target, and its lemon.pc names the wrong
+# libdir, so the target is made here. An imported target's headers are system headers to its users.
+find_package(lemon REQUIRED CONFIG)
+add_library(lemon::lemon INTERFACE IMPORTED)
+set_target_properties(lemon::lemon PROPERTIES INTERFACE_INCLUDE_DIRECTORIES "${LEMON_INCLUDE_DIRS}"
+                                              INTERFACE_LINK_LIBRARIES "${LEMON_LIBRARIES}")
 if(KITH_BUILD_TESTS)
   find_package(Catch2 2 REQUIRED)
   include(Catch)

@@ -6,7 +6,7 @@ packages=(
   build-essential cmake ninja-build ccache pkg-config
   libboost1.81-all-dev libssl-dev libsqlite3-dev nlohmann-json3-dev libsimdjson-dev
   libtomlplusplus-dev libcli11-dev libspdlog-dev libfmt-dev libhowardhinnant-date-dev tzdata
-  libigraph-dev libcairo2-dev libjemalloc-dev catch2
+  libigraph-dev liblemon-dev libcairo2-dev libjemalloc-dev catch2
   python3 python3-networkx
 )
 missing=()

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <numeric>
 
-#include "bot/rituals/pairing/guarded_matching.hpp"
+#include "bot/rituals/pairing/max_weight_matching.hpp"
 
 namespace kith::rituals::pairing {
 namespace {
@@ -51,17 +51,6 @@ bool different_teams(const MatchInput& in, int a, int b) {
   return !ta.empty() && !tb.empty() && ta != tb;
 }
 
-std::vector<int> degrees(const MatchInput& in) {
-  std::vector<int> degree(in.people.size(), 0);
-  for (const auto& [key, count] : in.ties) {
-    if (count <= 0) continue;
-    const auto a = static_cast<std::size_t>(key >> 32);
-    const auto b = static_cast<std::size_t>(key & 0xffffffffu);
-    if (a < degree.size() && b < degree.size()) ++degree[a], ++degree[b];
-  }
-  return degree;
-}
-
 /// True when `p` has at least one allowed partner among everyone.
 bool has_any_partner(const MatchInput& in, int p, const std::vector<int>& forbidden_upper_bound) {
   const auto n = static_cast<int>(in.people.size());
@@ -78,6 +67,17 @@ struct Pair {
   std::int64_t weight;
 };
 }  // namespace
+
+std::vector<int> tie_degrees(const MatchInput& in) {
+  std::vector<int> degree(in.people.size(), 0);
+  for (const auto& [key, count] : in.ties) {
+    if (count <= 0) continue;
+    const auto a = static_cast<std::size_t>(key >> 32);
+    const auto b = static_cast<std::size_t>(key & 0xffffffffu);
+    if (a < degree.size() && b < degree.size()) ++degree[a], ++degree[b];
+  }
+  return degree;
+}
 
 std::int64_t pair_weight(const MatchInput& in, const std::vector<int>& degree, int a, int b) {
   if (forbidden(in, a, b)) return 0;
@@ -127,7 +127,7 @@ MatchResult match(const MatchInput& in) {
     result.left_out.push_back({0, LeftOutReason::alone});
     return result;
   }
-  const auto degree = degrees(in);
+  const auto degree = tie_degrees(in);
 
   // Upper bound on each person's forbidden partners, to find the starved cheaply.
   std::vector<int> bound(static_cast<std::size_t>(n), 0);
@@ -180,9 +180,11 @@ MatchResult match(const MatchInput& in) {
         ranges.emplace_back(start, end);
       }
     }
-    std::vector<MatchingBlock> blocks;
+    result.blocks += static_cast<int>(ranges.size());
+    std::vector<int> unmatched;
+    std::size_t formed = 0;
     for (const auto& [start, end] : ranges) {
-      MatchingBlock block;
+      WeightedGraph block;
       block.vertices = static_cast<int>(end - start);
       for (std::size_t i = start; i < end; ++i) {
         for (std::size_t j = i + 1; j < end; ++j) {
@@ -190,16 +192,7 @@ MatchResult match(const MatchInput& in) {
           if (w > 0) block.edges.push_back({static_cast<int>(i - start), static_cast<int>(j - start), w});
         }
       }
-      blocks.push_back(std::move(block));
-    }
-    const auto solved = match_blocks(blocks);
-    result.blocks += static_cast<int>(blocks.size());
-    std::vector<int> unmatched;
-    std::size_t formed = 0;
-    for (std::size_t bi = 0; bi < ranges.size(); ++bi) {
-      const auto start = ranges[bi].first;
-      const auto& mate = solved[bi].mate;
-      result.fallback_blocks += solved[bi].used_fallback ? 1 : 0;
+      const auto mate = max_weight_matching(block);
       for (std::size_t v = 0; v < mate.size(); ++v) {
         const int u = mate[v];
         const int person = pool[start + v];

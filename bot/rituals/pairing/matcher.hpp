@@ -1,7 +1,7 @@
 #pragma once
 // Who meets whom in one round: a pure function of the participants, their history and a seed.
 //
-// Pairs come from a maximum-weight matching (guarded_matching.hpp) on a sparse candidate graph:
+// Pairs come from a maximum-weight matching (max_weight_matching.hpp) on a sparse candidate graph:
 // participants are shuffled by the seed and cut into blocks of `block_size`; within a block every
 // allowed pair is an edge. People a block could not match are pooled and matched again (up to
 // three passes), so a hard constraint in one block does not strand anyone who has options
@@ -67,13 +67,15 @@ struct LeftOut {
 struct MatchResult {
   std::vector<std::vector<int>> groups;
   std::vector<LeftOut> left_out;
-  int starved = 0;          ///< People with no allowed partner at all.
-  int fallback_blocks = 0;  ///< Blocks solved by the fallback (see guarded_matching.hpp).
+  int starved = 0;  ///< People with no allowed partner at all.
   int blocks = 0;
 };
 
 /// Why two people are a good match, for previews: "new tie", "different teams", "new joiner".
 [[nodiscard]] std::vector<std::string> pair_reasons(const MatchInput& input, int a, int b);
+
+/// Each person's distinct contacts in the tie window: the `degree` that pair_weight takes.
+[[nodiscard]] std::vector<int> tie_degrees(const MatchInput& input);
 
 /// The pair weight, or 0 when a hard constraint forbids the pair.
 [[nodiscard]] std::int64_t pair_weight(const MatchInput& input, const std::vector<int>& degree, int a, int b);
