@@ -104,8 +104,8 @@ std::vector<OutboxEntry> SqliteOutboxStore::due(TimePoint now, std::size_t limit
 }
 
 TimePoint SqliteOutboxStore::begin_try(std::int64_t id, TimePoint now) {
-  auto stmt = db_.cached(
-      "UPDATE outbox SET first_try_at = coalesce(first_try_at, ?) WHERE id = ? RETURNING first_try_at");
+  auto stmt =
+      db_.cached("UPDATE outbox SET first_try_at = coalesce(first_try_at, ?) WHERE id = ? RETURNING first_try_at");
   stmt.bind_all(to_db(now), id);
   if (!stmt.step()) return now;  // Erased meanwhile (the person opted out): nothing is sent to anyone.
   const auto first = from_db(stmt.int64(0));
