@@ -74,7 +74,9 @@ int digest_dry_run(const std::string& config_path, const std::string& admin, con
     const SystemClock clock;
     const auto source = make_digest_source(config, stores, pseudonymizer, clock);
     const auto now = clock.now();
-    const auto computed = source->compute(latest_digest_slot(config.digest, now));
+    auto live = stores.read_stores();
+    const auto computed = source->compute(latest_digest_slot(config.digest, now), live);
+    source->record(computed);
     const auto profile = stores.directory.profile_by_username(admin);
     const UserId recipient = profile ? profile->id : UserId(admin);
     const auto record = [&](const std::string& scope, const std::vector<analytics::Figure>& figures) {

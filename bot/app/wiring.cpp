@@ -68,8 +68,7 @@ std::unique_ptr<DigestSource> make_digest_source(const Config& config, storage::
   settings.policy.epsilon_budget = config.privacy.epsilon_budget;
   settings.retention_days = config.privacy.retention_days;
   settings.budget_days = config.privacy.epsilon_budget_days;
-  return std::make_unique<privacy::PseudonymousDigestSource>(pseudonymizer, stores.org, stores.consent,
-                                                             stores.interactions, stores.releases, clock, settings);
+  return std::make_unique<privacy::PseudonymousDigestSource>(pseudonymizer, stores.releases, clock, settings);
 }
 
 std::string database_path(const Config& config) {

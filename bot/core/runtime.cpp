@@ -41,17 +41,19 @@ BotRuntime::BotRuntime(asio::io_context& io, std::string bot_name, ChatAdapter& 
       log_(std::move(log)),
       outbox_wake_(io),
       tick_timer_(io),
-      stop_grace_(io) {
+      stop_grace_(io),
+      computation_over_(io, asio::steady_timer::time_point::max()) {
   for (auto* ritual : rituals) scheduler_.add(*ritual);
 }
 
 BotRuntime::~BotRuntime() {
+  reader_.join();
   logic_.join();
 }
 
 template <class F>
-asio::awaitable<BotRuntime::LogicResult<F>> BotRuntime::on_logic(F& work) {
-  // Runs `work` on the logic thread while this coroutine waits on a timer that the logic thread
+asio::awaitable<BotRuntime::LogicResult<F>> BotRuntime::on_thread(asio::thread_pool& pool, F& work) {
+  // Runs `work` on `pool` while this coroutine waits on a timer that the pool's thread
   // cancels (through the event loop, since timers are not thread-safe) when the work is done.
   // Everything lives in this frame: GCC 12 mishandles non-trivial temporaries handed to
   // coroutines, including the arguments Asio's use_awaitable initiation would take.
@@ -59,7 +61,7 @@ asio::awaitable<BotRuntime::LogicResult<F>> BotRuntime::on_logic(F& work) {
   asio::steady_timer done(executor, asio::steady_timer::time_point::max());
   std::optional<LogicResult<F>> value;
   std::exception_ptr error;
-  asio::post(logic_, [&] {
+  asio::post(pool, [&] {
     try {
       if constexpr (std::is_void_v<std::invoke_result_t<F&>>) {
         work();
@@ -143,16 +145,61 @@ asio::awaitable<std::string> BotRuntime::cursor(const std::string& name) {
   co_return co_await on_logic(read);
 }
 
-asio::awaitable<void> BotRuntime::run_due_jobs() {
+asio::awaitable<void> BotRuntime::tick() {
   auto ctx = context();
   auto tick = [&] {
-    scheduler_.tick(ctx);
+    auto computation = scheduler_.tick(ctx);
     // Redelivery happens within minutes or hours; a month of event keys is ample.
     services_.ledger.forget_before(ctx.clock.now() - std::chrono::days(30));
     services_.withdrawable_reactions.forget_before(ctx.clock.now() - std::chrono::days(30));
+    return computation;
   };
-  co_await on_logic(tick);
+  auto computation = co_await on_logic(tick);
   outbox_wake_.cancel();
+  if (!computation) co_return;
+  computation_ = std::move(computation);
+  // Unlike the loops, a computation ends: only its failure stops the runtime.
+  asio::co_spawn(io_, run_computation(), [this](std::exception_ptr failure) {
+    if (failure) stop_on_failure("scheduler")(failure);
+  });
+}
+
+asio::awaitable<void> BotRuntime::run_due_jobs() {
+  // Until no job is due: a job that reads much waits for the one before it to be published.
+  for (;;) {
+    co_await tick();
+    if (!computation_) co_return;
+    co_await computation_over_.async_wait(asio::as_tuple(asio::use_awaitable));
+  }
+}
+
+asio::awaitable<void> BotRuntime::run_computation() {
+  auto& job = *computation_;
+  std::string failure;
+  auto compute = [&] {
+    try {
+      services_.snapshots.read([&](ReadStores& stores) { scheduler_.compute(job, stores); });
+    } catch (const std::exception& e) {
+      failure = e.what();
+    }
+  };
+  if (services_.snapshots.own_connection()) {
+    co_await on_thread(reader_, compute);
+  } else {
+    co_await on_logic(compute);
+  }
+  auto ctx = context();
+  auto publish_next = [&] {
+    if (failure.empty() && stopping_) failure = "Kith is stopping";
+    if (failure.empty()) return scheduler_.publish_next(job, ctx);
+    scheduler_.abandon(job, failure, ctx.clock.now());
+    return true;
+  };
+  // One step at a time: events waiting for the logic thread are applied between the steps.
+  while (!co_await on_logic(publish_next)) outbox_wake_.cancel();
+  outbox_wake_.cancel();
+  computation_.reset();
+  computation_over_.cancel();
 }
 
 asio::awaitable<std::size_t> BotRuntime::outbox_pending() {
@@ -162,7 +209,7 @@ asio::awaitable<std::size_t> BotRuntime::outbox_pending() {
 
 asio::awaitable<void> BotRuntime::tick_loop() {
   while (!stopping_) {
-    co_await run_due_jobs();
+    co_await tick();
     tick_timer_.expires_after(tick_interval);
     co_await tick_timer_.async_wait(asio::as_tuple(asio::use_awaitable));
   }

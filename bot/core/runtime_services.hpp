@@ -3,6 +3,7 @@
 // layer can hand them out without pulling in Asio.
 #include "bot/core/clock.hpp"
 #include "bot/core/random.hpp"
+#include "bot/core/read_stores.hpp"
 #include "bot/core/stores.hpp"
 
 namespace kith {
@@ -15,6 +16,7 @@ struct RuntimeServices {
   ScheduleStore& schedules;
   OutboxStore& outbox;
   DirectoryStore& directory;
+  ReadSnapshots& snapshots;  ///< Where jobs that read much read, off the logic thread.
   const Clock& clock;
   Random& random;
 };

@@ -36,8 +36,12 @@ ScheduleStore::JobState Scheduler::state_of(const Entry& entry, TimePoint now) {
   return fresh;
 }
 
-void Scheduler::tick(RitualContext& ctx) {
-  for (auto& entry : entries_) tick_one(entry, ctx);
+std::optional<Scheduler::Computation> Scheduler::tick(RitualContext& ctx) {
+  std::optional<Computation> computation;
+  for (std::size_t i = 0; i < entries_.size(); ++i) {
+    auto due = tick_one(i, ctx);
+    if (due && !computation) computation = std::move(due);
+  }
   for (auto* ritual : rituals_) {
     try {
       transactions_.atomically([&] { ritual->on_tick(ctx); });
@@ -45,16 +49,24 @@ void Scheduler::tick(RitualContext& ctx) {
       log_->error("ritual {} failed on tick: {}", ritual->name(), e.what());
     }
   }
+  return computation;
 }
 
-void Scheduler::tick_one(Entry& entry, RitualContext& ctx) {
+std::optional<Scheduler::Computation> Scheduler::tick_one(std::size_t index, RitualContext& ctx) {
+  auto& entry = entries_[index];
   const auto now = ctx.clock.now();
-  if (now < entry.retry_not_before) return;
+  if (now < entry.retry_not_before) return std::nullopt;
   auto state = state_of(entry, now);
   auto from = state.last_slot.value_or(state.anchor);
   const auto slot = latest_slot(entry.job.schedule, from, now);
-  if (!slot) return;
+  if (!slot) return std::nullopt;
   const bool in_window = now - *slot <= entry.job.catch_up_window;
+  if (in_window && entry.job.reads_much) {
+    if (computing_) return std::nullopt;  // its turn comes when the one out is published
+    computing_ = true;
+    log_->info("computing {} for slot {:%F %R} UTC", entry.key, *slot);
+    return Computation{index, *slot, {}, 0};
+  }
   try {
     transactions_.atomically([&] {
       if (in_window) {
@@ -64,13 +76,52 @@ void Scheduler::tick_one(Entry& entry, RitualContext& ctx) {
         log_->warn("skipping {} for slot {:%F %R} UTC: missed by more than its catch-up window", entry.key, *slot);
         entry.ritual->on_job_skipped(entry.job.name, *slot, ctx);
       }
-      state.last_slot = *slot;
-      store_.save_job(entry.key, state);
+      mark_done(entry, *slot, now);
     });
   } catch (const std::exception& e) {
     entry.retry_not_before = now + failed_job_retry;
     log_->error("job {} failed for slot {:%F %R} UTC (will retry in 5 minutes): {}", entry.key, *slot, e.what());
   }
+  return std::nullopt;
+}
+
+void Scheduler::mark_done(Entry& entry, TimePoint slot, TimePoint now) {
+  auto state = state_of(entry, now);
+  state.last_slot = slot;
+  store_.save_job(entry.key, state);
+}
+
+void Scheduler::compute(Computation& job, ReadStores& stores) const {
+  const auto& entry = entries_[job.entry];
+  job.steps = entry.ritual->compute_job(entry.job.name, job.slot, stores);
+}
+
+bool Scheduler::publish_next(Computation& job, RitualContext& ctx) {
+  auto& entry = entries_[job.entry];
+  try {
+    transactions_.atomically([&] {
+      if (job.published < job.steps.size()) job.steps[job.published](ctx);
+      if (job.published + 1 >= job.steps.size()) mark_done(entry, job.slot, ctx.clock.now());
+    });
+  } catch (const std::exception& e) {
+    abandon(job,
+            "publishing step " + std::to_string(job.published + 1) + " of " + std::to_string(job.steps.size()) +
+                " failed: " + e.what(),
+            ctx.clock.now());
+    return true;
+  }
+  ++job.published;
+  if (job.published < job.steps.size()) return false;
+  computing_ = false;
+  log_->info("published {} for slot {:%F %R} UTC in {} steps", entry.key, job.slot, job.steps.size());
+  return true;
+}
+
+void Scheduler::abandon(const Computation& job, const std::string& why, TimePoint now) {
+  auto& entry = entries_[job.entry];
+  computing_ = false;
+  entry.retry_not_before = now + failed_job_retry;
+  log_->error("job {} for slot {:%F %R} UTC not published (will retry in 5 minutes): {}", entry.key, job.slot, why);
 }
 
 std::optional<TimePoint> Scheduler::next_due(TimePoint now) {

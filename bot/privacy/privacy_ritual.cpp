@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <memory>
 
 #include "bot/core/command_text.hpp"
 #include "bot/core/messenger.hpp"
@@ -34,7 +35,7 @@ std::vector<ScheduledJob> PrivacyRitual::jobs() const {
   ScheduleSpec later = spec;
   later.time_of_day = std::chrono::hours(4);
   return {ScheduledJob{"retention", spec, std::chrono::days(3650)},
-          ScheduledJob{"summaries", later, std::chrono::days(7)}};
+          ScheduledJob{"summaries", later, std::chrono::days(7), true}};
 }
 
 std::vector<CommandHelp> PrivacyRitual::commands() const {
@@ -129,12 +130,22 @@ void PrivacyRitual::on_event(const Event& event, RitualContext& ctx) {
 void PrivacyRitual::on_job(const std::string& job, TimePoint slot, RitualContext& ctx) {
   (void)slot;
   if (job == "retention") enforce_retention(ctx.clock.now());
-  // Last week's interactions, summarised for the weekly digest; a few weeks a night, so the first night
-  // after an upgrade does not hold the logic thread for the whole history.
-  if (job == "summaries") {
-    interactions_.summarise_weeks_before(
-        std::chrono::floor<std::chrono::hours>(ctx.clock.now()).time_since_epoch().count(), 4);
+}
+
+std::vector<JobStep> PrivacyRitual::compute_job(const std::string& job, TimePoint slot, ReadStores& stores) {
+  if (job != "summaries") return {};
+  // Last week's interactions, summarised for the weekly digest, and a few weeks of history a night after an
+  // upgrade: each week's pair table is held until it is stored.
+  constexpr int weeks_a_night = 2;
+  std::vector<JobStep> steps;
+  const auto hour = std::chrono::floor<std::chrono::hours>(slot).time_since_epoch().count();
+  for (const auto week : stores.interactions.weeks_to_summarise(hour, weeks_a_night)) {
+    const std::shared_ptr<PendingSummary> summary = stores.interactions.summarise_week(week);
+    for (std::size_t part = 0; part < summary->parts(); ++part) {
+      steps.emplace_back([this, summary](RitualContext&) { interactions_.store_summary(*summary); });
+    }
   }
+  return steps;
 }
 
 }  // namespace kith::privacy

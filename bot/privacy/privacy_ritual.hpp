@@ -9,6 +9,7 @@
 #include "bot/core/interaction_store.hpp"
 #include "bot/core/org_store.hpp"
 #include "bot/core/personal_data.hpp"
+#include "bot/core/read_stores.hpp"
 #include "bot/core/ritual.hpp"
 #include "bot/privacy/pseudonymizer.hpp"
 
@@ -36,6 +37,7 @@ class PrivacyRitual final : public Ritual, public CommandProvider {
   [[nodiscard]] std::vector<ScheduledJob> jobs() const override;
   void on_event(const Event& event, RitualContext& ctx) override;
   void on_job(const std::string& job, TimePoint slot, RitualContext& ctx) override;
+  std::vector<JobStep> compute_job(const std::string& job, TimePoint slot, ReadStores& stores) override;
   [[nodiscard]] std::vector<CommandHelp> commands() const override;
   [[nodiscard]] bool handles(const std::string& word) const override;
 

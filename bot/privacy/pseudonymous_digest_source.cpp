@@ -4,10 +4,10 @@
 
 namespace kith::privacy {
 
-analytics::DigestComputation PseudonymousDigestSource::compute(TimePoint week_end) {
+analytics::DigestComputation PseudonymousDigestSource::compute(TimePoint week_end, ReadStores& stores) {
   analytics::Org org;
-  for (const auto& person : org_.everyone()) {
-    if (consent_.opted_out(person.user, InteractionRecorder::consent_scope)) continue;
+  for (const auto& person : stores.org.everyone()) {
+    if (stores.consent.opted_out(person.user, InteractionRecorder::consent_scope)) continue;
     std::optional<std::int64_t> start_day;
     if (person.start_date) start_day = person.start_date->time_since_epoch().count();
     org.members.push_back(analytics::OrgMember{pseudonymizer_.of(person.user), person.team, person.is_lead, start_day});
@@ -17,11 +17,13 @@ analytics::DigestComputation PseudonymousDigestSource::compute(TimePoint week_en
   const auto hour = analytics::grid_week_of(
       std::chrono::floor<std::chrono::hours>(week_end).time_since_epoch().count() + analytics::kHoursPerWeek / 2);
   const auto now = clock_.now();
-  const auto history = ledger_.history(now - std::chrono::days(settings_.retention_days),
-                                       now - std::chrono::days(settings_.budget_days));
-  auto computed = analytics::compute_digests(interactions_, org, hour, settings_.policy, options_, history, &noise_);
-  ledger_.record(computed.release, now);
-  return computed;
+  const auto history = stores.releases.history(now - std::chrono::days(settings_.retention_days),
+                                               now - std::chrono::days(settings_.budget_days));
+  return analytics::compute_digests(stores.interactions, org, hour, settings_.policy, options_, history, &noise_);
+}
+
+void PseudonymousDigestSource::record(const analytics::DigestComputation& computed) {
+  ledger_.record(computed.release, clock_.now());
 }
 
 }  // namespace kith::privacy

@@ -1,9 +1,6 @@
 #pragma once
 #include "bot/core/clock.hpp"
-#include "bot/core/consent_store.hpp"
 #include "bot/core/digest_source.hpp"
-#include "bot/core/interaction_store.hpp"
-#include "bot/core/org_store.hpp"
 #include "bot/core/stores/release_ledger.hpp"
 #include "bot/privacy/crypto_noise.hpp"
 #include "bot/privacy/pseudonymizer.hpp"
@@ -17,29 +14,23 @@ struct ReleaseSettings {
 };
 
 /// Builds the pseudonymous organisation (people who opted out of analytics left out), runs analytics over
-/// the stored edges against everything the ledger says was published, and records the release in it.
-/// Every computation is a release: the weekly digests, and dry runs, which show what was recorded.
+/// the stored edges against everything the ledger says was published, and records the release in `ledger`.
+/// Every computation shown is a release: the weekly digests, and dry runs, which show what was recorded.
 class PseudonymousDigestSource final : public DigestSource {
  public:
-  PseudonymousDigestSource(const Pseudonymizer& pseudonymizer, OrgStore& org, ConsentStore& consent,
-                           const InteractionStore& interactions, ReleaseLedger& ledger, const Clock& clock,
+  PseudonymousDigestSource(const Pseudonymizer& pseudonymizer, ReleaseLedger& ledger, const Clock& clock,
                            ReleaseSettings settings, analytics::MetricOptions options = {})
       : pseudonymizer_(pseudonymizer),
-        org_(org),
-        consent_(consent),
-        interactions_(interactions),
         ledger_(ledger),
         clock_(clock),
         settings_(std::move(settings)),
         options_(options) {}
 
-  analytics::DigestComputation compute(TimePoint week_end) override;
+  analytics::DigestComputation compute(TimePoint week_end, ReadStores& stores) override;
+  void record(const analytics::DigestComputation& computed) override;
 
  private:
   const Pseudonymizer& pseudonymizer_;
-  OrgStore& org_;
-  ConsentStore& consent_;
-  const InteractionStore& interactions_;
   ReleaseLedger& ledger_;
   const Clock& clock_;
   ReleaseSettings settings_;

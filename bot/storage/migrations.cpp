@@ -185,6 +185,12 @@ constexpr std::array migrations{
     -- the server may have forgotten the idempotency key, the adapter looks for the earlier post first.
     ALTER TABLE outbox ADD COLUMN first_try_at INTEGER;
   )sql"},
+  Migration{15, "privacy: how often interactions were deleted, per week", R"sql(
+    -- A week's summary is computed on a snapshot, off the logic thread, and stored in parts: it is kept only if
+    -- no interaction it was computed from was deleted meanwhile. Week -1 counts deletions that reach every week
+    -- (an opt-out, clearing). Retention is seen from the earliest interaction. Counts only: nothing here names anyone.
+    CREATE TABLE interaction_removals (week INTEGER PRIMARY KEY, removals INTEGER NOT NULL) STRICT;
+  )sql"},
 };
 // clang-format on
 }  // namespace

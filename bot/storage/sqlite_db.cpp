@@ -138,16 +138,17 @@ void Database::make_private() const {
   for (const auto* suffix : {"", "-wal", "-shm"}) (void)::chmod((path_ + suffix).c_str(), 0600);
 }
 
-Database::Database(const std::string& path) : path_(path) {
+Database::Database(const std::string& path, Access access) : path_(path), access_(access) {
   configure_sqlite_once();
-  if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr) !=
-      SQLITE_OK) {
+  const int mode = access == Access::read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+  if (sqlite3_open_v2(path.c_str(), &db_, mode | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK) {
     const std::string message = db_ ? sqlite3_errmsg(db_) : "out of memory";
     sqlite3_close(db_);
     throw DatabaseError("cannot open database " + path + ": " + message +
                         " (check that the data directory exists and is writable)");
   }
   sqlite3_busy_timeout(db_, 5000);
+  if (access == Access::read_only) return;
   make_private();
   // WAL: readers never block the writer; synchronous=FULL makes every commit durable against
   // power loss, which is what "acknowledged means stored" needs.
@@ -364,10 +365,11 @@ void Database::open_savepoints() {
 }
 
 void Database::atomically(const std::function<void()>& work) {
-  // The transaction itself begins at once: BEGIN IMMEDIATE takes the write lock before any work.
+  // The transaction itself begins at once: BEGIN IMMEDIATE takes the write lock before any work. A reader's
+  // BEGIN takes its snapshot at its first read and keeps it to the end.
   const int level = depth_;
   if (level == 0) {
-    borrow("BEGIN IMMEDIATE").run();
+    borrow(access_ == Access::read_only ? "BEGIN" : "BEGIN IMMEDIATE").run();
     opened_ = 1;
   }
   later_marks_.push_back(later_added_);

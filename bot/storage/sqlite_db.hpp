@@ -101,8 +101,13 @@ class LaterValue {
 
 class Database final : public Transactions {
  public:
+  enum class Access {
+    read_write,
+    /// A reader beside the writer (WAL): atomically() is then a read transaction, one snapshot throughout.
+    read_only
+  };
   /// Opens (creating if needed) the database at `path` in WAL mode; ":memory:" for tests.
-  explicit Database(const std::string& path);
+  explicit Database(const std::string& path, Access access = Access::read_write);
   ~Database() override;
   Database(const Database&) = delete;
   Database& operator=(const Database&) = delete;
@@ -193,6 +198,7 @@ class Database final : public Transactions {
 
   sqlite3* db_ = nullptr;
   std::string path_;
+  Access access_;
   int depth_ = 0;   ///< atomically() calls in progress.
   int opened_ = 0;  ///< Of those, the outermost ones whose BEGIN or SAVEPOINT has run.
   std::uint64_t rollbacks_ = 0;

@@ -54,12 +54,6 @@ void decode_row(std::int64_t week, std::int64_t src, std::span<const std::uint8_
   }
 }
 
-struct PairHash {
-  std::size_t operator()(const std::pair<Pseudonym, Pseudonym>& p) const noexcept {
-    const std::hash<Pseudonym> h;
-    return h(p.first) ^ (h(p.second) * 0x9E3779B97F4A7C15ull);
-  }
-};
 }  // namespace
 
 void SqliteInteractionStore::append(const Interaction& i) {
@@ -67,8 +61,11 @@ void SqliteInteractionStore::append(const Interaction& i) {
   db_.insert_later("interactions (hour, kind, src, dst, channel)",
                    {i.hour, static_cast<std::int64_t>(i.kind), i.from.bytes, i.to.bytes, i.channel.bytes});
   const auto week = analytics::grid_week_of(i.hour);
-  if (!summarised().weeks.contains(week)) return;
   // A late event (a catch-up after downtime) in a week already summarised joins its summary.
+  if (summarised().weeks.contains(week)) add_to_summary(i, week);
+}
+
+void SqliteInteractionStore::add_to_summary(const Interaction& i, std::int64_t week) {
   const auto dst = person_id(i.to, week);
   const auto offset = static_cast<std::uint8_t>(i.hour - week);
   update_week_row(week, person_id(i.from, week), [&](std::vector<WeekPair>& pairs) {
@@ -88,8 +85,10 @@ void SqliteInteractionStore::remove_one(const Interaction& i) {
   stmt.bind(1, i.hour).bind(2, static_cast<std::int64_t>(i.kind));
   stmt.bind_blob(3, i.from.bytes).bind_blob(4, i.to.bytes).bind_blob(5, i.channel.bytes);
   stmt.run();
+  if (db_.changes() == 0) return;
   const auto week = analytics::grid_week_of(i.hour);
-  if (db_.changes() == 0 || !summarised().weeks.contains(week)) return;
+  count_removal(week);
+  if (!summarised().weeks.contains(week)) return;
   const auto src = known_person_id(i.from);
   const auto dst = known_person_id(i.to);
   if (!src || !dst) return;
@@ -108,6 +107,7 @@ void SqliteInteractionStore::erase(const Pseudonym& person) {
   auto events = db_.cached("DELETE FROM interactions WHERE src = ?1 OR dst = ?1");
   events.bind_blob(1, person.bytes);
   events.run();
+  count_removal(-1);
   const auto id = known_person_id(person);
   if (!id) return;
   db_.cached("DELETE FROM interaction_week_pairs WHERE src = ?").bind_all(*id).run();
@@ -156,66 +156,179 @@ void SqliteInteractionStore::expire_before(std::int64_t hour) {
 void SqliteInteractionStore::clear() {
   db_.exec(
       "DELETE FROM interactions; DELETE FROM interaction_week_pairs; DELETE FROM summarised_weeks; "
-      "DELETE FROM interaction_people;");
+      "DELETE FROM interaction_people; DELETE FROM interaction_removals WHERE week >= 0;");
+  count_removal(-1);
   summarised().weeks.clear();
 }
 
-int SqliteInteractionStore::summarise_weeks_before(std::int64_t hour, int at_most) {
-  std::int64_t earliest = 0;
-  {
-    auto first = db_.cached("SELECT min(hour) FROM interactions");
-    if (!first.step() || first.is_null(0)) return 0;
-    earliest = first.int64(0);
+// A week's summary on its way from a snapshot to the live store. The people it names are numbered first, a few
+// thousand a part, then their rows are written, a few hundred a part, in the order of their numbers so that they
+// are appended to the table's B-tree rather than scattered through it.
+struct SqliteInteractionStore::Pending final : PendingSummary {
+  static constexpr std::size_t people_per_part = 2000;
+  static constexpr std::size_t rows_per_part = 200;
+  struct Row {
+    std::uint32_t src = 0;        ///< Index into people.
+    std::vector<WeekPair> pairs;  ///< Their dst: an index into people until the row is written.
+  };
+  std::int64_t week = 0;
+  std::int64_t removals = 0;       ///< removals(week) in the snapshot it was computed from.
+  std::int64_t newest_event = 0;   ///< The snapshot's newest interaction (rowid): newer ones join at the end.
+  std::int64_t earliest_hour = 0;  ///< The snapshot's earliest interaction: later now means retention ran.
+  std::vector<Pseudonym> people;
+  std::vector<std::int64_t> numbers;  ///< people's numbers in interaction_people, once numbered.
+  std::vector<Row> rows;
+  std::size_t stored = 0;  ///< Parts stored so far.
+  bool dropped = false;
+  [[nodiscard]] std::size_t numbering_parts() const { return (people.size() + people_per_part - 1) / people_per_part; }
+  [[nodiscard]] std::size_t parts() const override {
+    return numbering_parts() + std::max<std::size_t>(1, (rows.size() + rows_per_part - 1) / rows_per_part);
   }
-  int done = 0;
+};
+
+std::int64_t SqliteInteractionStore::earliest_hour() const {
+  auto first = db_.cached("SELECT min(hour) FROM interactions");
+  return first.step() && !first.is_null(0) ? first.int64(0) : std::numeric_limits<std::int64_t>::max();
+}
+
+std::vector<std::int64_t> SqliteInteractionStore::weeks_to_summarise(std::int64_t hour, int at_most) const {
+  std::vector<std::int64_t> weeks;
+  const auto earliest = earliest_hour();
+  if (earliest == std::numeric_limits<std::int64_t>::max()) return weeks;
   const auto first_week = analytics::grid_week_of(earliest);
-  for (auto week = analytics::grid_week_of(hour) - kHoursPerWeek; week >= first_week && done < at_most;
-       week -= kHoursPerWeek) {
-    if (summarised().weeks.contains(week)) continue;
-    db_.atomically([&] { summarise_week(week); });
+  for (auto week = analytics::grid_week_of(hour) - kHoursPerWeek;
+       week >= first_week && weeks.size() < static_cast<std::size_t>(std::max(at_most, 0)); week -= kHoursPerWeek) {
+    if (!summarised().weeks.contains(week)) weeks.push_back(week);
+  }
+  return weeks;
+}
+
+std::unique_ptr<PendingSummary> SqliteInteractionStore::summarise_week(std::int64_t week) const {
+  auto summary = std::make_unique<Pending>();
+  summary->week = week;
+  summary->removals = removals(week);
+  {
+    auto newest = db_.cached("SELECT coalesce(max(rowid), 0) FROM interactions");
+    newest.step();
+    summary->newest_event = newest.int64(0);
+  }
+  summary->earliest_hour = earliest_hour();
+  std::unordered_map<Pseudonym, std::uint32_t> index;
+  std::vector<std::uint32_t> row_of;  // by person: their row + 1, 0 if none yet
+  const auto index_of = [&](const Pseudonym& p) {
+    const auto [it, added] = index.try_emplace(p, static_cast<std::uint32_t>(summary->people.size()));
+    if (added) {
+      summary->people.push_back(p);
+      row_of.push_back(0);
+    }
+    return it->second;
+  };
+  for_each_event(week, week + kHoursPerWeek, [&](const Interaction& i) {
+    const auto src = index_of(i.from);
+    const auto dst = index_of(i.to);
+    if (row_of[src] == 0) {
+      summary->rows.push_back(Pending::Row{src, {}});
+      row_of[src] = static_cast<std::uint32_t>(summary->rows.size());
+    }
+    auto& pairs = summary->rows[row_of[src] - 1].pairs;
+    const auto offset = static_cast<std::uint8_t>(i.hour - week);
+    // Most people reach a few dozen others a week: a scan is cheaper than a map of every pair.
+    auto it = std::find_if(pairs.begin(), pairs.end(), [&](const WeekPair& p) { return p.dst == dst; });
+    if (it == pairs.end()) it = pairs.insert(pairs.end(), WeekPair{dst, 0, 0, offset, offset});
+    ++it->interactions;
+    it->recognitions += is_recognition(i);
+    it->first_offset = std::min(it->first_offset, offset);
+    it->last_offset = std::max(it->last_offset, offset);
+  });
+  return summary;
+}
+
+void SqliteInteractionStore::store_summary(PendingSummary& summary) {
+  auto& pending = static_cast<Pending&>(summary);  // every store of this class makes its summaries a Pending
+  if (pending.stored >= pending.parts()) return;
+  const auto part = pending.stored++;
+  db_.atomically([&] {
+    if (pending.dropped) return;
+    const bool expired =
+        pending.earliest_hour < pending.week + kHoursPerWeek && earliest_hour() > pending.earliest_hour;
+    if (expired || removals(pending.week) != pending.removals) {
+      // Writing on would put back what was deleted (an opted-out person among them, or what retention
+      // expired): drop what is written.
+      pending.dropped = true;
+      db_.cached("DELETE FROM interaction_week_pairs WHERE week = ?").bind_all(pending.week).run();
+      return;
+    }
+    store_part(pending, part);
+  });
+}
+
+void SqliteInteractionStore::store_part(Pending& s, std::size_t part) {
+  const auto numbering = s.numbering_parts();
+  if (part < numbering) {
+    const auto first = part * Pending::people_per_part;
+    const auto last = std::min(s.people.size(), first + Pending::people_per_part);
+    s.numbers.resize(s.people.size(), -1);
+    for (auto p = first; p < last; ++p) s.numbers[p] = person_id(s.people[p], s.week);
+    return;
+  }
+  if (part == numbering) {
+    // Rows a late event left for a week not marked as summarised (another process cleared the marks) go first.
+    db_.cached("DELETE FROM interaction_week_pairs WHERE week = ?").bind_all(s.week).run();
+    std::sort(s.rows.begin(), s.rows.end(),
+              [&](const Pending::Row& x, const Pending::Row& y) { return s.numbers[x.src] < s.numbers[y.src]; });
+  }
+  const auto first = (part - numbering) * Pending::rows_per_part;
+  const auto last = std::min(s.rows.size(), first + Pending::rows_per_part);
+  for (auto r = first; r < last; ++r) {
+    auto& pairs = s.rows[r].pairs;
+    for (auto& p : pairs) p.dst = s.numbers[static_cast<std::size_t>(p.dst)];
+    std::sort(pairs.begin(), pairs.end(), [](const WeekPair& x, const WeekPair& y) { return x.dst < y.dst; });
+    write_week_row(s.week, s.numbers[s.rows[r].src], pairs);
+    pairs = {};  // written: its memory goes back at once
+  }
+  if (part + 1 < s.parts()) return;
+  // Interactions of the week added since the snapshot join the summary once it is marked.
+  std::vector<Interaction> added;
+  {
+    auto late =
+        db_.cached("SELECT hour, kind, src, dst, channel FROM interactions WHERE rowid > ? AND hour >= ? AND hour < ?");
+    late.bind_all(s.newest_event, s.week, s.week + kHoursPerWeek);
+    while (late.step()) {
+      added.push_back(Interaction{pseudonym_from(late.blob_view(2)), pseudonym_from(late.blob_view(3)),
+                                  static_cast<InteractionKind>(late.int64(1)), late.int64(0),
+                                  pseudonym_from(late.blob_view(4))});
+    }
+  }
+  db_.cached("INSERT INTO summarised_weeks (week) VALUES (?)").bind_all(s.week).run();
+  summarised().weeks.insert(s.week);
+  for (const auto& i : added) add_to_summary(i, s.week);
+}
+
+int SqliteInteractionStore::summarise_weeks_before(std::int64_t hour, int at_most) {
+  int done = 0;
+  for (const auto week : weeks_to_summarise(hour, at_most)) {
+    const auto summary = summarise_week(week);
+    db_.atomically([&] {
+      for (std::size_t part = 0; part < summary->parts(); ++part) store_summary(*summary);
+    });
     ++done;
   }
   return done;
 }
 
-void SqliteInteractionStore::summarise_week(std::int64_t week) {
-  std::unordered_map<std::pair<Pseudonym, Pseudonym>, WeekPair, PairHash> pairs;
-  for_each_event(week, week + kHoursPerWeek, [&](const Interaction& i) {
-    const auto offset = static_cast<std::uint8_t>(i.hour - week);
-    const auto [it, added] = pairs.try_emplace({i.from, i.to}, WeekPair{0, 0, 0, offset, offset});
-    auto& p = it->second;
-    ++p.interactions;
-    p.recognitions += is_recognition(i);
-    p.first_offset = std::min(p.first_offset, offset);
-    p.last_offset = std::max(p.last_offset, offset);
-  });
-  std::unordered_map<Pseudonym, std::int64_t> ids;
-  const auto id_of = [&](const Pseudonym& p) {
-    const auto [it, added] = ids.try_emplace(p, 0);
-    if (added) it->second = person_id(p, week);
-    return it->second;
-  };
-  std::vector<std::pair<std::int64_t, WeekPair>> rows;  // (src, pair)
-  rows.reserve(pairs.size());
-  for (auto [key, p] : pairs) {  // a copy: p.dst is filled in here
-    p.dst = id_of(key.second);
-    rows.emplace_back(id_of(key.first), p);
-  }
-  // In key order, so the rows are appended to the table's B-tree rather than scattered through it.
-  std::sort(rows.begin(), rows.end(), [](const auto& x, const auto& y) {
-    return std::tie(x.first, x.second.dst) < std::tie(y.first, y.second.dst);
-  });
-  // Rows a late event left for a week not marked as summarised (another process cleared the marks) go first.
-  db_.cached("DELETE FROM interaction_week_pairs WHERE week = ?").bind_all(week).run();
-  std::vector<WeekPair> of_one;
-  for (auto row = rows.begin(); row != rows.end();) {
-    const auto src = row->first;
-    of_one.clear();
-    for (; row != rows.end() && row->first == src; ++row) of_one.push_back(row->second);
-    write_week_row(week, src, of_one);
-  }
-  db_.cached("INSERT INTO summarised_weeks (week) VALUES (?)").bind_all(week).run();
-  summarised().weeks.insert(week);
+std::int64_t SqliteInteractionStore::removals(std::int64_t week) const {
+  auto stmt = db_.cached("SELECT coalesce(sum(removals), 0) FROM interaction_removals WHERE week IN (?, -1)");
+  stmt.bind_all(week);
+  stmt.step();
+  return stmt.int64(0);
+}
+
+void SqliteInteractionStore::count_removal(std::int64_t week) {
+  db_.cached(
+         "INSERT INTO interaction_removals (week, removals) VALUES (?, 1) "
+         "ON CONFLICT (week) DO UPDATE SET removals = removals + 1")
+      .bind_all(week)
+      .run();
 }
 
 std::int64_t SqliteInteractionStore::count(const Pseudonym& person) const {

@@ -4,6 +4,7 @@
 // of events. The events stay the truth (retention, opt-out and "what do you know" work on them); a summary
 // is only ever served for a week it covers completely, so digests come out as they would from the events.
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <set>
 #include <vector>
@@ -22,7 +23,12 @@ class SqliteInteractionStore final : public InteractionStore {
   void erase(const analytics::Pseudonym& person) override;
   void expire_before(std::int64_t hour) override;
   void clear() override;
-  int summarise_weeks_before(std::int64_t hour, int at_most) override;
+  [[nodiscard]] std::vector<std::int64_t> weeks_to_summarise(std::int64_t hour, int at_most) const override;
+  [[nodiscard]] std::unique_ptr<PendingSummary> summarise_week(std::int64_t week) const override;
+  void store_summary(PendingSummary& summary) override;
+  /// The nightly job's work done at once, here: summarises up to `at_most` weeks before `hour`, the newest
+  /// first, and returns how many (tests and benchmarks).
+  int summarise_weeks_before(std::int64_t hour, int at_most);
   [[nodiscard]] std::int64_t count(const analytics::Pseudonym& person) const override;
   /// Summaries stand in for the grid weeks they cover when to_hour is on the week grid (the digest's case);
   /// otherwise, and for every week without one, the events are read.
@@ -36,7 +42,17 @@ class SqliteInteractionStore final : public InteractionStore {
   };
   /// Read on first use, kept current by this store, read again after a rollback.
   SummarisedWeeks& summarised() const;
-  void summarise_week(std::int64_t week);
+  struct Pending;
+  /// Numbers the people of `summary`'s part `part`, or writes its rows (the last part also marks the week).
+  void store_part(Pending& summary, std::size_t part);
+  /// The hour of the earliest interaction stored; the largest int64 if there is none.
+  [[nodiscard]] std::int64_t earliest_hour() const;
+  /// Interactions deleted so far in `week` or in every week (interaction_removals).
+  [[nodiscard]] std::int64_t removals(std::int64_t week) const;
+  /// Counts a deletion in `week` (-1: every week).
+  void count_removal(std::int64_t week);
+  /// A late interaction (after the week was summarised) joins the week's summary.
+  void add_to_summary(const analytics::Interaction& interaction, std::int64_t week);
   void for_each_event(std::int64_t from_hour, std::int64_t to_hour,
                       const std::function<void(const analytics::Interaction&)>& fn) const;
   void for_each_summary(std::int64_t week, const std::vector<std::optional<analytics::Pseudonym>>& people,

@@ -12,6 +12,7 @@
 #include "bot/storage/sqlite_pairing_store.hpp"
 #include "bot/storage/sqlite_people_stores.hpp"
 #include "bot/storage/sqlite_quiz_store.hpp"
+#include "bot/storage/sqlite_read_snapshots.hpp"
 #include "bot/storage/sqlite_recognition_store.hpp"
 #include "bot/storage/sqlite_release_ledger.hpp"
 
@@ -38,12 +39,17 @@ class SqliteStores {
   SqliteQuizStore quiz{db};
   SqlitePairingStore pairings{db};
 
-  /// The stores the runtime needs, with the given clock and random source.
-  [[nodiscard]] RuntimeServices services(const Clock& clock, Random& random) {
-    return RuntimeServices{db, state, ledger, withdrawable_reactions, schedules, outbox, directory, clock, random};
-  }
   SqliteDigestStore digests{db};
   SqliteReleaseLedger releases{db};
+  /// What a computation reads, here on the logic thread.
+  [[nodiscard]] ReadStores read_stores() { return ReadStores{org, consent, interactions, releases}; }
+  SqliteReadSnapshots snapshots{db.path(), read_stores()};
+
+  /// The stores the runtime needs, with the given clock and random source.
+  [[nodiscard]] RuntimeServices services(const Clock& clock, Random& random) {
+    return RuntimeServices{db,        state, ledger, withdrawable_reactions, schedules, outbox, directory,
+                           snapshots, clock, random};
+  }
 };
 
 }  // namespace kith::storage

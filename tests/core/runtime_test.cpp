@@ -241,3 +241,102 @@ TEST_CASE_METHOD(Surroundings, "ritual work runs off the event loop: its timers 
   runtime.stop();
   REQUIRE(run_until(io, [&] { return io.stopped(); }));
 }
+
+namespace {
+/// A daily job that reads much and computes until the test lets it finish, then posts what it computed.
+class PatientJob final : public Ritual {
+ public:
+  [[nodiscard]] std::string_view name() const noexcept override { return "patient"; }
+  [[nodiscard]] std::vector<ScheduledJob> jobs() const override {
+    ScheduleSpec spec;
+    spec.cadence = ScheduleSpec::Cadence::daily;
+    spec.time_of_day = std::chrono::hours(9);
+    return {ScheduledJob{"report", spec, std::chrono::hours(6), true}};
+  }
+  void on_event(const Event&, RitualContext&) override {}
+  std::vector<JobStep> compute_job(const std::string&, TimePoint, ReadStores& stores) override {
+    computing_thread = std::this_thread::get_id();
+    computing = true;
+    for (int i = 0; i < 1000 && !may_finish; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    const auto people = stores.org.everyone().size();
+    computing = false;
+    return {[people](RitualContext& ctx) {
+      ctx.messenger.send(OutgoingMessage{"report:1",
+                                         ToChannel{ChannelId("c1"), std::nullopt},
+                                         RichText("report on " + std::to_string(people) + " people"),
+                                         {},
+                                         std::nullopt,
+                                         std::nullopt});
+    }};
+  }
+  std::atomic<bool> computing{false};
+  std::atomic<bool> may_finish{false};
+  std::thread::id computing_thread;
+};
+
+/// Remembers the thread ritual work runs on.
+class ThreadWatcher final : public Ritual {
+ public:
+  [[nodiscard]] std::string_view name() const noexcept override { return "watcher"; }
+  void on_event(const Event&, RitualContext&) override { logic_thread = std::this_thread::get_id(); }
+  std::thread::id logic_thread;
+};
+
+/// The bot with the echo ritual and a patient job already due (its 09:00 slot owed since 08:00).
+struct PatientBot {
+  PatientBot(const test::TempDir& dir, test::FakeClock& clock, SeededRandom& random, std::ostream& out,
+             test::CapturingLogger& logger)
+      : stores(dir.file("k.db")), adapter(io, clock, out, workspace(), dir.path()) {
+    if (!stores.schedules.job("patient/report")) {
+      stores.schedules.save_job("patient/report", ScheduleStore::JobState{utc(2026, 1, 1, 8), std::nullopt});
+    }
+    stores.org.upsert(OrgPerson{UserId("alice"), "design", false, std::nullopt, std::nullopt});
+    runtime.emplace(io, "kith", adapter, std::vector<Ritual*>{&echo, &watcher, &job}, stores.services(clock, random),
+                    logger.log);
+    runtime->start();
+  }
+  storage::SqliteStores stores;
+  boost::asio::io_context io;
+  shell::ShellAdapter adapter;
+  EchoRitual echo;
+  ThreadWatcher watcher;
+  PatientJob job;
+  std::optional<BotRuntime> runtime;
+};
+}  // namespace
+
+TEST_CASE_METHOD(Surroundings,
+                 "a job that reads much computes beside the logic thread: people are answered meanwhile") {
+  clock.set(utc(2026, 1, 1, 9, 0, 30));
+  PatientBot bot(dir, clock, random, out, logger);
+  REQUIRE(run_until(bot.io, [&] { return bot.job.computing.load(); }));
+  bot.adapter.post(UserId("alice"), ChannelId("c1"), "are you there?");
+  REQUIRE(run_until(bot.io, [&] { return out.str().find("echo: are you there?") != std::string::npos; }));
+  CHECK(bot.job.computing);  // answered while the job was still computing
+  CHECK(bot.job.computing_thread != bot.watcher.logic_thread);
+  bot.job.may_finish = true;
+  REQUIRE(run_until(bot.io, [&] { return out.str().find("report on 1 people") != std::string::npos; }));
+  bot.runtime->stop();
+  REQUIRE(run_until(bot.io, [&] { return bot.io.stopped(); }));
+  CHECK(bot.stores.schedules.job("patient/report")->last_slot == utc(2026, 1, 1, 9));
+}
+
+TEST_CASE_METHOD(Surroundings, "a job that reads much still computing when Kith stops is published after the restart") {
+  clock.set(utc(2026, 1, 1, 9, 0, 30));
+  {
+    PatientBot bot(dir, clock, random, out, logger);
+    REQUIRE(run_until(bot.io, [&] { return bot.job.computing.load(); }));
+    bot.runtime->stop();
+    bot.job.may_finish = true;
+    REQUIRE(run_until(bot.io, [&] { return bot.io.stopped(); }));
+    CHECK(out.str().find("report on") == std::string::npos);
+    CHECK(bot.stores.schedules.job("patient/report")->last_slot == std::nullopt);
+    CHECK_THAT(logger.out.str(), Catch::Contains("not published (will retry in 5 minutes): Kith is stopping"));
+  }
+  std::ostringstream out2;
+  PatientBot again(dir, clock, random, out2, logger);
+  again.job.may_finish = true;
+  REQUIRE(run_until(again.io, [&] { return out2.str().find("report on 1 people") != std::string::npos; }));
+  again.runtime->stop();
+  REQUIRE(run_until(again.io, [&] { return again.io.stopped(); }));
+}

@@ -32,7 +32,7 @@ struct Lead : test::RitualHarness {
   explicit Lead(privacy::ReleaseSettings settings = settings_with())
       : pseudonymizer(privacy::Pseudonymizer::Key{5}),
         recorder(pseudonymizer, stores.consent, stores.interactions),
-        source(pseudonymizer, stores.org, stores.consent, stores.interactions, stores.releases, clock, settings),
+        source(pseudonymizer, stores.releases, clock, settings),
         privacy_ritual({182, "UTC"}, pseudonymizer, stores.consent, stores.interactions, stores.org, {&stores.digests},
                        {&stores.releases}) {}
 
@@ -68,7 +68,12 @@ struct Lead : test::RitualHarness {
     }
   }
   void opt_out(int p) { privacy_ritual.opt_out_of_everything(id(p)); }
-  DigestComputation digest() { return source.compute(clock.now()); }
+  DigestComputation digest() {
+    auto live = stores.read_stores();
+    auto computed = source.compute(clock.now(), live);
+    source.record(computed);
+    return computed;
+  }
   void next_week() { clock.advance(std::chrono::days(7)); }
 
   privacy::Pseudonymizer pseudonymizer;

@@ -1,4 +1,5 @@
 #include <catch2/catch.hpp>
+#include <functional>
 #include <map>
 #include <tuple>
 #include <vector>
@@ -251,4 +252,105 @@ TEST_CASE("a damaged summary never stops an opt-out or a late event: the week is
   store.append(interaction(2, 1, kW1 + 9));
   r = read(store, kW1, kW2 + kWeek);
   CHECK(r.weights[{2, 1, kW1, false}] == 2);
+}
+
+namespace {
+bool summarised(storage::SqliteStores& s, std::int64_t week) {
+  auto stmt = s.db.prepare("SELECT count(*) FROM summarised_weeks WHERE week = ?");
+  stmt.bind_all(week);
+  stmt.step();
+  return stmt.int64(0) == 1;
+}
+
+/// Stores `summary` part by part, each in a transaction of its own, as the nightly job's steps do; `between`
+/// runs after the first part (the logic thread applying events between two steps).
+void store_in_parts(storage::SqliteStores& s, PendingSummary& summary, const std::function<void()>& between = {}) {
+  for (std::size_t part = 0; part < summary.parts(); ++part) {
+    s.db.atomically([&] { s.interactions.store_summary(summary); });
+    if (part == 0 && between) s.db.atomically(between);
+  }
+}
+
+/// Every pseudonym the summaries' numbering holds, by its first byte.
+std::vector<int> numbered(storage::SqliteStores& s) {
+  std::vector<int> out;
+  auto stmt = s.db.prepare("SELECT pseudonym FROM interaction_people ORDER BY 1");
+  while (stmt.step()) out.push_back(stmt.blob(0).at(0));
+  return out;
+}
+}  // namespace
+
+TEST_CASE("a summary made off the logic thread is stored in parts, and reads as the events do") {
+  storage::SqliteStores s(":memory:");
+  record_three_weeks(s.interactions);
+  const auto events = read(s.interactions, kW1, kW2);
+  CHECK(s.interactions.weeks_to_summarise(kW2 + kWeek, 5) == std::vector<std::int64_t>{kW2, kW1, kW0});
+  const auto summary = s.interactions.summarise_week(kW1);
+  CHECK(summary->parts() == 2);  // numbering the two people, then their rows
+  s.db.atomically([&] { s.interactions.store_summary(*summary); });
+  CHECK_FALSE(summarised(s, kW1));  // not read before its last part
+  s.db.atomically([&] { s.interactions.store_summary(*summary); });
+  CHECK(summarised(s, kW1));
+  const auto r = read(s.interactions, kW1, kW2);
+  CHECK(r.weights == events.weights);
+  CHECK(r.first_hours == events.first_hours);
+  CHECK(r.calls == 3);  // from the summary: 1->2, and 2->1 of both kinds
+  CHECK(s.interactions.weeks_to_summarise(kW2 + kWeek, 5) == std::vector<std::int64_t>{kW2, kW0});
+}
+
+TEST_CASE("interactions added while a summary is on its way join it") {
+  storage::SqliteStores s(":memory:");
+  record_three_weeks(s.interactions);
+  const auto summary = s.interactions.summarise_week(kW1);
+  store_in_parts(s, *summary, [&] {
+    s.interactions.append(interaction(1, 2, kW1 + 1));
+    s.interactions.append(interaction(5, 1, kW1 + 3));  // someone the summary had not seen
+  });
+  REQUIRE(summarised(s, kW1));
+  auto r = read(s.interactions, kW1, kW2);
+  CHECK(r.weights[{1, 2, kW1, false}] == 4);
+  CHECK(r.first_hours[{1, 2, kW1}] == kW1 + 1);
+  CHECK(r.weights[{5, 1, kW1, false}] == 1);
+}
+
+TEST_CASE("a summary on its way is dropped when what it was made from is deleted: an opt-out leaves no trace") {
+  storage::SqliteStores s(":memory:");
+  record_three_weeks(s.interactions);
+  const auto events_before = read(s.interactions, kW1, kW2);
+  SECTION("an opt-out") {
+    const auto summary = s.interactions.summarise_week(kW1);
+    store_in_parts(s, *summary, [&] { s.interactions.erase(pseudonym(2)); });
+    CHECK_FALSE(summarised(s, kW1));
+    CHECK(numbered(s) == std::vector<int>{1});  // person 1 was numbered in the first part; 2 is nowhere
+    auto rows = s.db.prepare("SELECT count(*) FROM interaction_week_pairs");
+    rows.step();
+    CHECK(rows.int64(0) == 0);
+    CHECK(read(s.interactions, kW1, kW2).weights.size() == 0);  // only 1<->2 that week: from the events, empty
+  }
+  SECTION("a withdrawn reaction in that week") {
+    const auto summary = s.interactions.summarise_week(kW1);
+    store_in_parts(s, *summary, [&] { s.interactions.remove_one(interaction(1, 2, kW1 + 5)); });
+    CHECK_FALSE(summarised(s, kW1));
+    CHECK(read(s.interactions, kW1, kW2).weights[{1, 2, kW1, false}] == 2);
+  }
+  SECTION("retention reaching into that week") {
+    const auto summary = s.interactions.summarise_week(kW0);
+    store_in_parts(s, *summary, [&] { s.interactions.expire_before(kW0 + 161); });
+    CHECK_FALSE(summarised(s, kW0));
+  }
+  SECTION("but not a withdrawal in another week") {
+    const auto summary = s.interactions.summarise_week(kW1);
+    store_in_parts(s, *summary, [&] { s.interactions.remove_one(interaction(1, 3, kW2 + 1)); });
+    CHECK(summarised(s, kW1));
+    CHECK(read(s.interactions, kW1, kW2).weights == events_before.weights);
+  }
+  SECTION("and made again the next night, it is stored") {
+    auto summary = s.interactions.summarise_week(kW1);
+    store_in_parts(s, *summary, [&] { s.interactions.erase(pseudonym(3)); });  // reaches every week
+    CHECK_FALSE(summarised(s, kW1));
+    summary = s.interactions.summarise_week(kW1);
+    store_in_parts(s, *summary);
+    CHECK(summarised(s, kW1));
+    CHECK(read(s.interactions, kW1, kW2).weights == events_before.weights);
+  }
 }

@@ -53,6 +53,16 @@ struct RitualHarness {
     }
     return *dispatcher_;
   }
+  /// Runs `job` of `ritual` as the runtime does, here on this thread: a job that reads much is computed on
+  /// the live stores, then its steps run one after another, each in a transaction of its own.
+  void run_job(Ritual& ritual, const std::string& job, TimePoint slot) {
+    const auto jobs = ritual.jobs();
+    const bool reads_much =
+        std::any_of(jobs.begin(), jobs.end(), [&](const ScheduledJob& j) { return j.name == job && j.reads_much; });
+    if (!reads_much) return stores.db.atomically([&] { ritual.on_job(job, slot, ctx); });
+    auto live = stores.read_stores();
+    for (const auto& step : ritual.compute_job(job, slot, live)) stores.db.atomically([&] { step(ctx); });
+  }
   /// Messages sent privately or directly to `username`.
   [[nodiscard]] std::vector<std::string> told(const std::string& username) const {
     std::vector<std::string> texts;

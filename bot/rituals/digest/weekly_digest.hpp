@@ -1,7 +1,8 @@
 #pragma once
 // Every week each team lead gets a direct message about their team's connections, with a chart
 // and up to three actions Kith can carry out on request; admins get the organisation's picture.
-// Every digest sent is written to the audit ledger in the same transaction as its message.
+// Every digest sent is written to the audit ledger in the same transaction as its message. The digests are
+// computed and rendered off the logic thread (a job that reads much) and sent a few leads at a time.
 #include <chrono>
 #include <map>
 #include <vector>
@@ -32,14 +33,17 @@ class WeeklyDigest final : public Ritual {
   [[nodiscard]] std::string_view name() const noexcept override { return "digest"; }
   [[nodiscard]] std::vector<ScheduledJob> jobs() const override;
   void on_event(const Event& event, RitualContext& ctx) override;
-  void on_job(const std::string& job, TimePoint slot, RitualContext& ctx) override;
+  /// Computes the digests for the week ending at `slot` for the leads of the teams in the job's zone, and
+  /// the organisation digest in the default zone; the steps record the release, then send them.
+  std::vector<JobStep> compute_job(const std::string& job, TimePoint slot, ReadStores& stores) override;
   void on_job_skipped(const std::string& job, TimePoint slot, RitualContext& ctx) override;
 
-  /// Sends the digests for the week ending at `week_end` to the leads of the teams in `zone`, and
-  /// the organisation digest when `zone` is the default one (each zone's job calls this).
-  void send_all(TimePoint week_end, const std::string& zone, RitualContext& ctx);
-
  private:
+  struct Prepared;
+  /// Everything the zone's digests say, rendered (charts included), ready to send.
+  [[nodiscard]] Prepared prepare(TimePoint week_end, const std::string& zone, ReadStores& stores) const;
+  void send_to_leads(const Prepared& prepared, std::size_t first, RitualContext& ctx);
+  void send_to_admins(const Prepared& prepared, RitualContext& ctx);
   [[nodiscard]] const std::string& zone_of(const std::string& team) const;
   [[nodiscard]] bool someone_can(const std::string& action) const;
   DigestSettings settings_;
