@@ -6,6 +6,7 @@
 
 #include "bot/app/admin_commands.hpp"
 #include "bot/app/demo/demo_session.hpp"
+#include "bot/app/doctor/doctor_command.hpp"
 #include "bot/app/run_command.hpp"
 
 int main(int argc, char** argv) {
@@ -48,6 +49,14 @@ int main(int argc, char** argv) {
   auto* backup = app.add_subcommand("backup", "Write a consistent copy of the database (Kith may keep running)");
   backup->add_option("--to", backup_target, "The new file to write (never overwritten)")->required();
   backup->add_option("--config,-c", admin_config, "Configuration file (TOML)")->required()->check(CLI::ExistingFile);
+
+  app::DoctorOptions doctor_options;
+  auto* doctor = app.add_subcommand("doctor",
+                                    "Check that Kith can work: chat server, token, listener, clock, disk, "
+                                    "database and pseudonym key; one line each");
+  doctor->add_option("--config,-c", admin_config, "Configuration file (TOML)")->required()->check(CLI::ExistingFile);
+  doctor->add_option("--min-free-mb", doctor_options.min_free_mb, "Fail the disk check below this much free space")
+      ->capture_default_str();
 
   auto* privacy = app.add_subcommand("privacy", "Privacy tools");
   privacy->require_subcommand(1);
@@ -94,5 +103,6 @@ int main(int argc, char** argv) {
   if (*rotate) return app::rotate_key(admin_config);
   if (*forget) return app::forget_person(admin_config, forget_user);
   if (*backup) return app::backup(admin_config, backup_target);
+  if (*doctor) return app::run_doctor(admin_config, doctor_options);
   return app::exit_usage;
 }
