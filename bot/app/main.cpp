@@ -7,6 +7,7 @@
 #include "bot/app/admin_commands.hpp"
 #include "bot/app/demo/demo_session.hpp"
 #include "bot/app/doctor/doctor_command.hpp"
+#include "bot/app/export/export_command.hpp"
 #include "bot/app/run_command.hpp"
 
 int main(int argc, char** argv) {
@@ -58,6 +59,16 @@ int main(int argc, char** argv) {
   doctor->add_option("--min-free-mb", doctor_options.min_free_mb, "Fail the disk check below this much free space")
       ->capture_default_str();
 
+  std::string export_format;
+  std::string export_target;
+  auto* export_cmd = app.add_subcommand(
+      "export", "Write pairing history, recognitions and quiz scores as one JSON document (no message text, no key)");
+  export_cmd->add_option("--format", export_format, "json")->required()->check(CLI::IsMember({"json"}));
+  export_cmd->add_option("--to", export_target, "A new file to write (mode 0600, never overwritten); default stdout");
+  export_cmd->add_option("--config,-c", admin_config, "Configuration file (TOML)")
+      ->required()
+      ->check(CLI::ExistingFile);
+
   auto* privacy = app.add_subcommand("privacy", "Privacy tools");
   privacy->require_subcommand(1);
   auto* rotate = privacy->add_subcommand(
@@ -104,5 +115,6 @@ int main(int argc, char** argv) {
   if (*forget) return app::forget_person(admin_config, forget_user);
   if (*backup) return app::backup(admin_config, backup_target);
   if (*doctor) return app::run_doctor(admin_config, doctor_options);
+  if (*export_cmd) return app::export_data(admin_config, export_format, export_target);
   return app::exit_usage;
 }
