@@ -399,6 +399,7 @@ std::optional<WireUser> parse_user(const json& j) {
     if (key == "last_name") return field.read(u.last_name);
     if (key == "nickname") return field.read(u.nickname);
     if (key == "position") return field.read(u.position);
+    if (key == "roles") return field.read(u.roles);
     if (key == "is_bot") return field.read(u.is_bot);
     if (key == "last_picture_update") return field.read(u.last_picture_update);
     if (key == "update_at") return field.read(u.update_at);

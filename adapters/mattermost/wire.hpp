@@ -25,6 +25,7 @@ constexpr std::size_t max_json_bytes = 4 * 1024 * 1024;
 
 struct WireUser {
   std::string id, username, first_name, last_name, nickname, position;
+  std::string roles;  ///< Space-separated system role names ("system_user system_admin").
   bool is_bot = false;
   std::int64_t last_picture_update = 0;
   std::int64_t update_at = 0;

@@ -6,6 +6,8 @@
 
 #include "bot/app/admin_commands.hpp"
 #include "bot/app/demo/demo_session.hpp"
+#include "bot/app/doctor/doctor_command.hpp"
+#include "bot/app/export/export_command.hpp"
 #include "bot/app/run_command.hpp"
 
 int main(int argc, char** argv) {
@@ -48,6 +50,24 @@ int main(int argc, char** argv) {
   auto* backup = app.add_subcommand("backup", "Write a consistent copy of the database (Kith may keep running)");
   backup->add_option("--to", backup_target, "The new file to write (never overwritten)")->required();
   backup->add_option("--config,-c", admin_config, "Configuration file (TOML)")->required()->check(CLI::ExistingFile);
+
+  app::DoctorOptions doctor_options;
+  auto* doctor = app.add_subcommand("doctor",
+                                    "Check that Kith can work: chat server, token, listener, clock, disk, "
+                                    "database and pseudonym key; one line each");
+  doctor->add_option("--config,-c", admin_config, "Configuration file (TOML)")->required()->check(CLI::ExistingFile);
+  doctor->add_option("--min-free-mb", doctor_options.min_free_mb, "Fail the disk check below this much free space")
+      ->capture_default_str();
+
+  std::string export_format;
+  std::string export_target;
+  auto* export_cmd = app.add_subcommand(
+      "export", "Write pairing history, recognitions and quiz scores as one JSON document (no message text, no key)");
+  export_cmd->add_option("--format", export_format, "json")->required()->check(CLI::IsMember({"json"}));
+  export_cmd->add_option("--to", export_target, "A new file to write (mode 0600, never overwritten); default stdout");
+  export_cmd->add_option("--config,-c", admin_config, "Configuration file (TOML)")
+      ->required()
+      ->check(CLI::ExistingFile);
 
   auto* privacy = app.add_subcommand("privacy", "Privacy tools");
   privacy->require_subcommand(1);
@@ -94,5 +114,7 @@ int main(int argc, char** argv) {
   if (*rotate) return app::rotate_key(admin_config);
   if (*forget) return app::forget_person(admin_config, forget_user);
   if (*backup) return app::backup(admin_config, backup_target);
+  if (*doctor) return app::run_doctor(admin_config, doctor_options);
+  if (*export_cmd) return app::export_data(admin_config, export_format, export_target);
   return app::exit_usage;
 }

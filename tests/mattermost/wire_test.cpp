@@ -147,3 +147,10 @@ TEST_CASE("embedded id lists keep their strings and must be arrays") {
   }
   CHECK_FALSE(frame_with(json::object())->has_mentions);
 }
+
+TEST_CASE("a user's system roles are read, and must be a string") {
+  const auto user = parse_user(json{{"id", "u1"}, {"username", "kith"}, {"roles", "system_user system_admin"}});
+  REQUIRE(user);
+  CHECK(user->roles == "system_user system_admin");
+  CHECK_FALSE(parse_user(json{{"id", "u1"}, {"username", "kith"}, {"roles", 7}}));
+}
