@@ -410,9 +410,11 @@ EOF2
   unmount_root
   rm -f "$root/root/probe.txt" "$root/usr/sbin/policy-rc.d"
   say "systemd-nspawn --boot"
-  local rc=0 t0=$SECONDS
-  timeout 180 systemd-nspawn --quiet --register=no --keep-unit --boot --directory="$root" \
-    --machine=kith-package-test > "$work/boot.log" 2>&1 < /dev/null || rc=$?
+  local rc=0 t0=$SECONDS nspawn_opts=()
+  # Without systemd as this machine's PID 1 there is no scope to make and no machined to register with.
+  [ -d /run/systemd/system ] || nspawn_opts=(--register=no --keep-unit)
+  timeout 180 systemd-nspawn --quiet "${nspawn_opts[@]}" --boot --directory="$root" \
+    --machine="kith-package-test-$$" > "$work/boot.log" 2>&1 < /dev/null || rc=$?
   echo "booted and powered off in $((SECONDS - t0)) s (exit $rc)"
   mount -t proc proc "$root/proc"
   [ -f "$root/root/probe.txt" ] || { tail -n 40 "$work/boot.log" >&2; fail "the booted root did not run the probe (exit $rc)"; }
