@@ -8,6 +8,7 @@ packages=(
   libtomlplusplus-dev libcli11-dev libspdlog-dev libfmt-dev libhowardhinnant-date-dev tzdata
   libigraph-dev liblemon-dev libcairo2-dev libjemalloc-dev catch2
   python3 python3-networkx
+  debootstrap systemd-container
 )
 missing=()
 for p in "${packages[@]}"; do

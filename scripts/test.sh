@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # One command for the whole test suite: install, build, and run every test twice — in a normal
 # build and in an AddressSanitizer + UndefinedBehaviorSanitizer build — plus the protocol test
-# servers' conformance tests against the official clients. CI runs exactly this.
+# servers' conformance tests against the official clients, and the Debian package installed into a fresh
+# Debian 12 root. CI runs exactly this.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
@@ -34,9 +35,16 @@ tests/matrix/realhs/install.sh build/realhs
 
 echo "== build and test (RelWithDebInfo, with the real homeservers)"
 # The tests are asked for explicitly: scripts/demo.sh configures the same build/ without them.
-cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DKITH_BUILD_TESTS=ON -DKITH_REAL_HOMESERVERS=ON > /dev/null
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DKITH_BUILD_TESTS=ON -DKITH_REAL_HOMESERVERS=ON \
+  -DKITH_PACKAGE_TESTS=ON > /dev/null
 cmake --build build -j"$jobs"
-ctest --test-dir build -j"$jobs" --output-on-failure --no-tests=error
+ctest --test-dir build -j"$jobs" --output-on-failure --no-tests=error -LE '^package$'
+
+echo "== the Debian package, installed into a fresh Debian 12 root (debootstrap, cached in build/tests/package)"
+# They need root (debootstrap, chroot, mount): sudo, as for apt, when not run as root.
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+$sudo ctest --test-dir build --output-on-failure --no-tests=error -L '^package$'
 
 echo "== build and test with ASan + UBSan"
 # The real homeservers are not run again here: they test the wire, which the normal build covers.
